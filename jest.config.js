@@ -1,0 +1,39 @@
+/** Jest projects: core + server (node), pages (jsdom). E2E runs through its own script. */
+const tsJest = ['ts-jest', { tsconfig: { jsx: 'react-jsx', isolatedModules: true }, diagnostics: false }];
+const moduleNameMapper = {
+  '^@/types/(.*)$': '<rootDir>/types/$1',
+  '^@/(.*)$': '<rootDir>/src/$1',
+};
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'core',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/src/core'],
+      transform: { '^.+\\.tsx?$': tsJest },
+      moduleNameMapper,
+    },
+    {
+      displayName: 'server',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/src/server', '<rootDir>/cloudfunctions', '<rootDir>/test'],
+      testPathIgnorePatterns: ['/node_modules/'],
+      transform: { '^.+\\.tsx?$': tsJest },
+      moduleNameMapper,
+    },
+    {
+      displayName: 'pages',
+      testEnvironment: 'jsdom',
+      roots: ['<rootDir>/src'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/src/core/', '<rootDir>/src/server/'],
+      transform: { '^.+\\.tsx?$': tsJest },
+      moduleNameMapper: {
+        ...moduleNameMapper,
+        '^@tarojs/components$': '<rootDir>/test/taro/components.tsx',
+        '^@tarojs/taro$': '<rootDir>/test/taro/taro.ts',
+        '\\.(css|scss)$': '<rootDir>/test/taro/style.ts',
+      },
+    },
+  ],
+};

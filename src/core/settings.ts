@@ -1,0 +1,80 @@
+import type { Shop, ShopSettings } from '../../types/domain';
+
+/**
+ * Every number of the spec lives here once. Shop settings are what a merchant may change;
+ * LIMITS are the platform's (WeChat Pay, WeChat shop rules) and are the same for every shop.
+ */
+export const LIMITS = {
+  /** R3: one refund, and all refunds of an order, ≤ 105% of what was paid. */
+  refundCapPercent: 105,
+  /** R3: one shop's refunds in a calendar year ≤ ¥500,000. */
+  yearlyRefundCapFen: 50_000_000,
+  /** R7: 3 cases in 30 days. */
+  riskMaxCases: 3,
+  riskWindowDays: 30,
+  /** R8 */
+  refundSyncDelayHours: 48,
+  /** R24: ¥500 → tier LEGAL and 微信小法庭. */
+  legalThresholdFen: 50_000,
+  /** R31 */
+  paymentRefundDays: 365,
+  maxRefundsPerOrder: 50,
+  refundSpacingMs: 60_000,
+  /** R32 */
+  maxCasesPerLine: 5,
+  /** R22 */
+  maxImages: 9,
+  maxVideos: 1,
+  descriptionMaxChars: 500,
+  /** R10 */
+  shippingFeeDescriptionMinChars: 5,
+  /** R21 */
+  rejectNoteMinChars: 2,
+  /** Uploads (local host and the mini-program's own check). */
+  uploadMaxBytes: { image: 10 * 1024 * 1024, video: 50 * 1024 * 1024 },
+} as const;
+
+export const DEFAULT_AUTO_REPLY = '您的退款申请已收到,预计48小时内处理完毕';
+
+export const DEFAULT_SETTINGS: ShopSettings = {
+  autoReplyText: DEFAULT_AUTO_REPLY,
+  autoApproveHours: 48,
+  windowDays: 15,
+  windowDaysByReason: {},
+  quickRefundThresholdFen: 0,
+  quickRefundSkuIds: [],
+  platformFeeRateBp: 60,
+  customsFeeFen: 0,
+  returnShipDays: 7,
+  receiptConfirmDays: 10,
+  escalateDays: 7,
+  platformBusinessDays: 3,
+  holidays: [],
+  offerAnswerHours: 48,
+  policyText:
+    '签收后15天内可申请售后；质量问题、快递问题运费由商家承担；定制商品下单前已告知不可退换；生鲜商品请在签收时拍照留证；退款默认原路返回。',
+  hotline: '',
+  officialAccount: '',
+  noteTemplates: {
+    approve: ['已同意退款，给您带来不便非常抱歉，我们会加强品控。', '已同意，请按退货地址寄回商品，收到后立即退款。'],
+    reject: ['未收到有效凭证，请补充商品问题照片后重新申请。', '商品已超过无理由退货期限，如有质量问题请补充凭证。'],
+    offer: ['商品已拆封影响二次销售，协商按折价退款，感谢理解。'],
+  },
+  subscribeTemplateIds: { decision: '', refund: '' },
+  valuableItemFen: 100_000,
+};
+
+/** A shop's settings with every default filled in (a seeded shop may give none). */
+export function withDefaults(settings?: Partial<ShopSettings>): ShopSettings {
+  const s = { ...DEFAULT_SETTINGS, ...(settings ?? {}) };
+  return {
+    ...s,
+    windowDaysByReason: { ...(settings?.windowDaysByReason ?? {}) },
+    noteTemplates: { ...DEFAULT_SETTINGS.noteTemplates, ...(settings?.noteTemplates ?? {}) },
+    subscribeTemplateIds: { ...DEFAULT_SETTINGS.subscribeTemplateIds, ...(settings?.subscribeTemplateIds ?? {}) },
+  };
+}
+
+export function shopWithDefaults(shop: Omit<Shop, 'settings'> & { settings?: Partial<ShopSettings> }): Shop {
+  return { ...shop, settings: withDefaults(shop.settings) };
+}

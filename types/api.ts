@@ -1,0 +1,233 @@
+/**
+ * Request and response of every action in SPEC §4. The server validates each request with a zod
+ * schema (src/server/schemas.ts) that is checked against these types at compile time.
+ */
+import type {
+  AfterSaleCase,
+  CaseItem,
+  CaseStatus,
+  CaseType,
+  EpochMs,
+  Evidence,
+  Fen,
+  Merchant,
+  Order,
+  Reason,
+  RefundMethod,
+  RejectReasonCode,
+  Shop,
+  ShopSettings,
+} from './domain';
+import type { ErrorCode } from './errors';
+
+export type EvidenceInput = Pick<Evidence, 'fileId' | 'kind' | 'sha256' | 'tag'>;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface ListQuery {
+  status?: CaseStatus;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface DraftApplication {
+  orderId: string;
+  type: CaseType;
+  reason: Reason;
+  items: CaseItem[];
+  amountFen?: Fen;
+  description?: string;
+  evidence?: EvidenceInput[];
+}
+
+export interface ApplyRequest extends DraftApplication {
+  amountFen: Fen;
+  description: string;
+  evidence: EvidenceInput[];
+  idempotencyKey: string;
+}
+
+export interface Violation {
+  rule: string;
+  code: ErrorCode;
+  message: string;
+  solution: string;
+  field?: string;
+}
+
+export interface Deadlines {
+  /** R2: last moment to apply (absent while a SHIPPED order has no deliveredAt). */
+  applyBy?: EpochMs;
+  /** R31: 365 days after payment. */
+  paymentRefundBy: EpochMs;
+  /** R16: if applied now, auto-approved at. */
+  autoApproveAt: EpochMs;
+  /** R23: if approved now (return), ship by / confirmed by. */
+  returnShipBy?: EpochMs;
+  receiptConfirmBy?: EpochMs;
+}
+
+export interface Notice {
+  rule: string;
+  text: string;
+}
+
+export interface PreviewResult {
+  eligible: boolean;
+  violations: Violation[];
+  maxRefundableFen: Fen;
+  feeFen: Fen;
+  feeBearer: 'NONE' | 'MERCHANT';
+  deadlines: Deadlines;
+  notices: Notice[];
+}
+
+export interface StatsQuery {
+  from: EpochMs;
+  to: EpochMs;
+}
+
+export interface StatsBucket {
+  key: string;
+  label: string;
+  count: number;
+  amountFen: Fen;
+}
+
+export interface Stats {
+  from: EpochMs;
+  to: EpochMs;
+  totalCases: number;
+  refundedCases: number;
+  refundedFen: Fen;
+  deliveredOrders: number;
+  /** refunded cases ÷ delivered orders in the period (0 when no orders). */
+  refundRate: number;
+  byReason: StatsBucket[];
+  bySku: StatsBucket[];
+  byWeek: StatsBucket[];
+  /** Approved by the 48 h timeout (利润损失). */
+  autoApprovedCases: number;
+  autoApprovedFen: Fen;
+  /** Rejections the platform overturned (客诉风险). */
+  overturnedCases: number;
+  csv: string;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  brokenAt?: number;
+}
+
+export interface ApproveRequest {
+  caseId: string;
+  refundMethod?: RefundMethod;
+  account?: string;
+  compensationFen?: Fen;
+  note?: string;
+}
+
+export interface RejectRequest {
+  caseId: string;
+  reasonCode: RejectReasonCode;
+  note: string;
+}
+
+export interface OfferRequest {
+  caseId: string;
+  amountFen: Fen;
+  note: string;
+}
+
+export interface ConfirmReturnRequest {
+  caseId: string;
+  unsealed?: boolean;
+}
+
+export interface AddEvidenceRequest {
+  caseId: string;
+  evidence: EvidenceInput[];
+  note?: string;
+}
+
+export interface RetryRefundRequest {
+  caseId: string;
+  refundMethod?: RefundMethod;
+  account?: string;
+}
+
+export interface DecideRequest {
+  caseId: string;
+  decision: 'APPROVE' | 'REJECT';
+  amountFen?: Fen;
+  note: string;
+}
+
+export type SettingsPatch = Partial<ShopSettings> & { returnAddress?: Shop['returnAddress'] };
+
+export interface SettingsView {
+  shop: Pick<Shop, '_id' | 'name' | 'verified' | 'returnAddress'>;
+  settings: ShopSettings;
+}
+
+/** What the caller is (`whoami`, used by the h5 sign-in page and page guards). */
+export interface Identity {
+  openid: string;
+  role: 'BUYER' | Merchant['role'];
+  shopId?: string;
+}
+
+/** Order as the buyer sees it, with what the core says about after-sale on it. */
+export interface OrderView extends Order {
+  shop: Pick<Shop, '_id' | 'name' | 'verified' | 'returnAddress'> & {
+    settings: Pick<
+      ShopSettings,
+      'policyText' | 'hotline' | 'officialAccount' | 'windowDays' | 'windowDaysByReason' | 'valuableItemFen' | 'customsFeeFen' | 'platformFeeRateBp' | 'autoApproveHours'
+    >;
+  };
+  /** The buyer's cases on this order (summaries are enough to preview on the device). */
+  cases: AfterSaleCase[];
+  /** R7 on the device: when the buyer's cases of the last 30 days were created, and a lift if any. */
+  buyerCaseTimes: EpochMs[];
+  riskLiftedAt?: EpochMs;
+}
+
+/** action name → [request, response]. */
+export interface Actions {
+  whoami: [Record<string, never>, Identity];
+  'order.list': [{ status?: Order['status']; cursor?: string; limit?: number }, Page<OrderView>];
+  'order.get': [{ orderId: string }, OrderView];
+  preview: [DraftApplication, PreviewResult];
+  apply: [ApplyRequest, AfterSaleCase];
+  get: [{ caseId: string }, AfterSaleCase];
+  listMine: [ListQuery, Page<AfterSaleCase>];
+  cancel: [{ caseId: string }, AfterSaleCase];
+  shipReturn: [{ caseId: string; company: string; trackingNo: string }, AfterSaleCase];
+  acceptOffer: [{ caseId: string }, AfterSaleCase];
+  declineOffer: [{ caseId: string }, AfterSaleCase];
+  addEvidence: [AddEvidenceRequest, AfterSaleCase];
+  escalate: [{ caseId: string; note: string }, AfterSaleCase];
+  reportNotReceived: [{ caseId: string }, AfterSaleCase];
+  verify: [{ caseId: string }, VerifyResult];
+  'merchant.list': [ListQuery, Page<AfterSaleCase>];
+  'merchant.get': [{ caseId: string }, AfterSaleCase & { order: Order }];
+  'merchant.approve': [ApproveRequest, AfterSaleCase];
+  'merchant.reject': [RejectRequest, AfterSaleCase];
+  'merchant.offer': [OfferRequest, AfterSaleCase];
+  'merchant.confirmReturn': [ConfirmReturnRequest, AfterSaleCase];
+  'merchant.addEvidence': [AddEvidenceRequest, AfterSaleCase];
+  'merchant.retryRefund': [RetryRefundRequest, AfterSaleCase];
+  'merchant.stats': [StatsQuery, Stats];
+  'merchant.settings.get': [Record<string, never>, SettingsView];
+  'merchant.settings.set': [SettingsPatch, SettingsView];
+  'platform.list': [{ cursor?: string; limit?: number }, Page<AfterSaleCase>];
+  'platform.get': [{ caseId: string }, AfterSaleCase & { order: Order }];
+  'platform.decide': [DecideRequest, AfterSaleCase];
+  'platform.liftRisk': [{ openid: string; note: string }, { openid: string; liftedAt: EpochMs }];
+}
+export type ActionName = keyof Actions;
+export type ActionRequest<A extends ActionName> = Actions[A][0];
+export type ActionResponse<A extends ActionName> = Actions[A][1];

@@ -1,0 +1,349 @@
+/**
+ * The after-sale domain, as stored and as the API returns it (SPEC §2, §4).
+ * Money is integer fen; times are epoch milliseconds.
+ */
+
+export type Fen = number;
+export type EpochMs = number;
+
+export const ORDER_STATUSES = ['UNPAID', 'PAID', 'SHIPPED', 'DELIVERED', 'COMPLETED', 'CANCELLED'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const PAY_CHANNELS = ['WECHAT', 'BANK_CARD', 'CREDIT_CARD', 'THIRD_PARTY'] as const;
+export type PayChannel = (typeof PAY_CHANNELS)[number];
+
+export const ITEM_KINDS = ['NORMAL', 'FRESH', 'CUSTOM', 'VIRTUAL', 'CROSS_BORDER'] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
+
+export const CASE_TYPES = ['REFUND_ONLY', 'RETURN_REFUND', 'SHIPPING_FEE_ONLY'] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
+
+export const REASONS = ['QUALITY', 'LOGISTICS', 'NO_REASON', 'NOT_AS_DESCRIBED', 'MISSING_ITEM', 'OTHER'] as const;
+export type Reason = (typeof REASONS)[number];
+export const SELLER_RESPONSIBLE_REASONS: readonly Reason[] = ['QUALITY', 'LOGISTICS', 'NOT_AS_DESCRIBED', 'MISSING_ITEM'];
+
+export const CASE_STATUSES = [
+  'PENDING',
+  'NEGOTIATING',
+  'APPROVED',
+  'AWAITING_RETURN',
+  'RETURN_SHIPPED',
+  'REFUNDING',
+  'REFUNDED',
+  'REFUND_FAILED',
+  'REJECTED',
+  'ESCALATED',
+  'CANCELLED',
+  'CLOSED',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** A case is open unless it is REFUNDED, CANCELLED or CLOSED. */
+export const FINAL_STATUSES: readonly CaseStatus[] = ['REFUNDED', 'CANCELLED', 'CLOSED'];
+
+export const ACTORS = ['BUYER', 'MERCHANT', 'PLATFORM', 'SYSTEM'] as const;
+export type Actor = (typeof ACTORS)[number];
+
+export const TIERS = ['NORMAL', 'DIFFICULT', 'LEGAL'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const EVIDENCE_KINDS = ['image', 'video'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+export const EVIDENCE_TAGS = ['logistics', 'unboxing', 'receipt', 'qc_report', 'proof'] as const;
+export type EvidenceTag = (typeof EVIDENCE_TAGS)[number];
+
+export const REJECT_REASON_CODES = [
+  'NO_EVIDENCE',
+  'NOT_SELLER_RESPONSIBLE',
+  'OUTSIDE_POLICY',
+  'GOODS_RESELLABLE_ISSUE',
+  'OTHER',
+] as const;
+export type RejectReasonCode = (typeof REJECT_REASON_CODES)[number];
+
+export const REFUND_METHODS = ['ORIGINAL', 'DESIGNATED_ACCOUNT'] as const;
+export type RefundMethod = (typeof REFUND_METHODS)[number];
+
+export const REFUND_ATTEMPT_STATUSES = ['PROCESSING', 'SUCCESS', 'ABNORMAL', 'CLOSED'] as const;
+export type RefundAttemptStatus = (typeof REFUND_ATTEMPT_STATUSES)[number];
+
+export const MERCHANT_ROLES = ['STAFF', 'OWNER', 'PLATFORM'] as const;
+export type MerchantRole = (typeof MERCHANT_ROLES)[number];
+
+/**
+ * How the local host's simulated gateway treats refunds of this order (SPEC §4 "Refunds (local host)").
+ * The first attempt behaves as named; a retry (new or reused outRefundNo) then succeeds.
+ * Absent: WECHAT/BANK_CARD settle SUCCESS within 2 s; CREDIT_CARD/THIRD_PARTY follow R4.
+ */
+export const REFUND_SCENARIOS = ['LATE', 'ABNORMAL', 'CLOSED', 'TIMEOUT', 'DUPLICATE_NOTIFY'] as const;
+export type RefundScenario = (typeof REFUND_SCENARIOS)[number];
+
+export interface OrderItem {
+  skuId: string;
+  title: string;
+  unitFen: Fen;
+  qty: number;
+  /** What the buyer paid for the whole line, after discounts spread over items. */
+  paidFen: Fen;
+  kind: ItemKind;
+  /** CUSTOM: the non-returnable clause was shown before purchase (R13). */
+  customNoticeShown?: boolean;
+  /** VIRTUAL: the code/card was activated (R14). */
+  activated?: boolean;
+  /** CROSS_BORDER: after-sale handled at a domestic address (R12). */
+  localAfterSale?: boolean;
+  image?: string;
+}
+
+export interface LogisticsEvent {
+  at: EpochMs;
+  text: string;
+}
+
+export interface Logistics {
+  company: string;
+  trackingNo: string;
+  events: LogisticsEvent[];
+}
+
+export interface Order {
+  _id: string;
+  shopId: string;
+  buyerOpenid: string;
+  status: OrderStatus;
+  /** Everything the buyer paid, shipping included. */
+  paidFen: Fen;
+  shippingFen: Fen;
+  payChannel: PayChannel;
+  paidAt: EpochMs;
+  shippedAt?: EpochMs;
+  deliveredAt?: EpochMs;
+  logistics?: Logistics;
+  /** Return insurance (退货履约险 / 运费险, R29). */
+  insured?: boolean;
+  items: OrderItem[];
+  refundScenario?: RefundScenario;
+  createdAt?: EpochMs;
+}
+
+export interface ReturnAddress {
+  name: string;
+  phone: string;
+  address: string;
+}
+
+export interface NoteTemplates {
+  approve: string[];
+  reject: string[];
+  offer: string[];
+}
+
+export interface ShopSettings {
+  /** R17 */
+  autoReplyText: string;
+  /** R16 */
+  autoApproveHours: number;
+  /** R2: days after delivery, default and per reason (a shop may only lengthen). */
+  windowDays: number;
+  windowDaysByReason: Partial<Record<Reason, number>>;
+  /** R18: 0 = off. */
+  quickRefundThresholdFen: Fen;
+  quickRefundSkuIds: string[];
+  /** R20: platform fee rate in basis points (60 = 0.6%). */
+  platformFeeRateBp: number;
+  /** R12: customs fee deducted from the refundable amount of a case with cross-border items. */
+  customsFeeFen: Fen;
+  /** R23 */
+  returnShipDays: number;
+  receiptConfirmDays: number;
+  /** R24 */
+  escalateDays: number;
+  platformBusinessDays: number;
+  /** YYYY-MM-DD dates (Asia/Shanghai) skipped by the platform deadline. */
+  holidays: string[];
+  /** Negotiation: hours for the buyer to answer an offer. */
+  offerAnswerHours: number;
+  /** R27 */
+  policyText: string;
+  /** R28 */
+  hotline: string;
+  officialAccount: string;
+  /** R21 / 六.4 话术 */
+  noteTemplates: NoteTemplates;
+  /** Subscribe-message template ids (cloud: subscribeMessage.send). */
+  subscribeTemplateIds: { decision: string; refund: string };
+  /** Items at or above this unit price prompt the buyer for an unboxing video (四.1). */
+  valuableItemFen: Fen;
+}
+
+export interface Shop {
+  _id: string;
+  name: string;
+  /** R5: the WeChat Pay merchant account is verified (实名认证). */
+  verified: boolean;
+  returnAddress?: ReturnAddress;
+  settings: ShopSettings;
+}
+
+export interface Merchant {
+  openid: string;
+  shopId: string;
+  role: MerchantRole;
+  name?: string;
+}
+
+export interface Evidence {
+  fileId: string;
+  kind: EvidenceKind;
+  sha256: string;
+  tag?: EvidenceTag;
+  /** Who added it and when (filled by the server). */
+  by?: Actor;
+  at?: EpochMs;
+}
+
+export interface CaseItem {
+  skuId: string;
+  qty: number;
+}
+
+export interface Message {
+  at: EpochMs;
+  from: Actor;
+  text: string;
+}
+
+export interface RefundAttempt {
+  outRefundNo: string;
+  amountFen: Fen;
+  status: RefundAttemptStatus;
+  at: EpochMs;
+  settledAt?: EpochMs;
+  method: RefundMethod;
+  /** Masked designated account, when method is DESIGNATED_ACCOUNT. */
+  account?: string;
+  /** Gateway's reason for ABNORMAL / CLOSED. */
+  failure?: string;
+}
+
+export interface HistoryEvent {
+  at: EpochMs;
+  actor: Actor;
+  action: string;
+  from?: CaseStatus;
+  to: CaseStatus;
+  note?: string;
+  /** Facts of the event that the chain protects (amounts, codes, file ids). */
+  data?: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface CaseError {
+  code: string;
+  message: string;
+  solution: string;
+}
+
+export interface Suggestion {
+  reason: Reason;
+  confidence: number;
+  decision: 'APPROVE' | 'REJECT' | 'ASK_EVIDENCE';
+  why: string[];
+}
+
+export interface Offer {
+  amountFen: Fen;
+  note: string;
+  at: EpochMs;
+}
+
+export interface ReturnShipment {
+  company: string;
+  trackingNo: string;
+  at: EpochMs;
+}
+
+export interface Rejection {
+  reasonCode: RejectReasonCode;
+  note: string;
+  at: EpochMs;
+}
+
+export interface AfterSaleCase {
+  _id: string;
+  orderId: string;
+  shopId: string;
+  buyerOpenid: string;
+  idempotencyKey: string;
+  type: CaseType;
+  reason: Reason;
+  status: CaseStatus;
+  tier: Tier;
+  items: CaseItem[];
+  /** What the buyer asked for. */
+  amountFen: Fen;
+  /** What was agreed (approval, accepted offer, platform decision), compensation included. */
+  approvedFen?: Fen;
+  compensationFen?: Fen;
+  /** R20: the refund fee and who bears it. */
+  feeFen: Fen;
+  feeBearer: 'NONE' | 'MERCHANT';
+  description: string;
+  evidence: Evidence[];
+  /** The deadline of the current status, as shown to people (auto-approve, ship-by, …). */
+  deadlineAt?: EpochMs;
+  /** When the timer must next look at this case; absent when it need not. */
+  timerAt?: EpochMs;
+  version: number;
+  lastError?: CaseError;
+  returnAddress?: ReturnAddress;
+  returnShipment?: ReturnShipment;
+  offer?: Offer;
+  rejection?: Rejection;
+  refundMethod?: RefundMethod;
+  designatedAccount?: string;
+  suggestion?: Suggestion;
+  /** R29: the order has return insurance, so return shipping is covered. */
+  insured?: boolean;
+  /** R24: the platform's deadline has passed without a decision. */
+  platformOverdue?: boolean;
+  /** R24: 微信小法庭 entry is shown. */
+  legalEntry?: boolean;
+  approvedAt?: EpochMs;
+  /** The merchant (or the 10-day timer) confirmed the returned goods. */
+  returnReceivedAt?: EpochMs;
+  /** R6: the returned goods were confirmed as unsealed. */
+  unsealed?: boolean;
+  escalatedAt?: EpochMs;
+  /** How the case was approved, for analytics (R25: 利润损失 from timeouts). */
+  approvedBy?: 'MERCHANT' | 'TIMEOUT' | 'QUICK_REFUND' | 'PLATFORM' | 'OFFER_ACCEPTED';
+  /** R25: the platform overturned the merchant's rejection. */
+  overturned?: boolean;
+  messages: Message[];
+  refunds: RefundAttempt[];
+  history: HistoryEvent[];
+  createdAt: EpochMs;
+  updatedAt: EpochMs;
+}
+
+/** Outbox / notification record (local host; cloud: subscribeMessage.send). */
+export interface Notification {
+  _id: string;
+  at: EpochMs;
+  toOpenid: string;
+  caseId?: string;
+  templateKey: 'decision' | 'refund' | 'autoReply' | 'ticket' | 'message';
+  templateId?: string;
+  text: string;
+  data?: Record<string, unknown>;
+}
+
+/** A ticket opened by R8 (退款未到账). */
+export interface Ticket {
+  _id: string;
+  caseId: string;
+  outRefundNo: string;
+  openid: string;
+  at: EpochMs;
+  text: string;
+}
