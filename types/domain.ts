@@ -303,6 +303,8 @@ export interface AfterSaleCase {
   refundMethod?: RefundMethod;
   designatedAccount?: string;
   suggestion?: Suggestion;
+  /** R10/R11: this case claims the order's shipping fee (at most one live or refunded case may). */
+  coversShipping?: boolean;
   /** R29: the order has return insurance, so return shipping is covered. */
   insured?: boolean;
   /** R24: the platform's deadline has passed without a decision. */

@@ -1,0 +1,166 @@
+/**
+ * The ports the use cases depend on. Two sets of adapters implement them: local (better-sqlite3,
+ * simulated gateway, files on disk) and cloud (wx-server-sdk). Use cases never import an SDK.
+ *
+ * Every method is async so that both adapters fit; the SQLite adapter answers synchronously inside.
+ */
+import type { Page } from '../../types/api';
+import type {
+  AfterSaleCase,
+  CaseError,
+  CaseStatus,
+  EpochMs,
+  EvidenceKind,
+  Fen,
+  Merchant,
+  Notification,
+  Order,
+  PayChannel,
+  RefundMethod,
+  Shop,
+  Ticket,
+} from '../../types/domain';
+
+export interface Clock {
+  now(): EpochMs;
+}
+
+export interface IdGen {
+  /** A new case id: short, URL-safe, sortable by creation (e.g. `AS20261125` + random). */
+  caseId(now: EpochMs): string;
+  /** Any other id (notifications, tickets). */
+  id(prefix: string): string;
+}
+
+export interface CaseListQuery {
+  status?: CaseStatus;
+  /** Opaque; from a previous page's nextCursor. */
+  cursor?: string;
+  limit: number;
+}
+
+/** Counters that guard `insert` against racing applies (R3, R7, R10, R11, R32 are decided on them). */
+export interface ApplyGuard {
+  orderSeq: number;
+  buyerSeq: number;
+}
+
+export type InsertResult =
+  | { inserted: true }
+  /** The same buyer already used this idempotencyKey: the original case. */
+  | { inserted: false; reason: 'DUPLICATE'; existing: AfterSaleCase }
+  /** Another case was inserted on this order or by this buyer since the guard was read: reload and re-check. */
+  | { inserted: false; reason: 'CONFLICT' };
+
+export interface CaseRepo {
+  get(caseId: string): Promise<AfterSaleCase | null>;
+  findByIdempotencyKey(buyerOpenid: string, key: string): Promise<AfterSaleCase | null>;
+  findByOutRefundNo(outRefundNo: string): Promise<AfterSaleCase | null>;
+  /** Every case of an order, any status. */
+  listByOrder(orderId: string): Promise<AfterSaleCase[]>;
+  /** createdAt of the buyer's cases created at or after `since` (R7). */
+  buyerCaseTimes(buyerOpenid: string, since: EpochMs): Promise<EpochMs[]>;
+  /**
+   * R3's yearly cap: Σ over the shop's cases approved in [from, to), not CANCELLED/CLOSED, and not
+   * failed for good, of approvedFen — excluding `excludeCaseId`.
+   */
+  shopCommittedFen(shopId: string, from: EpochMs, to: EpochMs, excludeCaseId?: string): Promise<Fen>;
+  /** The buyer's cases, newest first. */
+  listForBuyer(buyerOpenid: string, q: CaseListQuery): Promise<Page<AfterSaleCase>>;
+  /** The shop's cases: PENDING by deadlineAt ascending (soonest auto-approval first); any other filter newest first. */
+  listForShop(shopId: string, q: CaseListQuery): Promise<Page<AfterSaleCase>>;
+  /** ESCALATED cases of every shop, by deadlineAt ascending. */
+  listEscalated(q: Omit<CaseListQuery, 'status'>): Promise<Page<AfterSaleCase>>;
+  /** Cases whose timerAt ≤ now, by timerAt ascending, at most `limit` (the sweep re-queries; no skip). */
+  due(now: EpochMs, limit: number): Promise<AfterSaleCase[]>;
+  /** The shop's cases created in [from, to) (R25 analytics). */
+  listForStats(shopId: string, from: EpochMs, to: EpochMs): Promise<AfterSaleCase[]>;
+
+  readGuard(orderId: string, buyerOpenid: string): Promise<ApplyGuard>;
+  /**
+   * Inserts a new case with its outbox notifications in one commit, iff the guard still holds and the
+   * (buyerOpenid, idempotencyKey) pair is new. Bumps both counters.
+   */
+  insert(c: AfterSaleCase, guard: ApplyGuard, notifications: Notification[]): Promise<InsertResult>;
+  /**
+   * Compare-and-set: writes `c` iff the stored case still has `expectedVersion` (c.version must be
+   * expectedVersion + 1), together with its outbox notifications and tickets, in one commit.
+   * Returns false when another writer won.
+   */
+  update(c: AfterSaleCase, expectedVersion: number, notifications: Notification[], tickets?: Ticket[]): Promise<boolean>;
+}
+
+export interface OrderRepo {
+  get(orderId: string): Promise<Order | null>;
+  /** The buyer's orders, newest paidAt first. */
+  listForBuyer(buyerOpenid: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>>;
+  /** R25's refund rate: orders of the shop delivered in [from, to). */
+  countDelivered(shopId: string, from: EpochMs, to: EpochMs): Promise<number>;
+}
+
+export interface ShopRepo {
+  get(shopId: string): Promise<Shop | null>;
+  /** Replaces the shop document (settings and return address). */
+  save(shop: Shop): Promise<void>;
+}
+
+export interface MerchantRepo {
+  get(openid: string): Promise<Merchant | null>;
+}
+
+export interface RiskRepo {
+  /** platform.liftRisk: the latest lift for this buyer, if any (R7). */
+  liftedAt(openid: string): Promise<EpochMs | undefined>;
+  lift(openid: string, at: EpochMs, note: string, by: string): Promise<void>;
+}
+
+export interface RefundRequest {
+  outRefundNo: string;
+  caseId: string;
+  orderId: string;
+  amountFen: Fen;
+  /** The order's paid amount (WeChat Pay's total_fee). */
+  totalFen: Fen;
+  payChannel: PayChannel;
+  method: RefundMethod;
+  account?: string;
+}
+
+export type RefundQueryStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED' | 'UNKNOWN';
+
+export interface RefundGateway {
+  /** Starts (or, with the same outRefundNo, re-sends) a refund. Idempotent on outRefundNo. May throw on timeout. */
+  request(r: RefundRequest): Promise<{ accepted: true } | { accepted: false; error: CaseError }>;
+  /** UNKNOWN: the gateway never received this outRefundNo (re-send it). */
+  query(outRefundNo: string): Promise<{ status: RefundQueryStatus; settledAt?: EpochMs; failure?: string }>;
+}
+
+/** Sends committed notifications (cloud: subscribeMessage.send; local: the outbox is the record). */
+export interface Notifier {
+  send(n: Notification[]): Promise<void>;
+}
+
+export interface StoredFile {
+  sha256: string;
+  size: number;
+  kind: EvidenceKind;
+}
+
+export interface FileStore {
+  /** null when no such file exists. The cloud store may not know the hash (sha256 = ''). */
+  stat(fileId: string): Promise<StoredFile | null>;
+}
+
+/** Everything a use case may touch. */
+export interface Services {
+  clock: Clock;
+  ids: IdGen;
+  cases: CaseRepo;
+  orders: OrderRepo;
+  shops: ShopRepo;
+  merchants: MerchantRepo;
+  risk: RiskRepo;
+  gateway: RefundGateway;
+  notifier: Notifier;
+  files: FileStore;
+}
