@@ -35,5 +35,14 @@ module.exports = {
         '\\.(css|scss)$': '<rootDir>/test/taro/style.ts',
       },
     },
+    {
+      // Playwright (playwright-core + Debian's chromium) journeys on the h5 build against a real host.
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/e2e'],
+      testMatch: ['**/*.e2e.ts'],
+      transform: { '^.+\\.tsx?$': tsJest },
+      moduleNameMapper,
+    },
   ],
 };
