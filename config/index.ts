@@ -3,14 +3,19 @@ import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 import devConfig from './dev';
 import prodConfig from './prod';
 
+// `npm run bench` builds a bare Taro React page with this same config, from its own source root, as the
+// baseline the real package sizes and first-screen times are compared with.
+const bareBaseline = process.env.TARO_BARE_BASELINE === '1';
+const outputRoot = process.env.TARO_ENV === 'h5' ? 'dist-h5' : 'dist';
+
 export default defineConfig<'webpack5'>(async (merge) => {
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'wechat-aftersale',
     date: '2026-11-25',
     designWidth: 375,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
-    sourceRoot: 'src',
-    outputRoot: process.env.TARO_ENV === 'h5' ? 'dist-h5' : 'dist',
+    sourceRoot: bareBaseline ? 'bench/bare/src' : 'src',
+    outputRoot: bareBaseline ? `bench/tmp/bare-${outputRoot}` : outputRoot,
     plugins: [],
     defineConstants: {
       // The h5 build talks to the local cloud host on the same origin; weapp uses Taro.cloud.
