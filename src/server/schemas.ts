@@ -1,0 +1,277 @@
+/**
+ * One strict zod schema per action of SPEC §4 (R30): no coercion, unknown keys rejected, every
+ * string bounded, every amount an integer within safe bounds. Shapes and bounds live here; the
+ * rules that depend on the order, the shop or the case (R10, R21, R22's counts, …) stay in the core.
+ */
+import { z } from 'zod';
+import type { ActionName, ActionRequest } from '../../types/api';
+import {
+  CASE_STATUSES,
+  CASE_TYPES,
+  EVIDENCE_KINDS,
+  EVIDENCE_TAGS,
+  ORDER_STATUSES,
+  REASONS,
+  REFUND_METHODS,
+  REJECT_REASON_CODES,
+} from '../../types/domain';
+import { DomainError } from '../core/errors';
+import { DEFAULT_SETTINGS, LIMITS } from '../core/settings';
+
+/** Large enough for any real order, small enough that fen × 10,500 stays an exact double (money.ts). */
+export const MAX_FEN = 10_000_000_000;
+const MAX_QTY = 100_000;
+const MAX_PAGE = 50;
+/** Far above R22's 500 characters, so the core (not the schema) answers for that rule. */
+const MAX_TEXT = 2_000;
+const MAX_NOTE = 500;
+
+/** Ids (orders, cases, SKUs, openids, idempotency keys): a safe charset, never an object. */
+const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
+/** WeChat openids are base64url-like; the same pattern guards the identity header (authz.ts). */
+export const OPENID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+const openid = z.string().regex(OPENID_PATTERN);
+const cursor = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:=+/-]+$/);
+const limit = z.number().int().min(1).max(MAX_PAGE);
+const fen = z.number().int().min(0).max(MAX_FEN);
+const positiveFen = z.number().int().min(1).max(MAX_FEN);
+const text = (max: number) => z.string().max(max);
+const note = text(MAX_NOTE);
+
+/** `local://evidence/<openid>/<name>` or `cloud://<env>/evidence/<openid>/<name>`; the prefix owner is R22's (core). */
+const fileId = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^(local|cloud):\/\/[A-Za-z0-9_.\-/]+$/)
+  .refine((s) => !s.split('/').includes('..'), { message: 'fileId 不能包含 ..' });
+
+const evidence = z.strictObject({
+  fileId,
+  kind: z.enum(EVIDENCE_KINDS),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  tag: z.enum(EVIDENCE_TAGS).optional(),
+});
+const evidenceList = z.array(evidence).max(20);
+
+const caseItem = z.strictObject({ skuId: id, qty: z.number().int().min(1).max(MAX_QTY) });
+
+const draftFields = {
+  orderId: id,
+  type: z.enum(CASE_TYPES),
+  reason: z.enum(REASONS),
+  items: z.array(caseItem).max(100),
+};
+
+const listQuery = z.strictObject({
+  status: z.enum(CASE_STATUSES).optional(),
+  cursor: cursor.optional(),
+  limit: limit.optional(),
+});
+
+const caseRef = z.strictObject({ caseId: id });
+const none = z.strictObject({});
+
+const phone = z.string().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/);
+const returnAddress = z.strictObject({
+  name: z.string().trim().min(1).max(30),
+  phone,
+  address: z.string().trim().min(5).max(200),
+});
+
+const dayCount = (min: number, max: number) => z.number().int().min(min).max(max);
+const templates = z.array(z.string().trim().min(1).max(200)).max(20);
+
+/**
+ * Windows that protect the buyer may only be lengthened; deadlines on the merchant or the platform
+ * may only be shortened (a shop can be kinder than the platform, never harsher).
+ */
+const settingsPatch = z.strictObject({
+  autoReplyText: z.string().trim().min(1).max(200).optional(),
+  autoApproveHours: dayCount(1, DEFAULT_SETTINGS.autoApproveHours).optional(),
+  windowDays: dayCount(DEFAULT_SETTINGS.windowDays, 365).optional(),
+  windowDaysByReason: z.partialRecord(z.enum(REASONS), dayCount(DEFAULT_SETTINGS.windowDays, 365)).optional(),
+  quickRefundThresholdFen: fen.optional(),
+  quickRefundSkuIds: z.array(id).max(200).optional(),
+  platformFeeRateBp: z.number().int().min(0).max(10_000).optional(),
+  customsFeeFen: fen.optional(),
+  returnShipDays: dayCount(DEFAULT_SETTINGS.returnShipDays, 30).optional(),
+  receiptConfirmDays: dayCount(1, DEFAULT_SETTINGS.receiptConfirmDays).optional(),
+  escalateDays: dayCount(DEFAULT_SETTINGS.escalateDays, 30).optional(),
+  platformBusinessDays: dayCount(1, DEFAULT_SETTINGS.platformBusinessDays).optional(),
+  holidays: z
+    .array(z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/))
+    .max(100)
+    .optional(),
+  offerAnswerHours: dayCount(DEFAULT_SETTINGS.offerAnswerHours, 168).optional(),
+  policyText: text(1_000).optional(),
+  hotline: z
+    .string()
+    .regex(/^(\d{11})?$/, { message: '客服电话须为11位数字' })
+    .optional(),
+  officialAccount: text(50).optional(),
+  noteTemplates: z.strictObject({ approve: templates, reject: templates, offer: templates }).optional(),
+  subscribeTemplateIds: z
+    .strictObject({ decision: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/), refund: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/) })
+    .optional(),
+  valuableItemFen: fen.optional(),
+  returnAddress: returnAddress.optional(),
+});
+
+export const schemas = {
+  whoami: none,
+  'order.list': z.strictObject({ status: z.enum(ORDER_STATUSES).optional(), cursor: cursor.optional(), limit: limit.optional() }),
+  'order.get': z.strictObject({ orderId: id }),
+  preview: z.strictObject({
+    ...draftFields,
+    amountFen: positiveFen.optional(),
+    description: text(MAX_TEXT).optional(),
+    evidence: evidenceList.optional(),
+  }),
+  apply: z.strictObject({
+    ...draftFields,
+    amountFen: positiveFen,
+    description: text(MAX_TEXT),
+    evidence: evidenceList,
+    idempotencyKey: id,
+  }),
+  get: caseRef,
+  listMine: listQuery,
+  cancel: caseRef,
+  shipReturn: z.strictObject({
+    caseId: id,
+    company: z.string().trim().min(2).max(30),
+    trackingNo: z.string().regex(/^[A-Za-z0-9-]{6,40}$/),
+  }),
+  acceptOffer: caseRef,
+  declineOffer: caseRef,
+  addEvidence: z.strictObject({ caseId: id, evidence: evidenceList.min(1), note: note.optional() }),
+  escalate: z.strictObject({ caseId: id, note }),
+  reportNotReceived: caseRef,
+  verify: caseRef,
+  'merchant.list': listQuery,
+  'merchant.get': caseRef,
+  'merchant.approve': z.strictObject({
+    caseId: id,
+    refundMethod: z.enum(REFUND_METHODS).optional(),
+    account: z.string().trim().min(4).max(64).optional(),
+    compensationFen: fen.optional(),
+    note: note.optional(),
+  }),
+  'merchant.reject': z.strictObject({ caseId: id, reasonCode: z.enum(REJECT_REASON_CODES), note }),
+  'merchant.offer': z.strictObject({ caseId: id, amountFen: positiveFen, note }),
+  'merchant.confirmReturn': z.strictObject({ caseId: id, unsealed: z.boolean().optional() }),
+  'merchant.addEvidence': z.strictObject({ caseId: id, evidence: evidenceList.min(1), note: note.optional() }),
+  'merchant.retryRefund': z.strictObject({
+    caseId: id,
+    refundMethod: z.enum(REFUND_METHODS).optional(),
+    account: z.string().trim().min(4).max(64).optional(),
+  }),
+  'merchant.stats': z
+    .strictObject({ from: z.number().int().min(0).max(8.64e15), to: z.number().int().min(0).max(8.64e15) })
+    .refine((q) => q.to > q.from, { message: '结束时间须晚于开始时间', path: ['to'] }),
+  'merchant.settings.get': none,
+  'merchant.settings.set': settingsPatch,
+  'platform.list': z.strictObject({ cursor: cursor.optional(), limit: limit.optional() }),
+  'platform.get': caseRef,
+  'platform.decide': z.strictObject({
+    caseId: id,
+    decision: z.enum(['APPROVE', 'REJECT']),
+    amountFen: positiveFen.optional(),
+    note: z.string().trim().min(LIMITS.rejectNoteMinChars).max(MAX_NOTE),
+  }),
+  'platform.liftRisk': z.strictObject({ openid, note: z.string().trim().min(2).max(MAX_NOTE) }),
+} satisfies Record<ActionName, z.ZodType>;
+
+/** Each schema's output is exactly its types/api.ts request type: a field added on one side only fails to compile. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SchemaMatches<A extends ActionName> = Same<z.infer<(typeof schemas)[A]>, ActionRequest<A>>;
+type Mismatched = { [A in ActionName]: SchemaMatches<A> extends true ? never : A }[ActionName];
+type AssertNever<T extends never> = T;
+export type SchemasMatchTypes = AssertNever<Mismatched>;
+
+export type ParsedAction = { [A in ActionName]: { action: A; input: ActionRequest<A> } }[ActionName];
+
+/** The Chinese name of each field a buyer or merchant fills in, for the INVALID_INPUT message. */
+const FIELD_LABELS: Record<string, string> = {
+  action: '操作',
+  body: '请求内容',
+  orderId: '订单',
+  caseId: '售后单',
+  type: '售后类型',
+  reason: '售后原因',
+  items: '退款商品',
+  skuId: '商品',
+  qty: '数量',
+  amountFen: '退款金额',
+  compensationFen: '补偿金额',
+  description: '问题描述',
+  evidence: '凭证',
+  fileId: '凭证文件',
+  sha256: '凭证文件校验值',
+  kind: '凭证类型',
+  tag: '凭证标签',
+  idempotencyKey: '请求编号',
+  note: '备注',
+  reasonCode: '拒绝原因',
+  company: '快递公司',
+  trackingNo: '快递单号',
+  refundMethod: '退款方式',
+  account: '收款账户',
+  decision: '处理结果',
+  from: '开始时间',
+  to: '结束时间',
+  status: '状态',
+  cursor: '分页位置',
+  limit: '每页条数',
+  openid: '用户',
+  hotline: '客服电话',
+  returnAddress: '退货地址',
+  phone: '联系电话',
+  address: '详细地址',
+  name: '收件人',
+};
+
+function labelOf(path: readonly PropertyKey[]): string {
+  for (let i = path.length - 1; i >= 0; i -= 1) {
+    const label = FIELD_LABELS[String(path[i])];
+    if (label) return label;
+  }
+  return String(path[path.length - 1] ?? '');
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+export function isActionName(name: unknown): name is ActionName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(schemas, name);
+}
+
+/**
+ * Validates the cloud function's event `{action, ...fields}`. Throws INVALID_INPUT naming the first
+ * bad field as a dotted path (`items.0.qty`; `action` for an unknown action; `body` for a non-object).
+ */
+export function parseAction(body: unknown): ParsedAction {
+  if (!isPlainObject(body)) {
+    throw new DomainError('INVALID_INPUT', { field: 'body', message: '请求内容须为JSON对象' });
+  }
+  const { action, ...fields } = body;
+  if (!isActionName(action)) {
+    throw new DomainError('INVALID_INPUT', { field: 'action', message: '不支持的操作' });
+  }
+  const result = schemas[action].safeParse(fields);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      const field = [...path, issue.keys[0]].join('.');
+      throw new DomainError('INVALID_INPUT', { field, message: `不支持的字段：${issue.keys[0]}` });
+    }
+    const field = path.length > 0 ? path.join('.') : 'body';
+    throw new DomainError('INVALID_INPUT', { field, message: `「${labelOf(path) || '请求内容'}」填写有误` });
+  }
+  return { action, input: result.data } as ParsedAction;
+}
