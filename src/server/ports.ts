@@ -135,6 +135,34 @@ export interface RefundGateway {
   query(outRefundNo: string): Promise<{ status: RefundQueryStatus; settledAt?: EpochMs; failure?: string }>;
 }
 
+/**
+ * What the refund callback (`refundNotify`) receives: WeChat Pay's refund result notification as
+ * cloudPay hands it to the callback function (v2 fields, camelCased, `req_info` already decrypted).
+ * The local simulated gateway sends exactly this shape. refundStatus: SUCCESS; CHANGE = ABNORMAL
+ * (not final); REFUNDCLOSE = CLOSED (final). successTime (SUCCESS only): `YYYY-MM-DD HH:mm:ss`, Shanghai.
+ */
+export interface RefundNotifyEvent {
+  returnCode: 'SUCCESS' | 'FAIL';
+  appid: string;
+  mchId: string;
+  nonceStr: string;
+  reqInfo: {
+    transactionId: string;
+    /** The order id. */
+    outTradeNo: string;
+    refundId: string;
+    outRefundNo: string;
+    totalFee: Fen;
+    refundFee: Fen;
+    settlementRefundFee: Fen;
+    refundStatus: 'SUCCESS' | 'CHANGE' | 'REFUNDCLOSE';
+    successTime?: string;
+    refundRecvAccout: string;
+    refundAccount: string;
+    refundRequestSource: string;
+  };
+}
+
 /** Sends committed notifications (cloud: subscribeMessage.send; local: the outbox is the record). */
 export interface Notifier {
   send(n: Notification[]): Promise<void>;
