@@ -11,6 +11,8 @@ module.exports = {
       displayName: 'core',
       testEnvironment: 'node',
       roots: ['<rootDir>/src/core'],
+      // Only *.test.ts files are suites, so shared builders can live beside them in __tests__.
+      testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.tsx?$': tsJest },
       moduleNameMapper,
     },
