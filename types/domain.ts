@@ -280,6 +280,11 @@ export interface AfterSaleCase {
   status: CaseStatus;
   tier: Tier;
   items: CaseItem[];
+  /**
+   * Titles of the claimed order lines, in the order of `items`, copied from the order at apply, so lists
+   * (merchant.list, listMine) can name the goods without loading each order.
+   */
+  itemTitles?: string[];
   /** What the buyer asked for. */
   amountFen: Fen;
   /** What was agreed (approval, accepted offer, platform decision), compensation included. */
