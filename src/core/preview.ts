@@ -4,7 +4,7 @@
  * R15, R19, R20 and R29. The apply page calls it on every keystroke, so it stays allocation-light.
  */
 import type { DraftApplication, Deadlines, Notice, PreviewResult } from '../../types/api';
-import type { Fen, OrderItem } from '../../types/domain';
+import type { Fen } from '../../types/domain';
 import type { RuleContext } from './context';
 import { formatYuan } from './money';
 import { applyBy, evaluateApplication, isReturn, isSellerResponsible, paymentRefundBy, refundFee, windowDaysFor } from './rules';
@@ -35,20 +35,13 @@ function deadlinesOf(ctx: RuleContext, draft: DraftApplication): Deadlines {
   return d;
 }
 
-function draftLines(ctx: RuleContext, draft: DraftApplication): OrderItem[] {
-  const lines: OrderItem[] = [];
-  for (const it of draft.items) {
-    for (const line of ctx.order.items) {
-      if (line.skuId === it.skuId) {
-        lines.push(line);
-        break;
-      }
-    }
-  }
-  return lines;
-}
-
-function noticesOf(ctx: RuleContext, draft: DraftApplication, deadlines: Deadlines, feeFen: Fen): Notice[] {
+function noticesOf(
+  ctx: RuleContext,
+  draft: DraftApplication,
+  lineOf: readonly number[],
+  deadlines: Deadlines,
+  feeFen: Fen,
+): Notice[] {
   const { order, shop } = ctx;
   const s = shop.settings;
   const notices: Notice[] = [];
@@ -72,9 +65,10 @@ function noticesOf(ctx: RuleContext, draft: DraftApplication, deadlines: Deadlin
     });
   }
 
-  const lines = draftLines(ctx, draft);
   let crossBorder = false;
-  for (const line of lines) {
+  for (const li of lineOf) {
+    if (li < 0) continue;
+    const line = order.items[li];
     if (line.kind === 'CROSS_BORDER') {
       if (!crossBorder) {
         crossBorder = true;
@@ -130,6 +124,6 @@ export function preview(ctx: RuleContext, draft: DraftApplication): PreviewResul
     feeFen: fee.feeFen,
     feeBearer: fee.feeBearer,
     deadlines,
-    notices: noticesOf(ctx, draft, deadlines, fee.feeFen),
+    notices: noticesOf(ctx, draft, ev.lineOf, deadlines, fee.feeFen),
   };
 }
