@@ -1,0 +1,902 @@
+/**
+ * The case lifecycle (docs/DESIGN.md "The lifecycle table"): one table of (status, event, actor) rows,
+ * and `transition`, which applies one event to one case or throws. Nothing outside the table changes a
+ * case, so a second approve, a cancel after approval or a lost race all end in CASE_STATE_CHANGED.
+ */
+import type { ApplyRequest } from '../../types/api';
+import type {
+  Actor,
+  AfterSaleCase,
+  CaseError,
+  CaseStatus,
+  EpochMs,
+  Evidence,
+  Fen,
+  Notification,
+  RefundAttempt,
+  RefundMethod,
+} from '../../types/domain';
+import { REJECT_REASON_CODES } from '../../types/domain';
+import type { ErrorCode } from '../../types/errors';
+import { appendHistory } from './chain';
+import type { CaseEvent, CaseEventType, Effect, RuleContext, TransitionContext, TransitionResult } from './context';
+import { CATALOGUE, DomainError } from './errors';
+import { formatYuan } from './money';
+import {
+  checkApplication,
+  checkApprovedAmount,
+  codePointLength,
+  coversShipping,
+  evidenceViolation,
+  paymentWindowExpired,
+  refundFee,
+  refundNumbersOnOrder,
+  violationError,
+} from './rules';
+import { LIMITS } from './settings';
+import { suggest } from './suggestion';
+import { addBusinessDays, DAY_MS, formatTime, HOUR_MS } from './time';
+
+export interface TransitionRow {
+  from: CaseStatus;
+  event: CaseEventType;
+  /** Who may cause it. */
+  actors: readonly Actor[];
+  /** Every status the row can end in (the guard and the case's facts pick one). */
+  to: readonly CaseStatus[];
+  guard: string;
+}
+
+const APPROVAL: readonly CaseStatus[] = ['AWAITING_RETURN', 'REFUNDING', 'REFUND_FAILED'];
+const REFUND_START: readonly CaseStatus[] = ['REFUNDING', 'REFUND_FAILED'];
+
+function row(from: CaseStatus, event: CaseEventType, actors: readonly Actor[], to: readonly CaseStatus[], guard = ''): TransitionRow {
+  return { from, event, actors, to, guard };
+}
+
+export const TRANSITIONS: readonly TransitionRow[] = [
+  row('PENDING', 'APPROVE', ['MERCHANT', 'SYSTEM'], APPROVAL, 'R3 on amountFen + compensationFen; R33 for returns; SYSTEM via TIMEOUT once deadlineAt has passed, or QUICK_REFUND'),
+  row('PENDING', 'REJECT', ['MERCHANT'], ['REJECTED'], 'R21: reasonCode and a note; escalate-by +escalateDays'),
+  row('PENDING', 'OFFER', ['MERCHANT'], ['NEGOTIATING'], '0 < amountFen ≤ case.amountFen; answer-by +offerAnswerHours'),
+  row('NEGOTIATING', 'OFFER', ['MERCHANT'], ['NEGOTIATING'], '0 < amountFen ≤ case.amountFen; answer-by +offerAnswerHours'),
+  row('PENDING', 'CANCEL', ['BUYER'], ['CANCELLED']),
+  row('NEGOTIATING', 'CANCEL', ['BUYER'], ['CANCELLED']),
+  row('REJECTED', 'CANCEL', ['BUYER'], ['CANCELLED']),
+  row('PENDING', 'ADD_EVIDENCE', ['BUYER', 'MERCHANT'], ['PENDING'], 'R22 over the case\'s whole evidence'),
+  row('NEGOTIATING', 'ADD_EVIDENCE', ['BUYER'], ['PENDING'], 'R6: back to the merchant with a new auto-approve deadline'),
+  row('NEGOTIATING', 'ADD_EVIDENCE', ['MERCHANT'], ['NEGOTIATING'], 'R22'),
+  row('NEGOTIATING', 'ACCEPT_OFFER', ['BUYER'], APPROVAL, 'an offer is on the table; approvedFen = offer; R3'),
+  row('NEGOTIATING', 'DECLINE_OFFER', ['BUYER'], ['ESCALATED'], 'tier DIFFICULT, LEGAL from ¥500'),
+  row('NEGOTIATING', 'OFFER_TIMEOUT', ['SYSTEM'], ['ESCALATED'], 'deadlineAt has passed; tier DIFFICULT, LEGAL from ¥500'),
+  row('REJECTED', 'ESCALATE', ['BUYER'], ['ESCALATED'], 'R24: within escalateDays of the rejection'),
+  row('REJECTED', 'ESCALATE_TIMEOUT', ['SYSTEM'], ['CLOSED'], 'deadlineAt has passed'),
+  row('AWAITING_RETURN', 'SHIP_RETURN', ['BUYER'], ['RETURN_SHIPPED'], 'R23: confirm-by +receiptConfirmDays'),
+  row('AWAITING_RETURN', 'SHIP_TIMEOUT', ['SYSTEM'], ['CLOSED'], 'R23: deadlineAt has passed'),
+  row('RETURN_SHIPPED', 'CONFIRM_RETURN', ['MERCHANT', 'SYSTEM'], [...REFUND_START, 'NEGOTIATING'], 'R6 unsealed NO_REASON → NEGOTIATING; SYSTEM once deadlineAt has passed'),
+  row('ESCALATED', 'PLATFORM_DECIDE', ['PLATFORM'], [...APPROVAL, 'CLOSED'], 'R24: APPROVE → approval (overturned when rejected), REJECT → CLOSED'),
+  row('ESCALATED', 'PLATFORM_OVERDUE', ['SYSTEM'], ['ESCALATED'], 'R24: deadlineAt has passed; flagged once'),
+  row('REFUNDING', 'REFUND_RESULT', ['SYSTEM'], ['REFUNDED', 'REFUND_FAILED'], 'for the latest PROCESSING attempt only'),
+  row('REFUNDING', 'REFUND_REFUSED', ['SYSTEM'], ['REFUND_FAILED'], 'for the latest PROCESSING attempt only (R4, R31)'),
+  row('REFUND_FAILED', 'RETRY_REFUND', ['MERCHANT', 'SYSTEM'], REFUND_START, 'SYSTEM only when the cause is gone (REFUND_CLOSED; R5 once verified)'),
+  row('REFUNDED', 'REPORT_NOT_RECEIVED', ['BUYER'], ['REFUNDED'], 'R8: not before settledAt + 48 h'),
+];
+
+export const STATUS_LABELS: Record<CaseStatus, string> = {
+  PENDING: '待商家处理',
+  NEGOTIATING: '协商中',
+  APPROVED: '已同意',
+  AWAITING_RETURN: '待买家退货',
+  RETURN_SHIPPED: '待商家收货',
+  REFUNDING: '退款中',
+  REFUNDED: '已退款',
+  REFUND_FAILED: '退款失败',
+  REJECTED: '商家已拒绝',
+  ESCALATED: '平台介入中',
+  CANCELLED: '已撤销',
+  CLOSED: '已关闭',
+};
+
+/** The history's action names, as the case timeline shows them. */
+export const ACTION_LABELS: Record<string, string> = {
+  APPLY: '买家申请售后',
+  APPROVE: '商家同意',
+  AUTO_APPROVE: '超时自动同意',
+  QUICK_REFUND: '快捷退款',
+  REJECT: '商家拒绝',
+  OFFER: '商家提出协商',
+  CANCEL: '买家撤销申请',
+  ACCEPT_OFFER: '买家接受协商',
+  DECLINE_OFFER: '买家拒绝协商',
+  OFFER_TIMEOUT: '协商超时，转平台处理',
+  ADD_EVIDENCE: '补充凭证',
+  SHIP_RETURN: '买家寄回商品',
+  SHIP_TIMEOUT: '超时未寄回，售后关闭',
+  CONFIRM_RETURN: '商家确认收货',
+  AUTO_CONFIRM_RETURN: '超时自动确认收货',
+  ESCALATE: '买家申请平台介入',
+  ESCALATE_TIMEOUT: '逾期未申诉，售后关闭',
+  PLATFORM_APPROVE: '平台判定退款',
+  PLATFORM_REJECT: '平台驳回申请',
+  PLATFORM_OVERDUE: '平台处理超时',
+  REFUND_SUCCESS: '退款成功',
+  REFUND_FAILED: '退款失败',
+  REFUND_REFUSED: '退款被拒',
+  RETRY_REFUND: '重新退款',
+  REPORT_NOT_RECEIVED: '买家反馈未到账',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+// ---------------------------------------------------------------------------------------------
+
+function stateChanged(): DomainError {
+  return new DomainError('CASE_STATE_CHANGED');
+}
+
+function invalid(field: string, message: string, rule?: string): DomainError {
+  return new DomainError('INVALID_INPUT', { field, message, rule });
+}
+
+function isDue(c: AfterSaleCase, now: EpochMs): boolean {
+  return c.deadlineAt !== undefined && c.deadlineAt <= now;
+}
+
+function caseError(code: ErrorCode, message?: string): CaseError {
+  return { code, message: message ?? CATALOGUE[code].message, solution: CATALOGUE[code].solution };
+}
+
+/** `****5678`: enough for both sides to recognise the account, too little to reuse it. */
+export function maskAccount(account: string): string {
+  const compact = account.replace(/\s+/g, '');
+  return `****${compact.length > 4 ? compact.slice(-4) : ''}`;
+}
+
+/** Statuses whose deadlineAt people see; every other status has none. */
+const DEADLINE_STATUSES: readonly CaseStatus[] = ['PENDING', 'NEGOTIATING', 'AWAITING_RETURN', 'RETURN_SHIPPED', 'REJECTED', 'ESCALATED'];
+/** REFUND_FAILED causes the timer may clear on its own. */
+const TIMER_RETRYABLE: readonly string[] = ['REFUND_CLOSED', 'MERCHANT_ACCOUNT_ABNORMAL'];
+
+/** When the sweep must next look at a case in this state (docs/DESIGN.md "Deadlines"). */
+export function nextTimerAt(c: AfterSaleCase, now: EpochMs): EpochMs | undefined {
+  switch (c.status) {
+    case 'ESCALATED':
+      return c.platformOverdue === true ? undefined : c.deadlineAt;
+    case 'REFUNDING':
+      return now;
+    case 'REFUND_FAILED':
+      return c.lastError !== undefined && TIMER_RETRYABLE.includes(c.lastError.code) ? now : undefined;
+    default:
+      return DEADLINE_STATUSES.includes(c.status) ? c.deadlineAt : undefined;
+  }
+}
+
+function withoutUndefined<T extends object>(o: T): T {
+  const out = { ...o };
+  for (const k of Object.keys(out) as (keyof T)[]) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// One transition in the making
+// ---------------------------------------------------------------------------------------------
+
+interface Step {
+  readonly before: AfterSaleCase;
+  readonly ctx: TransitionContext;
+  next: AfterSaleCase;
+  action: string;
+  note?: string;
+  data: Record<string, unknown>;
+  effects: Effect[];
+}
+
+function notify(step: Step, templateKey: 'decision' | 'refund', text: string): void {
+  const n: Omit<Notification, '_id'> = {
+    at: step.ctx.now,
+    toOpenid: step.before.buyerOpenid,
+    caseId: step.before._id,
+    templateKey,
+    text,
+    data: { status: step.next.status },
+  };
+  const templateId = step.ctx.shop.settings.subscribeTemplateIds[templateKey];
+  if (templateId !== '') n.templateId = templateId;
+  step.effects.push({ type: 'NOTIFY', notification: n });
+}
+
+function say(step: Step, from: Actor, text: string | undefined): void {
+  const t = text?.trim() ?? '';
+  if (t === '') return;
+  step.next.messages = [...step.next.messages, { at: step.ctx.now, from, text: t }];
+}
+
+function requiredText(value: unknown, field: string, message: string, minChars = 1, rule?: string): string {
+  const t = typeof value === 'string' ? value.trim() : '';
+  if (codePointLength(t) < minChars) throw invalid(field, message, rule);
+  return t;
+}
+
+interface Method {
+  method: RefundMethod;
+  account?: string;
+}
+
+/** R19: the original way unless a designated account was agreed, which must then be given. */
+function refundMethodOf(refundMethod: RefundMethod | undefined, account: string | undefined): Method {
+  if (refundMethod === undefined || refundMethod === 'ORIGINAL') return { method: 'ORIGINAL' };
+  if (refundMethod !== 'DESIGNATED_ACCOUNT') throw invalid('refundMethod', '退款方式无效', 'R19');
+  const acc = typeof account === 'string' ? account.trim() : '';
+  if (acc === '') throw invalid('account', '选择指定账户退款时，请填写与买家协商好的收款账户', 'R19');
+  return { method: 'DESIGNATED_ACCOUNT', account: acc };
+}
+
+function setMethod(step: Step, m: Method): void {
+  step.next.refundMethod = m.method;
+  step.next.designatedAccount = m.account;
+  if (m.account !== undefined) step.data.account = maskAccount(m.account);
+  step.data.refundMethod = m.method;
+}
+
+function currentMethod(c: AfterSaleCase): Method {
+  return c.refundMethod === 'DESIGNATED_ACCOUNT' && c.designatedAccount !== undefined
+    ? { method: 'DESIGNATED_ACCOUNT', account: c.designatedAccount }
+    : { method: 'ORIGINAL' };
+}
+
+function failRefund(step: Step, error: CaseError): void {
+  step.next.status = 'REFUND_FAILED';
+  step.next.lastError = error;
+  step.data.refundError = error.code;
+}
+
+/**
+ * Refund start: R5 (unverified shop: no attempt, no gateway call), R31 (365 days after payment, 50
+ * refund numbers per order), else a new PROCESSING attempt for approvedFen with a new outRefundNo.
+ */
+function startRefund(step: Step): void {
+  const { ctx, next } = step;
+  if (next.refunds.some((r) => r.status === 'PROCESSING' || r.status === 'SUCCESS')) throw stateChanged();
+  if (!ctx.shop.verified) {
+    failRefund(step, caseError('MERCHANT_ACCOUNT_ABNORMAL'));
+    return;
+  }
+  if (paymentWindowExpired(ctx.order, ctx.now)) {
+    failRefund(
+      step,
+      caseError('AFTER_SALE_WINDOW_EXPIRED', `订单支付已超过${LIMITS.paymentRefundDays}天，微信支付无法原路退款`),
+    );
+    return;
+  }
+  const others = ctx.orderCases.filter((o) => o._id !== next._id);
+  if (refundNumbersOnOrder([...others, next]) >= LIMITS.maxRefundsPerOrder) {
+    failRefund(step, caseError('AMOUNT_EXCEEDS_LIMIT', `本订单退款次数已达微信支付上限${LIMITS.maxRefundsPerOrder}次`));
+    return;
+  }
+  const method = currentMethod(next);
+  const attempt: RefundAttempt = {
+    outRefundNo: `${next._id}-${next.refunds.length + 1}`,
+    amountFen: next.approvedFen ?? next.amountFen,
+    status: 'PROCESSING',
+    at: ctx.now,
+    method: method.method,
+  };
+  if (method.account !== undefined) attempt.account = maskAccount(method.account);
+  next.refunds = [...next.refunds, attempt];
+  next.status = 'REFUNDING';
+  next.lastError = undefined;
+  step.data.outRefundNo = attempt.outRefundNo;
+  step.data.refundFen = attempt.amountFen;
+  step.effects.push({ type: 'REQUEST_REFUND', caseId: next._id, orderId: next.orderId, attempt });
+}
+
+type ApprovedBy = NonNullable<AfterSaleCase['approvedBy']>;
+
+/**
+ * The approval outcome: approvedFen within R3, fee on approvedFen (R20), then a return waits for the
+ * goods at the shop's address (R33, R23) and everything else goes to refund start.
+ */
+function approve(step: Step, approvedFen: Fen, approvedBy: ApprovedBy): void {
+  const { ctx, before, next } = step;
+  const v = checkApprovedAmount(ctx, before, approvedFen);
+  if (v !== null) throw violationError(v);
+  const fee = refundFee(approvedFen, before.reason, ctx.shop.settings);
+  next.approvedFen = approvedFen;
+  next.feeFen = fee.feeFen;
+  next.feeBearer = fee.feeBearer;
+  next.approvedAt = ctx.now;
+  next.approvedBy = approvedBy;
+  step.data.approvedFen = approvedFen;
+  step.data.feeFen = fee.feeFen;
+
+  if (before.type === 'RETURN_REFUND' && before.returnReceivedAt === undefined) {
+    const address = ctx.shop.returnAddress;
+    if (address === undefined) {
+      throw invalid('returnAddress', '店铺尚未设置退货地址，请先在店铺设置中填写退货地址后再同意退货', 'R33');
+    }
+    next.returnAddress = { ...address };
+    next.status = 'AWAITING_RETURN';
+    next.deadlineAt = ctx.now + ctx.shop.settings.returnShipDays * DAY_MS;
+    step.data.returnAddress = next.returnAddress;
+    return;
+  }
+  startRefund(step);
+}
+
+function approvalText(step: Step, lead: string): string {
+  const c = step.next;
+  const amount = formatYuan(c.approvedFen ?? c.amountFen);
+  if (c.status === 'AWAITING_RETURN' && c.returnAddress !== undefined && c.deadlineAt !== undefined) {
+    const a = c.returnAddress;
+    return `${lead}退货，请在${formatTime(c.deadlineAt)}前将商品寄回：${a.address}（${a.name} ${a.phone}），商家确认收货后退款${amount}`;
+  }
+  if (c.status === 'REFUND_FAILED' && c.lastError !== undefined) {
+    return `${lead}退款${amount}，但暂未打款：${c.lastError.message}。商家处理后会重新退款`;
+  }
+  const way = c.refundMethod === 'DESIGNATED_ACCOUNT' ? '转入您与商家约定的账户' : '原路退回';
+  return `${lead}退款，${amount}将${way}`;
+}
+
+/** R24 and failed negotiation: to the platform, due in business days, tier by amount. */
+function escalate(step: Step): void {
+  const { ctx, before, next } = step;
+  const s = ctx.shop.settings;
+  const legal = before.amountFen >= LIMITS.legalThresholdFen;
+  next.status = 'ESCALATED';
+  next.escalatedAt = ctx.now;
+  next.deadlineAt = addBusinessDays(ctx.now, s.platformBusinessDays, s.holidays);
+  next.platformOverdue = undefined;
+  next.tier = legal ? 'LEGAL' : 'DIFFICULT';
+  next.legalEntry = legal ? true : undefined;
+  step.data.tier = next.tier;
+  step.data.platformDueAt = next.deadlineAt;
+}
+
+function latestProcessing(c: AfterSaleCase, outRefundNo: string): number {
+  const i = c.refunds.length - 1;
+  if (i < 0 || c.refunds[i].outRefundNo !== outRefundNo || c.refunds[i].status !== 'PROCESSING') throw stateChanged();
+  return i;
+}
+
+function replaceAttempt(step: Step, i: number, attempt: RefundAttempt): void {
+  const refunds = [...step.next.refunds];
+  refunds[i] = withoutUndefined(attempt);
+  step.next.refunds = refunds;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The events
+// ---------------------------------------------------------------------------------------------
+
+function onApprove(step: Step, ev: Extract<CaseEvent, { type: 'APPROVE' }>): void {
+  const { ctx, before } = step;
+  if (ev.via === 'TIMEOUT') {
+    if (!isDue(before, ctx.now)) throw stateChanged();
+    step.action = 'AUTO_APPROVE';
+    approve(step, before.amountFen, 'TIMEOUT');
+    notify(step, 'decision', approvalText(step, `商家未在${ctx.shop.settings.autoApproveHours}小时内处理，系统已自动同意您的`));
+    return;
+  }
+  if (ev.via === 'QUICK_REFUND') {
+    step.action = 'QUICK_REFUND';
+    approve(step, before.amountFen, 'QUICK_REFUND');
+    notify(step, 'decision', approvalText(step, '您的申请符合快捷退款条件，已自动同意'));
+    return;
+  }
+  const compensation = ev.compensationFen ?? 0;
+  if (!Number.isSafeInteger(compensation) || compensation < 0) {
+    throw invalid('compensationFen', '补偿金额须为不小于0的整数（单位：分）', 'R3');
+  }
+  setMethod(step, refundMethodOf(ev.refundMethod, ev.account));
+  if (compensation > 0) {
+    step.next.compensationFen = compensation;
+    step.data.compensationFen = compensation;
+  }
+  step.action = 'APPROVE';
+  step.note = ev.note?.trim() || undefined;
+  say(step, 'MERCHANT', ev.note);
+  approve(step, before.amountFen + compensation, 'MERCHANT');
+  notify(step, 'decision', approvalText(step, '商家已同意您的'));
+}
+
+function onReject(step: Step, ev: Extract<CaseEvent, { type: 'REJECT' }>): void {
+  const { ctx, next } = step;
+  if (!REJECT_REASON_CODES.includes(ev.reasonCode)) throw invalid('reasonCode', '请选择拒绝原因', 'R21');
+  const note = requiredText(ev.note, 'note', `拒绝时请填写至少${LIMITS.rejectNoteMinChars}个字的处理说明`, LIMITS.rejectNoteMinChars, 'R21');
+  next.status = 'REJECTED';
+  next.rejection = { reasonCode: ev.reasonCode, note, at: ctx.now };
+  next.deadlineAt = ctx.now + ctx.shop.settings.escalateDays * DAY_MS;
+  step.action = 'REJECT';
+  step.note = note;
+  step.data.reasonCode = ev.reasonCode;
+  say(step, 'MERCHANT', note);
+  notify(
+    step,
+    'decision',
+    `商家拒绝了您的售后申请：${note}。如有异议，可在${formatTime(next.deadlineAt)}前申请平台介入`,
+  );
+}
+
+function onOffer(step: Step, ev: Extract<CaseEvent, { type: 'OFFER' }>): void {
+  const { ctx, before, next } = step;
+  if (!Number.isSafeInteger(ev.amountFen) || ev.amountFen <= 0) throw invalid('amountFen', '协商金额须大于0');
+  if (ev.amountFen > before.amountFen) {
+    throw new DomainError('AMOUNT_EXCEEDS_LIMIT', {
+      field: 'amountFen',
+      message: `协商金额不能超过买家申请的${formatYuan(before.amountFen)}`,
+      solution: '请调整协商金额；如需额外补偿，可在同意退款时填写补偿金额',
+    });
+  }
+  const note = typeof ev.note === 'string' ? ev.note.trim() : '';
+  next.status = 'NEGOTIATING';
+  next.offer = { amountFen: ev.amountFen, note, at: ctx.now };
+  next.deadlineAt = ctx.now + ctx.shop.settings.offerAnswerHours * HOUR_MS;
+  step.action = 'OFFER';
+  step.note = note || undefined;
+  step.data.amountFen = ev.amountFen;
+  say(step, 'MERCHANT', note);
+  notify(
+    step,
+    'decision',
+    `商家提出协商退款${formatYuan(ev.amountFen)}${note ? `：${note}` : ''}。请在${formatTime(next.deadlineAt)}前答复，逾期将转平台处理`,
+  );
+}
+
+function onAddEvidence(step: Step, ev: Extract<CaseEvent, { type: 'ADD_EVIDENCE' }>): void {
+  const { ctx, before, next } = step;
+  if (!Array.isArray(ev.evidence) || ev.evidence.length === 0) throw invalid('evidence', '请至少上传一个凭证', 'R22');
+  const v = evidenceViolation([...before.evidence, ...ev.evidence], ctx.callerOpenid, { ownFrom: before.evidence.length });
+  if (v !== null) throw violationError(v);
+  const added: Evidence[] = ev.evidence.map((e) =>
+    withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag, by: ev.by, at: ctx.now }),
+  );
+  next.evidence = [...before.evidence, ...added];
+  step.action = 'ADD_EVIDENCE';
+  step.note = ev.note?.trim() || undefined;
+  step.data.evidence = added.map((e) => withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag }));
+  say(step, ev.by, ev.note);
+  if (before.status === 'NEGOTIATING' && ev.by === 'BUYER') {
+    // R6: proof of non-use puts the case back before the merchant, with a fresh auto-approve clock.
+    next.status = 'PENDING';
+    next.offer = undefined;
+    next.deadlineAt = ctx.now + ctx.shop.settings.autoApproveHours * HOUR_MS;
+  }
+}
+
+function onAcceptOffer(step: Step): void {
+  const offer = step.before.offer;
+  if (offer === undefined) throw stateChanged();
+  step.action = 'ACCEPT_OFFER';
+  approve(step, offer.amountFen, 'OFFER_ACCEPTED');
+}
+
+function onEscalate(step: Step, ev: Extract<CaseEvent, { type: 'ESCALATE' }>): void {
+  const { ctx, before } = step;
+  const escalateBy = before.deadlineAt ?? (before.rejection?.at ?? before.updatedAt) + ctx.shop.settings.escalateDays * DAY_MS;
+  if (ctx.now > escalateBy) {
+    throw new DomainError('AFTER_SALE_WINDOW_EXPIRED', {
+      rule: 'R24',
+      message: `已超过商家拒绝后${ctx.shop.settings.escalateDays}天的申诉期限（截止${formatTime(escalateBy)}）`,
+      solution: '申诉期已过，如仍有争议请通过客服热线或公众号留言联系商家协商',
+    });
+  }
+  const note = requiredText(ev.note, 'note', '请说明申请平台介入的理由');
+  step.action = 'ESCALATE';
+  step.note = note;
+  say(step, 'BUYER', note);
+  escalate(step);
+}
+
+function onShipReturn(step: Step, ev: Extract<CaseEvent, { type: 'SHIP_RETURN' }>): void {
+  const { ctx, next } = step;
+  const company = requiredText(ev.company, 'company', '请填写快递公司');
+  const trackingNo = requiredText(ev.trackingNo, 'trackingNo', '请填写快递单号');
+  next.status = 'RETURN_SHIPPED';
+  next.returnShipment = { company, trackingNo, at: ctx.now };
+  next.deadlineAt = ctx.now + ctx.shop.settings.receiptConfirmDays * DAY_MS;
+  step.action = 'SHIP_RETURN';
+  step.data.company = company;
+  step.data.trackingNo = trackingNo;
+}
+
+function onConfirmReturn(step: Step, ev: Extract<CaseEvent, { type: 'CONFIRM_RETURN' }>): void {
+  const { ctx, before, next } = step;
+  if (ev.by === 'SYSTEM' && !isDue(before, ctx.now)) throw stateChanged();
+  const unsealed = ev.by === 'MERCHANT' && ev.unsealed === true;
+  next.returnReceivedAt = ctx.now;
+  if (unsealed) next.unsealed = true;
+  step.action = ev.by === 'SYSTEM' ? 'AUTO_CONFIRM_RETURN' : 'CONFIRM_RETURN';
+  step.data.unsealed = unsealed;
+  if (unsealed && before.reason === 'NO_REASON') {
+    // R6: a no-reason return that can no longer be resold is not refunded in full without talking.
+    next.status = 'NEGOTIATING';
+    next.lastError = caseError('GOODS_UNSEALED');
+    next.deadlineAt = ctx.now + ctx.shop.settings.offerAnswerHours * HOUR_MS;
+    notify(
+      step,
+      'decision',
+      `商家确认退回的商品已拆封，影响二次销售，暂不能全额退款。您可以补充未使用的证明，或与商家协商折价退款`,
+    );
+    return;
+  }
+  startRefund(step);
+}
+
+function onPlatformDecide(step: Step, ev: Extract<CaseEvent, { type: 'PLATFORM_DECIDE' }>): void {
+  const { before, next } = step;
+  const note = requiredText(ev.note, 'note', '请填写处理意见');
+  step.note = note;
+  say(step, 'PLATFORM', note);
+  if (ev.decision === 'REJECT') {
+    next.status = 'CLOSED';
+    step.action = 'PLATFORM_REJECT';
+    notify(step, 'decision', `平台已完成处理，驳回您的售后申请：${note}`);
+    return;
+  }
+  if (ev.decision !== 'APPROVE') throw invalid('decision', '请选择处理结果');
+  const amount = ev.amountFen ?? before.amountFen;
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw invalid('amountFen', '退款金额须大于0');
+  next.overturned = before.rejection !== undefined;
+  step.action = 'PLATFORM_APPROVE';
+  step.data.overturned = next.overturned;
+  approve(step, amount, 'PLATFORM');
+  notify(step, 'decision', approvalText(step, '平台已判定支持您的'));
+}
+
+function onRefundResult(step: Step, ev: Extract<CaseEvent, { type: 'REFUND_RESULT' }>): void {
+  const { next } = step;
+  const i = latestProcessing(next, ev.outRefundNo);
+  const attempt = next.refunds[i];
+  replaceAttempt(step, i, { ...attempt, status: ev.status, settledAt: ev.settledAt, failure: ev.failure });
+  step.data.outRefundNo = ev.outRefundNo;
+  step.data.status = ev.status;
+  if (ev.status === 'SUCCESS') {
+    next.status = 'REFUNDED';
+    step.action = 'REFUND_SUCCESS';
+    step.data.refundFen = attempt.amountFen;
+    const way = attempt.method === 'DESIGNATED_ACCOUNT' ? '已转入约定账户' : '已原路退回，银行到账可能有延迟';
+    notify(step, 'refund', `退款${formatYuan(attempt.amountFen)}${way}（退款单号${ev.outRefundNo}）`);
+    return;
+  }
+  if (ev.failure !== undefined) step.data.failure = ev.failure;
+  step.action = 'REFUND_FAILED';
+  failRefund(step, caseError(ev.status === 'ABNORMAL' ? 'REFUND_ABNORMAL' : 'REFUND_CLOSED'));
+  notify(
+    step,
+    'refund',
+    ev.status === 'ABNORMAL'
+      ? `退款${formatYuan(attempt.amountFen)}未能原路退回，商家正在处理，可能改为转入指定账户`
+      : `退款单已关闭，系统将以新的退款单号重新退款${formatYuan(attempt.amountFen)}`,
+  );
+}
+
+function onRefundRefused(step: Step, ev: Extract<CaseEvent, { type: 'REFUND_REFUSED' }>): void {
+  const i = latestProcessing(step.next, ev.outRefundNo);
+  const attempt = step.next.refunds[i];
+  replaceAttempt(step, i, { ...attempt, status: 'CLOSED', failure: ev.error.message });
+  step.action = 'REFUND_REFUSED';
+  step.data.outRefundNo = ev.outRefundNo;
+  failRefund(step, { code: ev.error.code, message: ev.error.message, solution: ev.error.solution });
+  notify(step, 'refund', `退款${formatYuan(attempt.amountFen)}暂未成功：${ev.error.message}。商家会与您联系处理`);
+}
+
+function onRetryRefund(step: Step, ev: Extract<CaseEvent, { type: 'RETRY_REFUND' }>): void {
+  const { ctx, before } = step;
+  if (ev.by === 'SYSTEM') {
+    const cause = before.lastError?.code;
+    const gone = cause === 'REFUND_CLOSED' || (cause === 'MERCHANT_ACCOUNT_ABNORMAL' && ctx.shop.verified);
+    if (!gone) throw stateChanged();
+  } else if (ev.refundMethod !== undefined) {
+    setMethod(step, refundMethodOf(ev.refundMethod, ev.account));
+  }
+  step.action = 'RETRY_REFUND';
+  startRefund(step);
+}
+
+function onReportNotReceived(step: Step): void {
+  const { ctx, next } = step;
+  const paid = next.refunds.find((r) => r.status === 'SUCCESS');
+  if (paid === undefined) throw stateChanged();
+  const settledAt = paid.settledAt ?? paid.at;
+  const askFrom = settledAt + LIMITS.refundSyncDelayHours * HOUR_MS;
+  if (ctx.now < askFrom) {
+    throw new DomainError('REFUND_SYNC_DELAYED', {
+      rule: 'R8',
+      message: `退款已于${formatTime(settledAt)}退出，银行到账可能有延迟`,
+      solution: `请耐心等待；${formatTime(askFrom)}后仍未到账，可提交工单查询交易流水号（退款单号${paid.outRefundNo}）`,
+    });
+  }
+  const text = `买家反馈退款未到账，已提交工单查询交易流水号，退款单号：${paid.outRefundNo}`;
+  say(step, 'SYSTEM', text);
+  step.action = 'REPORT_NOT_RECEIVED';
+  step.data.outRefundNo = paid.outRefundNo;
+  step.effects.push({ type: 'OPEN_TICKET', caseId: next._id, outRefundNo: paid.outRefundNo, text });
+}
+
+function apply(step: Step, ev: CaseEvent): void {
+  const { ctx, before, next } = step;
+  switch (ev.type) {
+    case 'APPROVE':
+      return onApprove(step, ev);
+    case 'REJECT':
+      return onReject(step, ev);
+    case 'OFFER':
+      return onOffer(step, ev);
+    case 'CANCEL':
+      next.status = 'CANCELLED';
+      step.action = 'CANCEL';
+      return;
+    case 'ACCEPT_OFFER':
+      return onAcceptOffer(step);
+    case 'DECLINE_OFFER':
+      step.action = 'DECLINE_OFFER';
+      return escalate(step);
+    case 'OFFER_TIMEOUT':
+      if (!isDue(before, ctx.now)) throw stateChanged();
+      step.action = 'OFFER_TIMEOUT';
+      return escalate(step);
+    case 'ADD_EVIDENCE':
+      return onAddEvidence(step, ev);
+    case 'SHIP_RETURN':
+      return onShipReturn(step, ev);
+    case 'SHIP_TIMEOUT':
+      if (!isDue(before, ctx.now)) throw stateChanged();
+      next.status = 'CLOSED';
+      step.action = 'SHIP_TIMEOUT';
+      return;
+    case 'CONFIRM_RETURN':
+      return onConfirmReturn(step, ev);
+    case 'ESCALATE':
+      return onEscalate(step, ev);
+    case 'ESCALATE_TIMEOUT':
+      if (!isDue(before, ctx.now)) throw stateChanged();
+      next.status = 'CLOSED';
+      step.action = 'ESCALATE_TIMEOUT';
+      return;
+    case 'PLATFORM_DECIDE':
+      return onPlatformDecide(step, ev);
+    case 'PLATFORM_OVERDUE':
+      if (!isDue(before, ctx.now) || before.platformOverdue === true) throw stateChanged();
+      next.platformOverdue = true;
+      step.action = 'PLATFORM_OVERDUE';
+      return;
+    case 'REFUND_RESULT':
+      return onRefundResult(step, ev);
+    case 'REFUND_REFUSED':
+      return onRefundRefused(step, ev);
+    case 'RETRY_REFUND':
+      return onRetryRefund(step, ev);
+    case 'REPORT_NOT_RECEIVED':
+      return onReportNotReceived(step);
+  }
+}
+
+/** The actor named inside an event (`by`, `via`) must be the one causing it. */
+function actorMatches(ev: CaseEvent, actor: Actor): boolean {
+  switch (ev.type) {
+    case 'APPROVE':
+      return ev.via === 'MERCHANT' ? actor === 'MERCHANT' : actor === 'SYSTEM' && (ev.via === 'TIMEOUT' || ev.via === 'QUICK_REFUND');
+    case 'ADD_EVIDENCE':
+    case 'CONFIRM_RETURN':
+    case 'RETRY_REFUND':
+      return ev.by === actor;
+    default:
+      return true;
+  }
+}
+
+function findRow(status: CaseStatus, event: CaseEventType, actor: Actor): TransitionRow | undefined {
+  return TRANSITIONS.find((r) => r.from === status && r.event === event && r.actors.includes(actor));
+}
+
+/**
+ * Applies one event. The result has version + 1, updatedAt = now and exactly one history event
+ * appended. Throws CASE_STATE_CHANGED for anything the table does not allow (wrong status, wrong actor,
+ * a timer before its deadline, a stale refund result), and the rule's own error when a guard fails.
+ */
+export function transition(c: AfterSaleCase, event: CaseEvent, ctx: TransitionContext): TransitionResult {
+  const tableRow = findRow(c.status, event.type, ctx.actor);
+  if (tableRow === undefined || !actorMatches(event, ctx.actor)) throw stateChanged();
+  const step: Step = { before: c, ctx, next: { ...c }, action: event.type, data: {}, effects: [] };
+  apply(step, event);
+
+  const next = step.next;
+  if (!tableRow.to.includes(next.status)) {
+    throw new Error(`lifecycle: ${c.status} ${event.type} ended in ${next.status}, outside its table row`);
+  }
+  // lastError explains the current status; a new status drops it unless the event set a new one.
+  if (next.status !== c.status && next.lastError === c.lastError) next.lastError = undefined;
+  if (!DEADLINE_STATUSES.includes(next.status)) next.deadlineAt = undefined;
+  next.timerAt = nextTimerAt(next, ctx.now);
+  next.version = c.version + 1;
+  next.updatedAt = ctx.now;
+
+  const linked = appendHistory(
+    withoutUndefined(next),
+    withoutUndefined({
+      at: ctx.now,
+      actor: ctx.actor,
+      action: step.action,
+      from: c.status,
+      to: next.status,
+      note: step.note,
+      data: Object.keys(step.data).length > 0 ? withoutUndefined(step.data) : undefined,
+    }),
+  );
+  return { case: linked, effects: step.effects };
+}
+
+function available(r: TransitionRow, c: AfterSaleCase, actor: Actor, now: EpochMs | undefined): boolean {
+  const due = now === undefined || isDue(c, now);
+  switch (r.event) {
+    case 'APPROVE':
+    case 'CONFIRM_RETURN':
+      return actor !== 'SYSTEM' || due;
+    case 'OFFER_TIMEOUT':
+    case 'SHIP_TIMEOUT':
+    case 'ESCALATE_TIMEOUT':
+      return due;
+    case 'PLATFORM_OVERDUE':
+      return due && c.platformOverdue !== true;
+    case 'ACCEPT_OFFER':
+      return c.offer !== undefined;
+    case 'ESCALATE':
+      return now === undefined || c.deadlineAt === undefined || now <= c.deadlineAt;
+    case 'REFUND_RESULT':
+    case 'REFUND_REFUSED': {
+      const last = c.refunds[c.refunds.length - 1];
+      return last !== undefined && last.status === 'PROCESSING';
+    }
+    case 'RETRY_REFUND':
+      return actor !== 'SYSTEM' || TIMER_RETRYABLE.includes(c.lastError?.code ?? '');
+    case 'REPORT_NOT_RECEIVED':
+      return c.refunds.some((a) => a.status === 'SUCCESS');
+    default:
+      return true;
+  }
+}
+
+/**
+ * The events `actor` may send to this case now, for the pages' buttons. With `now`, deadline-bound
+ * events (the timers, the buyer's escalation window) are offered only when in time.
+ */
+export function allowedEvents(c: AfterSaleCase, actor: Actor, now?: EpochMs): CaseEventType[] {
+  const out: CaseEventType[] = [];
+  for (const r of TRANSITIONS) {
+    if (r.from !== c.status || !r.actors.includes(actor) || out.includes(r.event)) continue;
+    if (available(r, c, actor, now)) out.push(r.event);
+  }
+  return out;
+}
+
+/**
+ * The event the sweep sends to a case whose timer is due, or null when the case needs no timer event
+ * (REFUNDING needs a gateway query first; nothing is due yet). `shopVerified` decides R5's retry.
+ */
+export function timerEvent(c: AfterSaleCase, now: EpochMs, shopVerified: boolean): CaseEvent | null {
+  if (c.status === 'REFUND_FAILED') {
+    const cause = c.lastError?.code;
+    return cause === 'REFUND_CLOSED' || (cause === 'MERCHANT_ACCOUNT_ABNORMAL' && shopVerified)
+      ? { type: 'RETRY_REFUND', by: 'SYSTEM' }
+      : null;
+  }
+  if (!isDue(c, now)) return null;
+  switch (c.status) {
+    case 'PENDING':
+      return { type: 'APPROVE', via: 'TIMEOUT' };
+    case 'NEGOTIATING':
+      return { type: 'OFFER_TIMEOUT' };
+    case 'AWAITING_RETURN':
+      return { type: 'SHIP_TIMEOUT' };
+    case 'RETURN_SHIPPED':
+      return { type: 'CONFIRM_RETURN', by: 'SYSTEM' };
+    case 'REJECTED':
+      return { type: 'ESCALATE_TIMEOUT' };
+    case 'ESCALATED':
+      return c.platformOverdue === true ? null : { type: 'PLATFORM_OVERDUE' };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Moves a case's timer without an event (a refund still PROCESSING at the gateway: look again later).
+ * Nothing happened to the case, so no history; the version still moves, for the compare-and-set.
+ */
+export function deferTimer(c: AfterSaleCase, timerAt: EpochMs, now: EpochMs): AfterSaleCase {
+  return { ...c, timerAt, version: c.version + 1, updatedAt: now };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening a case
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * R18: small amounts under the shop's threshold, or cases made only of SKUs on its quick list, are
+ * approved at once — never virtual goods, which go to the merchant (R14).
+ */
+export function qualifiesForQuickRefund(ctx: RuleContext, req: Pick<ApplyRequest, 'amountFen' | 'items'>): boolean {
+  const s = ctx.shop.settings;
+  const lines = req.items.map((it) => ctx.order.items.find((l) => l.skuId === it.skuId));
+  if (lines.some((l) => l?.kind === 'VIRTUAL')) return false;
+  const underThreshold = s.quickRefundThresholdFen > 0 && req.amountFen < s.quickRefundThresholdFen;
+  const quickSkus = req.items.length > 0 && req.items.every((it) => s.quickRefundSkuIds.includes(it.skuId));
+  return underThreshold || quickSkus;
+}
+
+/**
+ * `apply` in the core: the rules in the spec's order (the first violation thrown), then the new
+ * PENDING case with its auto-reply (R17), suggestion (R26), fee (R20) and insurance (R29), and quick
+ * refund (R18) in the same result when the shop's settings say so.
+ */
+export function openCase(ctx: RuleContext, req: ApplyRequest, ids: { caseId: string }): TransitionResult {
+  const first = checkApplication(ctx, req)[0];
+  if (first !== undefined) throw violationError(first);
+  const { now, order, shop } = ctx;
+  const s = shop.settings;
+  const fee = refundFee(req.amountFen, req.reason, s);
+  const evidence: Evidence[] = req.evidence.map((e) =>
+    withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag, by: 'BUYER' as const, at: now }),
+  );
+  const deadlineAt = now + s.autoApproveHours * HOUR_MS;
+  const draft: AfterSaleCase = {
+    _id: ids.caseId,
+    orderId: order._id,
+    shopId: order.shopId,
+    buyerOpenid: order.buyerOpenid,
+    idempotencyKey: req.idempotencyKey,
+    type: req.type,
+    reason: req.reason,
+    status: 'PENDING',
+    tier: 'NORMAL',
+    items: req.items.map((it) => ({ skuId: it.skuId, qty: it.qty })),
+    amountFen: req.amountFen,
+    feeFen: fee.feeFen,
+    feeBearer: fee.feeBearer,
+    description: req.description,
+    evidence,
+    deadlineAt,
+    timerAt: deadlineAt,
+    version: 1,
+    coversShipping: coversShipping(ctx, req),
+    insured: order.insured === true,
+    messages: [{ at: now, from: 'SYSTEM', text: s.autoReplyText }],
+    refunds: [],
+    history: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+  draft.suggestion = suggest(draft, order, s);
+  const opened = appendHistory(draft, {
+    at: now,
+    actor: 'BUYER',
+    action: 'APPLY',
+    to: 'PENDING',
+    data: withoutUndefined({
+      orderId: order._id,
+      type: req.type,
+      reason: req.reason,
+      items: draft.items,
+      amountFen: req.amountFen,
+      feeFen: fee.feeFen,
+      description: req.description,
+      evidence: evidence.map((e) => withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag })),
+      coversShipping: draft.coversShipping,
+      insured: draft.insured,
+    }),
+  });
+  const autoReply: Effect = {
+    type: 'NOTIFY',
+    notification: { at: now, toOpenid: order.buyerOpenid, caseId: ids.caseId, templateKey: 'autoReply', text: s.autoReplyText },
+  };
+
+  if (qualifiesForQuickRefund(ctx, req)) {
+    try {
+      const quick = transition(opened, { type: 'APPROVE', via: 'QUICK_REFUND' }, { ...ctx, actor: 'SYSTEM' });
+      return { case: quick.case, effects: [autoReply, ...quick.effects] };
+    } catch (e) {
+      // A quick refund the shop cannot give now (no return address yet, R3) leaves the case with the merchant.
+      if (!(e instanceof DomainError)) throw e;
+    }
+  }
+  return { case: opened, effects: [autoReply] };
+}
