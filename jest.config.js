@@ -20,7 +20,8 @@ module.exports = {
       displayName: 'server',
       testEnvironment: 'node',
       roots: ['<rootDir>/src/server', '<rootDir>/cloudfunctions', '<rootDir>/test'],
-      testPathIgnorePatterns: ['/node_modules/'],
+      // __tests__/support/ holds shared builders, not suites.
+      testPathIgnorePatterns: ['/node_modules/', '/__tests__/support/'],
       transform: { '^.+\\.tsx?$': tsJest },
       moduleNameMapper,
     },
