@@ -1,0 +1,78 @@
+/** One caller's event on one case: load the facts → core transition → compare-and-set → effects. */
+import type { EvidenceInput } from '../../../types/api';
+import type { Actor as CaseActor, AfterSaleCase, Evidence } from '../../../types/domain';
+import type { CaseEvent, TransitionResult } from '../../core/context';
+import { DomainError } from '../../core/errors';
+import { transition } from '../../core/lifecycle';
+import type { Access } from '../authz';
+import type { Services } from '../ports';
+import { type Actor, loadTransitionContext } from './context';
+import { commitTransition } from './effects';
+import { checkedCase } from './types';
+
+/** The role a caller acts with on a case's history. */
+export function actorOf(access: Access): Actor {
+  switch (access.caller.role) {
+    case 'BUYER':
+      return 'BUYER';
+    case 'PLATFORM':
+      return 'PLATFORM';
+    default:
+      return 'MERCHANT';
+  }
+}
+
+/**
+ * Applies `event` to the case the access table loaded, as the caller. The version read then is the
+ * one the write expects: anything that changed the case in between makes this call CASE_STATE_CHANGED.
+ * `check` runs on the core's answer before anything is written (e.g. that uploaded files exist).
+ */
+export async function act(
+  svc: Services,
+  access: Access,
+  event: CaseEvent,
+  check?: (result: TransitionResult) => Promise<void>,
+): Promise<AfterSaleCase> {
+  const c = checkedCase(access);
+  const ctx = await loadTransitionContext(svc, c, actorOf(access), access.caller.openid, svc.clock.now());
+  const result = transition(c, event, ctx);
+  if (check) await check(result);
+  return commitTransition(svc, c, result, ctx.order);
+}
+
+/**
+ * R22/R30: each evidence file was uploaded and is what the client says it is. The cloud store may
+ * not know a file's hash (sha256 ''), in which case only its existence is checked.
+ */
+export async function checkEvidenceFiles(svc: Services, evidence: readonly EvidenceInput[]): Promise<void> {
+  const stats = await Promise.all(evidence.map((e) => svc.files.stat(e.fileId)));
+  stats.forEach((stored, i) => {
+    const e = evidence[i];
+    if (!stored) {
+      throw new DomainError('INVALID_INPUT', {
+        field: `evidence.${i}.fileId`,
+        message: '凭证文件不存在，可能上传未完成',
+        solution: '请重新上传该图片或视频后提交',
+      });
+    }
+    if (stored.sha256 !== '' && stored.sha256 !== e.sha256) {
+      throw new DomainError('INVALID_INPUT', {
+        field: `evidence.${i}.sha256`,
+        message: '凭证文件校验不一致，文件可能已损坏或被替换',
+        solution: '请重新上传该图片或视频后提交',
+      });
+    }
+    if (stored.kind !== e.kind) {
+      throw new DomainError('INVALID_INPUT', {
+        field: `evidence.${i}.kind`,
+        message: e.kind === 'video' ? '该文件不是视频' : '该文件不是图片',
+        solution: '请确认上传的文件类型后重新提交',
+      });
+    }
+  });
+}
+
+/** Evidence as stored: who added it and when (the chain then protects both). */
+export function stamped(evidence: readonly EvidenceInput[], by: CaseActor, at: number): Evidence[] {
+  return evidence.map((e) => ({ ...e, by, at }));
+}

@@ -1,0 +1,46 @@
+/**
+ * preview and apply (SPEC §3's order of checks): schema and ownership happened before these run;
+ * then a replay of (buyer, idempotencyKey) answers with the original case; then the core decides on
+ * the freshest facts, and the insert is guarded so that two racing applies cannot both pass
+ * R3/R7/R10/R11/R32 on the same facts.
+ */
+import { DomainError } from '../../core/errors';
+import { openCase } from '../../core/lifecycle';
+import { preview } from '../../core/preview';
+import { checkEvidenceFiles } from './act';
+import { loadRuleContext } from './context';
+import { afterCommit, rowsOf } from './effects';
+import { checkedOrder, type UseCase } from './types';
+
+/** Racing applies on the same order or by the same buyer: re-check on fresh facts this many times. */
+const APPLY_ATTEMPTS = 5;
+
+export const previewDraft: UseCase<'preview'> = async (svc, access, input) => {
+  const order = checkedOrder(access);
+  const ctx = await loadRuleContext(svc, order, access.caller.openid, svc.clock.now());
+  return preview(ctx, input);
+};
+
+export const apply: UseCase<'apply'> = async (svc, access, input) => {
+  const order = checkedOrder(access);
+  const buyer = access.caller.openid;
+  const replay = await svc.cases.findByIdempotencyKey(buyer, input.idempotencyKey);
+  if (replay) return replay;
+
+  for (let attempt = 0; attempt < APPLY_ATTEMPTS; attempt += 1) {
+    // The guard is read before the facts, so any case inserted after it makes the insert a CONFLICT.
+    const guard = await svc.cases.readGuard(order._id, buyer);
+    const now = svc.clock.now();
+    const ctx = await loadRuleContext(svc, order, buyer, now);
+    const result = openCase(ctx, input, { caseId: svc.ids.caseId(now) });
+    await checkEvidenceFiles(svc, input.evidence);
+    const rows = rowsOf(svc, result.case, result.effects);
+    const inserted = await svc.cases.insert(result.case, guard, rows.notifications);
+    if (inserted.inserted) return afterCommit(svc, result.case, result.effects, rows.notifications, order);
+    if (inserted.reason === 'DUPLICATE') return inserted.existing;
+  }
+  throw new DomainError('CASE_STATE_CHANGED', {
+    message: '同一订单的售后申请提交过于频繁，本次未生效',
+    solution: '请稍后刷新订单查看是否已申请成功，再决定是否重新提交',
+  });
+};

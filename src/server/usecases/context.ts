@@ -1,0 +1,72 @@
+/**
+ * Loading what the core needs. The core decides on a RuleContext; the use cases build it from the
+ * repos, the same way for apply, preview and every transition.
+ */
+import type { AfterSaleCase, EpochMs, Order, Shop } from '../../../types/domain';
+import type { RuleContext, TransitionContext } from '../../core/context';
+import { DomainError } from '../../core/errors';
+import { LIMITS, shopWithDefaults } from '../../core/settings';
+import { calendarYearRange, DAY_MS } from '../../core/time';
+import type { Services } from '../ports';
+
+export async function loadOrder(svc: Services, orderId: string): Promise<Order> {
+  const order = await svc.orders.get(orderId);
+  if (!order) throw new DomainError('NOT_FOUND', { message: '没有找到这个订单' });
+  return order;
+}
+
+/** The shop with every default filled in (a seeded shop may carry only part of its settings). */
+export async function loadShop(svc: Services, shopId: string): Promise<Shop> {
+  const shop = await svc.shops.get(shopId);
+  if (!shop) throw new DomainError('NOT_FOUND', { message: '没有找到这个店铺' });
+  return shopWithDefaults(shop);
+}
+
+/** R7's input: when the buyer's cases of the last 30 days were created, and the platform's lift if any. */
+export async function loadBuyerRisk(
+  svc: Services,
+  buyerOpenid: string,
+  now: EpochMs,
+): Promise<{ buyerCaseTimes: EpochMs[]; riskLiftedAt?: EpochMs }> {
+  const [buyerCaseTimes, riskLiftedAt] = await Promise.all([
+    svc.cases.buyerCaseTimes(buyerOpenid, now - LIMITS.riskWindowDays * DAY_MS),
+    svc.risk.liftedAt(buyerOpenid),
+  ]);
+  return riskLiftedAt === undefined ? { buyerCaseTimes } : { buyerCaseTimes, riskLiftedAt };
+}
+
+/**
+ * Everything the rules read about an order at `now`. `excludeCaseId` keeps the case being decided out
+ * of the shop's yearly total (R3), so that its own amount is not counted twice.
+ */
+export async function loadRuleContext(
+  svc: Services,
+  order: Order,
+  callerOpenid: string,
+  now: EpochMs,
+  excludeCaseId?: string,
+): Promise<RuleContext> {
+  const [from, to] = calendarYearRange(now);
+  const [shop, orderCases, risk, shopYearRefundedFen] = await Promise.all([
+    loadShop(svc, order.shopId),
+    svc.cases.listByOrder(order._id),
+    loadBuyerRisk(svc, order.buyerOpenid, now),
+    svc.cases.shopCommittedFen(order.shopId, from, to, excludeCaseId),
+  ]);
+  return { now, order, shop, orderCases, ...risk, shopYearRefundedFen, callerOpenid };
+}
+
+export type Actor = TransitionContext['actor'];
+
+/** The context of one transition of `c`, as seen by `actor` (the caller, or the system for timers). */
+export async function loadTransitionContext(
+  svc: Services,
+  c: AfterSaleCase,
+  actor: Actor,
+  callerOpenid: string,
+  now: EpochMs,
+): Promise<TransitionContext & { order: Order }> {
+  const order = await loadOrder(svc, c.orderId);
+  const ctx = await loadRuleContext(svc, order, callerOpenid, now, c._id);
+  return { ...ctx, actor };
+}

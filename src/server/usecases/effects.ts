@@ -1,0 +1,161 @@
+/**
+ * Committing a transition and carrying out what it asks for. The order is fixed: the new case, its
+ * history event, its outbox rows and tickets commit together under compare-and-set; only then are
+ * messages sent and refunds requested, so a crash in between loses nothing the sweep cannot redo.
+ */
+import type { AfterSaleCase, CaseError, Notification, Order, RefundAttempt, Ticket } from '../../../types/domain';
+import type { CaseEvent, Effect, TransitionResult } from '../../core/context';
+import { DomainError } from '../../core/errors';
+import { transition } from '../../core/lifecycle';
+import type { Services } from '../ports';
+import { loadTransitionContext } from './context';
+
+interface Rows {
+  notifications: Notification[];
+  tickets: Ticket[];
+}
+
+/** The outbox rows and tickets a transition's effects call for, with their ids. */
+export function rowsOf(svc: Services, c: AfterSaleCase, effects: readonly Effect[]): Rows {
+  const notifications: Notification[] = [];
+  const tickets: Ticket[] = [];
+  for (const e of effects) {
+    if (e.type === 'NOTIFY') {
+      notifications.push({ _id: svc.ids.id('ntf'), ...e.notification });
+    } else if (e.type === 'OPEN_TICKET') {
+      tickets.push({
+        _id: svc.ids.id('tkt'),
+        caseId: e.caseId,
+        outRefundNo: e.outRefundNo,
+        openid: c.buyerOpenid,
+        at: c.updatedAt,
+        text: e.text,
+      });
+      notifications.push({
+        _id: svc.ids.id('ntf'),
+        at: c.updatedAt,
+        toOpenid: c.buyerOpenid,
+        caseId: e.caseId,
+        templateKey: 'ticket',
+        text: e.text,
+        data: { outRefundNo: e.outRefundNo },
+      });
+    }
+  }
+  return { notifications, tickets };
+}
+
+/** A committed notification that fails to send stays in the outbox; the caller's change stands. */
+export async function sendQuietly(svc: Services, notifications: Notification[]): Promise<void> {
+  if (notifications.length === 0) return;
+  try {
+    await svc.notifier.send(notifications);
+  } catch (e) {
+    console.error('notifier.send failed; the outbox keeps the messages', e);
+  }
+}
+
+/**
+ * Writes `result.case` iff the stored case is still `before` (same version): the loser of a race
+ * gets CASE_STATE_CHANGED. Then sends the messages and starts any refund. Returns the case as it
+ * stands after this caller's own writes.
+ */
+export async function commitTransition(
+  svc: Services,
+  before: AfterSaleCase,
+  result: TransitionResult,
+  order: Order,
+): Promise<AfterSaleCase> {
+  const rows = rowsOf(svc, result.case, result.effects);
+  const ok = await svc.cases.update(result.case, before.version, rows.notifications, rows.tickets);
+  if (!ok) throw new DomainError('CASE_STATE_CHANGED');
+  return afterCommit(svc, result.case, result.effects, rows.notifications, order);
+}
+
+/** The effects of a committed change: messages out, then refund requests (which may fail the refund at once). */
+export async function afterCommit(
+  svc: Services,
+  c: AfterSaleCase,
+  effects: readonly Effect[],
+  notifications: Notification[],
+  order: Order,
+): Promise<AfterSaleCase> {
+  await sendQuietly(svc, notifications);
+  let current = c;
+  for (const e of effects) {
+    if (e.type === 'REQUEST_REFUND') current = await requestRefund(svc, current, order, e.attempt);
+  }
+  return current;
+}
+
+/**
+ * Asks the gateway to pay one attempt. Accepted: the result comes later (callback or sweep). Refused
+ * (R4 channel, R31): the case records the refusal. A timeout or crash leaves the attempt PROCESSING;
+ * the sweep's query finds it and re-sends the same outRefundNo, so it is paid at most once.
+ */
+export async function requestRefund(
+  svc: Services,
+  c: AfterSaleCase,
+  order: Order,
+  attempt: RefundAttempt,
+): Promise<AfterSaleCase> {
+  let reply: Awaited<ReturnType<Services['gateway']['request']>>;
+  try {
+    reply = await svc.gateway.request({
+      outRefundNo: attempt.outRefundNo,
+      caseId: c._id,
+      orderId: order._id,
+      amountFen: attempt.amountFen,
+      totalFen: order.paidFen,
+      payChannel: order.payChannel,
+      method: attempt.method,
+      account: attempt.method === 'DESIGNATED_ACCOUNT' ? (c.designatedAccount ?? attempt.account) : undefined,
+    });
+  } catch (e) {
+    console.error(`refund request ${attempt.outRefundNo} did not complete; the sweep will query it`, e);
+    return c;
+  }
+  if (reply.accepted) return c;
+  return refuseRefund(svc, c, attempt.outRefundNo, reply.error);
+}
+
+async function refuseRefund(svc: Services, c: AfterSaleCase, outRefundNo: string, error: CaseError): Promise<AfterSaleCase> {
+  const after = await applySystemEvent(svc, c, (cur) =>
+    stillProcessing(cur, outRefundNo) ? { type: 'REFUND_REFUSED', outRefundNo, error } : null,
+  );
+  return after ?? c;
+}
+
+/** The case is waiting on this very attempt, its latest (a result for any other attempt is stale). */
+export function stillProcessing(c: AfterSaleCase, outRefundNo: string): boolean {
+  const latest = c.refunds[c.refunds.length - 1];
+  return c.status === 'REFUNDING' && latest !== undefined && latest.outRefundNo === outRefundNo && latest.status === 'PROCESSING';
+}
+
+const SYSTEM_RETRIES = 3;
+
+/**
+ * Applies an event caused by the system (gateway results) to the freshest case: when another writer
+ * got there first, reloads and asks `eventFor` again, which answers null once the event no longer
+ * applies. Returns the case after the write, or null when nothing was written.
+ */
+export async function applySystemEvent(
+  svc: Services,
+  start: AfterSaleCase,
+  eventFor: (c: AfterSaleCase) => CaseEvent | null,
+): Promise<AfterSaleCase | null> {
+  let current: AfterSaleCase | null = start;
+  for (let i = 0; i < SYSTEM_RETRIES && current; i += 1) {
+    const event = eventFor(current);
+    if (!event) return null;
+    const ctx = await loadTransitionContext(svc, current, 'SYSTEM', current.buyerOpenid, svc.clock.now());
+    const result = transition(current, event, ctx);
+    try {
+      return await commitTransition(svc, current, result, ctx.order);
+    } catch (e) {
+      if (!(e instanceof DomainError && e.code === 'CASE_STATE_CHANGED')) throw e;
+    }
+    current = await svc.cases.get(start._id);
+  }
+  return null;
+}

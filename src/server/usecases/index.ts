@@ -1,0 +1,41 @@
+/** Every action of SPEC §4 and the use case that answers it. */
+import { apply, previewDraft } from './apply';
+import * as buyer from './buyer';
+import * as merchant from './merchant';
+import { getOrder, listOrders, whoami } from './orders';
+import * as platform from './platform';
+import { stats } from './stats';
+import type { UseCaseTable } from './types';
+
+export const USE_CASES: UseCaseTable = {
+  whoami,
+  'order.list': listOrders,
+  'order.get': getOrder,
+  preview: previewDraft,
+  apply,
+  get: buyer.getCase,
+  listMine: buyer.listMine,
+  cancel: buyer.cancel,
+  shipReturn: buyer.shipReturn,
+  acceptOffer: buyer.acceptOffer,
+  declineOffer: buyer.declineOffer,
+  addEvidence: buyer.addEvidence,
+  escalate: buyer.escalate,
+  reportNotReceived: buyer.reportNotReceived,
+  verify: buyer.verify,
+  'merchant.list': merchant.listForShop,
+  'merchant.get': merchant.getWithOrder,
+  'merchant.approve': merchant.approve,
+  'merchant.reject': merchant.reject,
+  'merchant.offer': merchant.offer,
+  'merchant.confirmReturn': merchant.confirmReturn,
+  'merchant.addEvidence': merchant.addEvidence,
+  'merchant.retryRefund': merchant.retryRefund,
+  'merchant.stats': stats,
+  'merchant.settings.get': merchant.getSettings,
+  'merchant.settings.set': merchant.setSettings,
+  'platform.list': platform.listEscalated,
+  'platform.get': platform.getWithOrder,
+  'platform.decide': platform.decide,
+  'platform.liftRisk': platform.liftRisk,
+};

@@ -1,0 +1,65 @@
+/** The merchant's actions (SPEC §4), on the merchant's own shop's cases. */
+import type { SettingsView } from '../../../types/api';
+import type { Shop } from '../../../types/domain';
+import { withDefaults } from '../../core/settings';
+import { act, checkEvidenceFiles, stamped } from './act';
+import { loadOrder, loadShop } from './context';
+import { checkedCase, DEFAULT_PAGE, merchantShopId, type UseCase } from './types';
+
+export const listForShop: UseCase<'merchant.list'> = (svc, access, input) =>
+  svc.cases.listForShop(merchantShopId(access), { status: input.status, cursor: input.cursor, limit: input.limit ?? DEFAULT_PAGE });
+
+export const getWithOrder: UseCase<'merchant.get'> = async (svc, access) => {
+  const c = checkedCase(access);
+  return { ...c, order: await loadOrder(svc, c.orderId) };
+};
+
+export const approve: UseCase<'merchant.approve'> = (svc, access, input) =>
+  act(svc, access, {
+    type: 'APPROVE',
+    via: 'MERCHANT',
+    refundMethod: input.refundMethod,
+    account: input.account,
+    compensationFen: input.compensationFen,
+    note: input.note,
+  });
+
+export const reject: UseCase<'merchant.reject'> = (svc, access, input) =>
+  act(svc, access, { type: 'REJECT', reasonCode: input.reasonCode, note: input.note });
+
+export const offer: UseCase<'merchant.offer'> = (svc, access, input) =>
+  act(svc, access, { type: 'OFFER', amountFen: input.amountFen, note: input.note });
+
+export const confirmReturn: UseCase<'merchant.confirmReturn'> = (svc, access, input) =>
+  act(svc, access, { type: 'CONFIRM_RETURN', by: 'MERCHANT', unsealed: input.unsealed });
+
+export const addEvidence: UseCase<'merchant.addEvidence'> = (svc, access, input) =>
+  act(
+    svc,
+    access,
+    { type: 'ADD_EVIDENCE', by: 'MERCHANT', evidence: stamped(input.evidence, 'MERCHANT', svc.clock.now()), note: input.note },
+    () => checkEvidenceFiles(svc, input.evidence),
+  );
+
+export const retryRefund: UseCase<'merchant.retryRefund'> = (svc, access, input) =>
+  act(svc, access, { type: 'RETRY_REFUND', by: 'MERCHANT', refundMethod: input.refundMethod, account: input.account });
+
+function settingsView(shop: Shop): SettingsView {
+  const view: SettingsView = { shop: { _id: shop._id, name: shop.name, verified: shop.verified }, settings: shop.settings };
+  if (shop.returnAddress) view.shop.returnAddress = shop.returnAddress;
+  return view;
+}
+
+export const getSettings: UseCase<'merchant.settings.get'> = async (svc, access) =>
+  settingsView(await loadShop(svc, merchantShopId(access)));
+
+/** The patch was bounded by its schema (windows only lengthened for the buyer, hotline 11 digits, …). */
+export const setSettings: UseCase<'merchant.settings.set'> = async (svc, access, input) => {
+  const shop = await loadShop(svc, merchantShopId(access));
+  const { returnAddress, ...patch } = input;
+  const next: Shop = { ...shop, settings: withDefaults({ ...shop.settings, ...patch }) };
+  if (returnAddress) next.returnAddress = returnAddress;
+  await svc.shops.save(next);
+  return settingsView(next);
+};
+

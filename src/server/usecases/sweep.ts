@@ -1,0 +1,183 @@
+/**
+ * The autoApprove timer (SPEC §4): one run acts on every case whose timerAt ≤ now, however far the
+ * clock has moved, in bounded batches within a time budget. It re-queries instead of paging, since
+ * a handled case leaves the filter; a case that stays due (its cause not gone, a lost race) is not
+ * picked again in the same run. Each write is a compare-and-set, so overlapping runs are harmless.
+ */
+import type { AfterSaleCase, RefundAttempt } from '../../../types/domain';
+import type { CaseEventType, TransitionResult } from '../../core/context';
+import { DomainError } from '../../core/errors';
+import { deferTimer, nextTimerAt, timerEvent, transition } from '../../core/lifecycle';
+import { MINUTE_MS } from '../../core/time';
+import type { Services } from '../ports';
+import { loadOrder, loadTransitionContext } from './context';
+import { applySystemEvent, commitTransition, requestRefund, stillProcessing } from './effects';
+
+export interface SweepReport {
+  approved: number;
+  closed: number;
+  escalated: number;
+  confirmed: number;
+  refundsSettled: number;
+  refundsRetried: number;
+  flagged: number;
+  batches: number;
+  /** Due cases were left for the next run (budget spent, or only cases that cannot move yet). */
+  remaining: boolean;
+}
+
+export interface SweepOptions {
+  batchSize?: number;
+  budgetMs?: number;
+}
+
+/** Cloud `get` returns at most 100 rows per query. */
+const DEFAULT_BATCH = 100;
+/** Well inside a cloud function's time limit, with room for the last batch to finish. */
+const DEFAULT_BUDGET_MS = 20_000;
+/** A refund still PROCESSING, or a failed one whose cause is still there, is looked at again this much later. */
+export const RECHECK_MS = MINUTE_MS;
+/** One case moves a few steps in one run at most (e.g. approved, then its refund queried). */
+const MAX_VISITS = 4;
+
+type Counter = Exclude<keyof SweepReport, 'batches' | 'remaining'>;
+
+const COUNTS: Partial<Record<CaseEventType, Counter>> = {
+  APPROVE: 'approved',
+  SHIP_TIMEOUT: 'closed',
+  ESCALATE_TIMEOUT: 'closed',
+  OFFER_TIMEOUT: 'escalated',
+  CONFIRM_RETURN: 'confirmed',
+  PLATFORM_OVERDUE: 'flagged',
+  RETRY_REFUND: 'refundsRetried',
+};
+
+function isLostRace(e: unknown): boolean {
+  return e instanceof DomainError && e.code === 'CASE_STATE_CHANGED';
+}
+
+/**
+ * Nothing could be done yet (a refund still PROCESSING, a failed refund whose cause is still there):
+ * only timerAt moves, so the case comes back later instead of blocking the head of the due queue.
+ */
+async function recheckLater(svc: Services, c: AfterSaleCase): Promise<void> {
+  const now = svc.clock.now();
+  const planned = nextTimerAt(c, now);
+  if (planned === undefined) {
+    const { timerAt: _cleared, ...rest } = deferTimer(c, now, now);
+    await svc.cases.update(rest, c.version, []);
+    return;
+  }
+  await svc.cases.update(deferTimer(c, planned > now ? planned : now + RECHECK_MS, now), c.version, []);
+}
+
+function processingAttempt(c: AfterSaleCase): RefundAttempt | undefined {
+  for (let i = c.refunds.length - 1; i >= 0; i -= 1) if (c.refunds[i].status === 'PROCESSING') return c.refunds[i];
+  return undefined;
+}
+
+/** REFUNDING: ask the gateway how the attempt stands, apply a final answer, re-send one it never got. */
+async function queryRefund(svc: Services, c: AfterSaleCase, report: SweepReport): Promise<void> {
+  const attempt = processingAttempt(c);
+  if (!attempt) {
+    await recheckLater(svc, c);
+    return;
+  }
+  const q = await svc.gateway.query(attempt.outRefundNo);
+  if (q.status === 'SUCCESS' || q.status === 'ABNORMAL' || q.status === 'CLOSED') {
+    const status = q.status;
+    const settledAt = q.settledAt ?? svc.clock.now();
+    const after = await applySystemEvent(svc, c, (cur) =>
+      stillProcessing(cur, attempt.outRefundNo)
+        ? { type: 'REFUND_RESULT', outRefundNo: attempt.outRefundNo, status, settledAt, failure: q.failure }
+        : null,
+    );
+    if (after) report.refundsSettled += 1;
+    return;
+  }
+  let current = c;
+  if (q.status === 'UNKNOWN') {
+    current = await requestRefund(svc, c, await loadOrder(svc, c.orderId), attempt);
+    report.refundsRetried += 1;
+  }
+  if (current.version === c.version) await recheckLater(svc, c);
+}
+
+async function processOne(svc: Services, c: AfterSaleCase, report: SweepReport): Promise<void> {
+  if (c.status === 'REFUNDING') {
+    await queryRefund(svc, c, report);
+    return;
+  }
+  const ctx = await loadTransitionContext(svc, c, 'SYSTEM', c.buyerOpenid, svc.clock.now());
+  const event = timerEvent(c, ctx.now, ctx.shop.verified);
+  if (!event) {
+    await recheckLater(svc, c);
+    return;
+  }
+  let result: TransitionResult;
+  try {
+    result = transition(c, event, ctx);
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    await recheckLater(svc, c);
+    return;
+  }
+  try {
+    await commitTransition(svc, c, result, ctx.order);
+  } catch (e) {
+    if (isLostRace(e)) return;
+    throw e;
+  }
+  const counter = COUNTS[event.type];
+  if (counter) report[counter] += 1;
+}
+
+export async function sweep(svc: Services, opts: SweepOptions = {}): Promise<SweepReport> {
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
+  const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
+  const started = Date.now();
+  const spent = (): boolean => Date.now() - started >= budgetMs;
+  const now = svc.clock.now();
+  const report: SweepReport = {
+    approved: 0,
+    closed: 0,
+    escalated: 0,
+    confirmed: 0,
+    refundsSettled: 0,
+    refundsRetried: 0,
+    flagged: 0,
+    batches: 0,
+    remaining: false,
+  };
+  /** caseId → the version we last saw it at, and how often we acted on it. */
+  const seen = new Map<string, { version: number; visits: number }>();
+
+  for (;;) {
+    if (spent()) {
+      report.remaining = (await svc.cases.due(now, 1)).length > 0;
+      break;
+    }
+    const batch = await svc.cases.due(now, batchSize);
+    if (batch.length === 0) break;
+    report.batches += 1;
+    let acted = false;
+    for (const c of batch) {
+      if (spent()) break;
+      const before = seen.get(c._id);
+      if (before && (before.version === c.version || before.visits >= MAX_VISITS)) continue;
+      acted = true;
+      try {
+        await processOne(svc, c, report);
+      } catch (e) {
+        console.error(`sweep: case ${c._id} left for the next run`, e);
+      }
+      const after = await svc.cases.get(c._id);
+      seen.set(c._id, { version: after?.version ?? c.version, visits: (before?.visits ?? 0) + 1 });
+    }
+    if (!acted) {
+      report.remaining = true;
+      break;
+    }
+  }
+  return report;
+}
