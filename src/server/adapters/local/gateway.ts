@@ -1,0 +1,327 @@
+/**
+ * A refund gateway that behaves like WeChat Pay's, for the local host (behaviours: README.md here).
+ * Its books are a table in the host's database, so refunds in flight survive a restart. Time is the
+ * host clock: a refund settles a second after it starts, so moving the clock settles it at once for
+ * `query` and for the delivery loop alike.
+ */
+import { randomBytes } from 'crypto';
+import type { CaseError, EpochMs, Order, PayChannel, RefundMethod, RefundScenario, Shop } from '../../../../types/domain';
+import { CATALOGUE } from '../../../core/errors';
+import { LIMITS } from '../../../core/settings';
+import { DAY_MS, HOUR_MS, shanghai } from '../../../core/time';
+import { percentOf } from '../../../core/money';
+import type { Clock, RefundGateway, RefundNotifyEvent, RefundQueryStatus, RefundRequest } from '../../ports';
+import type { Db } from '../sqlite/open';
+import { Statements } from '../sqlite/statements';
+
+export interface GatewayOptions {
+  /** From the start of a refund to its result (SPEC §4: within 2 s). */
+  settleDelayMs: number;
+  /** An order flagged LATE: success reported this long after the start (R8). */
+  lateDelayMs: number;
+  /** R31: refunds of one order start at least this far apart; later ones wait in line. */
+  spacingMs: number;
+  /** Real-time period of the delivery loop. */
+  tickMs: number;
+  /** Callback deliveries that fail (throw or answer 5xx) are retried with backoff, then given up; `query` still answers. */
+  maxNotifyFailures: number;
+}
+
+export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
+  settleDelayMs: 1_000,
+  lateDelayMs: HOUR_MS,
+  spacingMs: LIMITS.refundSpacingMs,
+  tickMs: 250,
+  maxNotifyFailures: 8,
+};
+
+/** What the host hands the gateway: `handleRefundNotify`. A reply with status ≥ 500, or a throw, means "deliver again". */
+export type RefundNotifyCallback = (event: RefundNotifyEvent) => Promise<{ status: number } | void>;
+
+/** A `request` whose answer never came back: the refund may or may not have been recorded (it was). */
+export class GatewayTimeoutError extends Error {
+  constructor(outRefundNo: string) {
+    super(`退款请求超时，结果未知（${outRefundNo}）`);
+    this.name = 'GatewayTimeoutError';
+  }
+}
+
+type Outcome = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
+
+interface Row {
+  out_refund_no: string;
+  refund_id: string;
+  case_id: string;
+  order_id: string;
+  amount_fen: number;
+  total_fen: number;
+  pay_channel: PayChannel;
+  method: RefundMethod;
+  account: string | null;
+  requested_at: number;
+  start_at: number;
+  settle_at: number;
+  outcome: Outcome;
+  failure: string | null;
+  observed: number;
+  notify_target: number;
+  notified: number;
+  notify_failures: number;
+  next_notify_at: number;
+}
+
+const FAILURE_TEXT: Record<Exclude<Outcome, 'SUCCESS'>, string> = {
+  ABNORMAL: '退款到银行时发现用户银行卡已作废或冻结，原路退款失败，款项已退回商户账户',
+  CLOSED: '银行退票，退款单已关闭',
+};
+
+const NOTIFY_STATUS: Record<Outcome, RefundNotifyEvent['reqInfo']['refundStatus']> = {
+  SUCCESS: 'SUCCESS',
+  ABNORMAL: 'CHANGE',
+  CLOSED: 'REFUNDCLOSE',
+};
+
+function refused(code: keyof typeof CATALOGUE, message?: string): { accepted: false; error: CaseError } {
+  return { accepted: false, error: { code, message: message ?? CATALOGUE[code].message, solution: CATALOGUE[code].solution } };
+}
+
+/** WeChat reports times to the second; settling on a whole second keeps the callback and `query` in agreement. */
+function ceilToSecond(at: EpochMs): EpochMs {
+  return Math.ceil(at / 1000) * 1000;
+}
+
+function receivingAccount(r: Row): string {
+  if (r.method === 'DESIGNATED_ACCOUNT') return r.account ?? '商户指定账户';
+  switch (r.pay_channel) {
+    case 'WECHAT':
+      return '支付用户零钱';
+    case 'BANK_CARD':
+      return '支付用户银行卡';
+    case 'CREDIT_CARD':
+      return '支付用户信用卡';
+    case 'THIRD_PARTY':
+      return '第三方支付账户';
+  }
+}
+
+export class SimulatedRefundGateway implements RefundGateway {
+  readonly options: GatewayOptions;
+  private readonly st: Statements;
+  private callback?: RefundNotifyCallback;
+  private timer?: NodeJS.Timeout;
+  /** Deliveries run one at a time, in the order asked. */
+  private chain: Promise<number> = Promise.resolve(0);
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    options: Partial<GatewayOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_GATEWAY_OPTIONS, ...options };
+    this.st = new Statements(db);
+  }
+
+  setCallback(cb: RefundNotifyCallback | undefined): void {
+    this.callback = cb;
+  }
+
+  async request(r: RefundRequest): Promise<{ accepted: true } | { accepted: false; error: CaseError }> {
+    if (!Number.isSafeInteger(r.amountFen) || r.amountFen <= 0) {
+      throw new RangeError(`refund ${r.outRefundNo}: amount must be a positive integer of fen`);
+    }
+    const decision = this.db
+      .transaction((): { accepted: true; timeout: boolean } | { accepted: false; error: CaseError } => {
+        const existing = this.row(r.outRefundNo);
+        if (existing) {
+          // WeChat Pay rejects a re-sent refund number carrying another amount; for us it is a bug upstream.
+          if (existing.amount_fen !== r.amountFen || existing.order_id !== r.orderId) {
+            throw new Error(`refund ${r.outRefundNo} re-sent with another order or amount`);
+          }
+          return { accepted: true, timeout: false };
+        }
+        const order = this.order(r.orderId);
+        if (!order) return refused('NOT_FOUND', '支付订单不存在，无法退款');
+        const shop = this.shop(order.shopId);
+        if (!shop || !shop.verified) return refused('MERCHANT_ACCOUNT_ABNORMAL');
+        const now = this.clock.now();
+        if (r.method === 'ORIGINAL' && (r.payChannel === 'CREDIT_CARD' || r.payChannel === 'THIRD_PARTY')) {
+          return refused(
+            'PAYMENT_CHANNEL_RESTRICTED',
+            r.payChannel === 'CREDIT_CARD' ? '信用卡支付的订单需发卡行确认，暂不能原路退款' : '第三方支付的订单需平台审批，暂不能原路退款',
+          );
+        }
+        if (now > order.paidAt + LIMITS.paymentRefundDays * DAY_MS) {
+          return refused('AFTER_SALE_WINDOW_EXPIRED', '支付已超过365天，微信支付不再受理退款');
+        }
+        const books = this.st
+          .get(
+            `SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN outcome = 'SUCCESS' THEN amount_fen ELSE 0 END), 0) AS live,
+                    MAX(start_at) AS lastStart, SUM(case_id = ?) AS ofCase
+             FROM gateway_refunds WHERE order_id = ?`,
+          )
+          .get(r.caseId, r.orderId) as { n: number; live: number; lastStart: number | null; ofCase: number | null };
+        if (books.n >= LIMITS.maxRefundsPerOrder) {
+          return refused('AMOUNT_EXCEEDS_LIMIT', `该订单已退款${LIMITS.maxRefundsPerOrder}次，达到微信支付上限`);
+        }
+        if (books.live + r.amountFen > percentOf(order.paidFen, LIMITS.refundCapPercent)) {
+          return refused('AMOUNT_EXCEEDS_LIMIT', '该订单累计退款将超过实付金额的105%');
+        }
+        const firstOfCase = (books.ofCase ?? 0) === 0;
+        const scenario: RefundScenario | undefined = firstOfCase ? order.refundScenario : undefined;
+        const startAt = books.lastStart === null ? now : Math.max(now, books.lastStart + this.options.spacingMs);
+        const settleAt = ceilToSecond(startAt + (scenario === 'LATE' ? this.options.lateDelayMs : this.options.settleDelayMs));
+        const outcome: Outcome = scenario === 'ABNORMAL' ? 'ABNORMAL' : scenario === 'CLOSED' ? 'CLOSED' : 'SUCCESS';
+        this.st
+          .get(
+            `INSERT INTO gateway_refunds (out_refund_no, refund_id, case_id, order_id, amount_fen, total_fen, pay_channel,
+               method, account, requested_at, start_at, settle_at, outcome, failure, notify_target, next_notify_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            r.outRefundNo,
+            `5030${randomBytes(12).toString('hex')}`,
+            r.caseId,
+            r.orderId,
+            r.amountFen,
+            r.totalFen,
+            r.payChannel,
+            r.method,
+            r.account ?? null,
+            now,
+            startAt,
+            settleAt,
+            outcome,
+            outcome === 'SUCCESS' ? null : FAILURE_TEXT[outcome],
+            scenario === 'DUPLICATE_NOTIFY' ? 2 : 1,
+            settleAt,
+          );
+        return { accepted: true, timeout: scenario === 'TIMEOUT' };
+      })
+      .immediate();
+    if (!decision.accepted) return decision;
+    if (decision.timeout) throw new GatewayTimeoutError(r.outRefundNo);
+    return { accepted: true };
+  }
+
+  async query(outRefundNo: string): Promise<{ status: RefundQueryStatus; settledAt?: EpochMs; failure?: string }> {
+    const row = this.row(outRefundNo);
+    if (!row) return { status: 'UNKNOWN' };
+    if (!row.observed && this.clock.now() < row.settle_at) return { status: 'PROCESSING' };
+    if (!row.observed) this.st.get('UPDATE gateway_refunds SET observed = 1 WHERE out_refund_no = ?').run(outRefundNo);
+    return {
+      status: row.outcome,
+      settledAt: row.settle_at,
+      ...(row.failure !== null ? { failure: row.failure } : {}),
+    };
+  }
+
+  /** Delivers every settled result whose callback is due; resolves with the number of callbacks made. */
+  deliverDue(): Promise<number> {
+    const run = this.chain.then(
+      () => this.deliverOnce(),
+      () => this.deliverOnce(),
+    );
+    this.chain = run.catch(() => 0);
+    return run;
+  }
+
+  /** Starts the background delivery loop (real time, every `tickMs`). */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.deliverDue().catch((e: unknown) => console.error('[gateway] delivery failed', e));
+    }, this.options.tickMs);
+    this.timer.unref();
+  }
+
+  /** Stops the loop and waits for a delivery in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.chain;
+  }
+
+  /** The notification WeChat Pay would send for this refund. */
+  notifyEvent(outRefundNo: string): RefundNotifyEvent | null {
+    const row = this.row(outRefundNo);
+    return row ? this.event(row) : null;
+  }
+
+  private async deliverOnce(): Promise<number> {
+    const cb = this.callback;
+    if (!cb) return 0;
+    const now = this.clock.now();
+    const due = this.st
+      .get(
+        `SELECT * FROM gateway_refunds WHERE notified < notify_target AND next_notify_at <= ?
+         ORDER BY next_notify_at, out_refund_no LIMIT 200`,
+      )
+      .all(now) as Row[];
+    let delivered = 0;
+    for (const row of due) {
+      let notified = row.notified;
+      while (notified < row.notify_target) {
+        if (await this.send(cb, row)) {
+          notified += 1;
+          delivered += 1;
+          this.st.get('UPDATE gateway_refunds SET notified = ?, observed = 1 WHERE out_refund_no = ?').run(notified, row.out_refund_no);
+          continue;
+        }
+        const failures = row.notify_failures + 1;
+        const givenUp = failures >= this.options.maxNotifyFailures;
+        this.st
+          .get('UPDATE gateway_refunds SET notify_failures = ?, notified = ?, next_notify_at = ? WHERE out_refund_no = ?')
+          .run(failures, givenUp ? row.notify_target : notified, now + Math.min(60_000, 1_000 * 2 ** failures), row.out_refund_no);
+        break;
+      }
+    }
+    return delivered;
+  }
+
+  private async send(cb: RefundNotifyCallback, row: Row): Promise<boolean> {
+    try {
+      const reply = await cb(this.event(row));
+      return !(reply && reply.status >= 500);
+    } catch (e) {
+      console.error(`[gateway] refund callback for ${row.out_refund_no} failed`, e);
+      return false;
+    }
+  }
+
+  private event(row: Row): RefundNotifyEvent {
+    return {
+      returnCode: 'SUCCESS',
+      appid: 'wx0000000000local',
+      mchId: '1900000109',
+      nonceStr: randomBytes(16).toString('hex'),
+      reqInfo: {
+        transactionId: `4200${row.order_id}`,
+        outTradeNo: row.order_id,
+        refundId: row.refund_id,
+        outRefundNo: row.out_refund_no,
+        totalFee: row.total_fen,
+        refundFee: row.amount_fen,
+        settlementRefundFee: row.outcome === 'SUCCESS' ? row.amount_fen : 0,
+        refundStatus: NOTIFY_STATUS[row.outcome],
+        ...(row.outcome === 'SUCCESS' ? { successTime: shanghai(row.settle_at).format('YYYY-MM-DD HH:mm:ss') } : {}),
+        refundRecvAccout: receivingAccount(row),
+        refundAccount: 'REFUND_SOURCE_UNSETTLED_FUNDS',
+        refundRequestSource: 'API',
+      },
+    };
+  }
+
+  private row(outRefundNo: string): Row | undefined {
+    return this.st.get('SELECT * FROM gateway_refunds WHERE out_refund_no = ?').get(outRefundNo) as Row | undefined;
+  }
+
+  private order(orderId: string): Order | undefined {
+    const row = this.st.get('SELECT doc FROM orders WHERE id = ?').get(orderId) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as Order) : undefined;
+  }
+
+  private shop(shopId: string): Shop | undefined {
+    const row = this.st.get('SELECT doc FROM shops WHERE id = ?').get(shopId) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as Shop) : undefined;
+  }
+}

@@ -1,0 +1,252 @@
+import type { Page } from '../../../../types/api';
+import type { AfterSaleCase, EpochMs, Fen, Notification, Ticket } from '../../../../types/domain';
+import type { ApplyGuard, CaseListQuery, CaseRepo, InsertResult } from '../../ports';
+import type { Db } from './open';
+import { keysetPage, Statements } from './statements';
+
+/** Stands in for "no deadline" in the deadline ordering: after every real one. */
+const NO_DEADLINE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Refund failures no timer or retry can clear (R31: 365 days after payment, 50 refunds per order):
+ * such a case will never pay, so it stops counting against the shop's yearly cap.
+ */
+const FAILED_FOR_GOOD = new Set(['AFTER_SALE_WINDOW_EXPIRED', 'AMOUNT_EXCEEDS_LIMIT']);
+
+/**
+ * What a case holds against its shop's yearly refund cap (R3, CaseRepo.shopCommittedFen): the agreed
+ * amount once approved, unless it was cancelled, closed, or failed for good.
+ */
+export function committedFen(c: AfterSaleCase): Fen {
+  if (c.approvedAt === undefined || c.approvedFen === undefined) return 0;
+  if (c.status === 'CANCELLED' || c.status === 'CLOSED') return 0;
+  if (c.status === 'REFUND_FAILED' && c.lastError && FAILED_FOR_GOOD.has(c.lastError.code)) return 0;
+  return c.approvedFen;
+}
+
+function parse(row: { doc: string } | undefined): AfterSaleCase | null {
+  return row ? (JSON.parse(row.doc) as AfterSaleCase) : null;
+}
+
+/** Mutable columns, in the order both INSERT and UPDATE bind them. */
+function mutableColumns(c: AfterSaleCase): unknown[] {
+  return [
+    c.status,
+    c.timerAt ?? null,
+    c.deadlineAt ?? null,
+    c.deadlineAt ?? NO_DEADLINE,
+    c.updatedAt,
+    c.approvedAt ?? null,
+    committedFen(c),
+    c.version,
+    JSON.stringify(c),
+  ];
+}
+
+export class SqliteCaseRepo implements CaseRepo {
+  private readonly st: Statements;
+
+  constructor(private readonly db: Db) {
+    this.st = new Statements(db);
+  }
+
+  async get(caseId: string): Promise<AfterSaleCase | null> {
+    return parse(this.st.get('SELECT doc FROM cases WHERE id = ?').get(caseId) as { doc: string } | undefined);
+  }
+
+  async findByIdempotencyKey(buyerOpenid: string, key: string): Promise<AfterSaleCase | null> {
+    return this.byIdempotencyKey(buyerOpenid, key);
+  }
+
+  async findByOutRefundNo(outRefundNo: string): Promise<AfterSaleCase | null> {
+    const row = this.st
+      .get('SELECT c.doc FROM case_refunds r JOIN cases c ON c.id = r.case_id WHERE r.out_refund_no = ?')
+      .get(outRefundNo) as { doc: string } | undefined;
+    return parse(row);
+  }
+
+  async listByOrder(orderId: string): Promise<AfterSaleCase[]> {
+    const rows = this.st.get('SELECT doc FROM cases WHERE order_id = ? ORDER BY created_at, id').all(orderId) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as AfterSaleCase);
+  }
+
+  async buyerCaseTimes(buyerOpenid: string, since: EpochMs): Promise<EpochMs[]> {
+    const rows = this.st
+      .get('SELECT created_at AS at FROM cases WHERE buyer_openid = ? AND created_at >= ? ORDER BY created_at')
+      .all(buyerOpenid, since) as { at: number }[];
+    return rows.map((r) => r.at);
+  }
+
+  async shopCommittedFen(shopId: string, from: EpochMs, to: EpochMs, excludeCaseId?: string): Promise<Fen> {
+    const row = this.st
+      .get(
+        `SELECT COALESCE(SUM(committed_fen), 0) AS fen FROM cases
+         WHERE shop_id = ? AND approved_at >= ? AND approved_at < ? AND id <> ?`,
+      )
+      .get(shopId, from, to, excludeCaseId ?? '') as { fen: number };
+    return row.fen;
+  }
+
+  async listForBuyer(buyerOpenid: string, q: CaseListQuery): Promise<Page<AfterSaleCase>> {
+    const where = ['buyer_openid = ?'];
+    const params: unknown[] = [buyerOpenid];
+    if (q.status !== undefined) {
+      where.push('status = ?');
+      params.push(q.status);
+    }
+    return keysetPage(this.st, {
+      table: 'cases',
+      where,
+      params,
+      sortColumn: 'created_at',
+      direction: 'DESC',
+      tag: q.status ? `b:${q.status}` : 'b',
+      cursor: q.cursor,
+      limit: q.limit,
+    });
+  }
+
+  async listForShop(shopId: string, q: CaseListQuery): Promise<Page<AfterSaleCase>> {
+    if (q.status === 'PENDING') {
+      return keysetPage(this.st, {
+        table: 'cases',
+        where: ['shop_id = ?', "status = 'PENDING'"],
+        params: [shopId],
+        sortColumn: 'deadline_key',
+        direction: 'ASC',
+        tag: 's:PENDING',
+        cursor: q.cursor,
+        limit: q.limit,
+      });
+    }
+    const where = ['shop_id = ?'];
+    const params: unknown[] = [shopId];
+    if (q.status !== undefined) {
+      where.push('status = ?');
+      params.push(q.status);
+    }
+    return keysetPage(this.st, {
+      table: 'cases',
+      where,
+      params,
+      sortColumn: 'created_at',
+      direction: 'DESC',
+      tag: q.status ? `s:${q.status}` : 's',
+      cursor: q.cursor,
+      limit: q.limit,
+    });
+  }
+
+  async listEscalated(q: Omit<CaseListQuery, 'status'>): Promise<Page<AfterSaleCase>> {
+    return keysetPage(this.st, {
+      table: 'cases',
+      where: ["status = 'ESCALATED'"],
+      params: [],
+      sortColumn: 'deadline_key',
+      direction: 'ASC',
+      tag: 'e',
+      cursor: q.cursor,
+      limit: q.limit,
+    });
+  }
+
+  async due(now: EpochMs, limit: number): Promise<AfterSaleCase[]> {
+    const rows = this.st
+      .get('SELECT doc FROM cases WHERE timer_at IS NOT NULL AND timer_at <= ? ORDER BY timer_at, id LIMIT ?')
+      .all(now, Math.max(0, Math.floor(limit))) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as AfterSaleCase);
+  }
+
+  async listForStats(shopId: string, from: EpochMs, to: EpochMs): Promise<AfterSaleCase[]> {
+    const rows = this.st
+      .get('SELECT doc FROM cases WHERE shop_id = ? AND created_at >= ? AND created_at < ? ORDER BY created_at, id')
+      .all(shopId, from, to) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as AfterSaleCase);
+  }
+
+  async readGuard(orderId: string, buyerOpenid: string): Promise<ApplyGuard> {
+    return this.currentGuard(orderId, buyerOpenid);
+  }
+
+  async insert(c: AfterSaleCase, guard: ApplyGuard, notifications: Notification[]): Promise<InsertResult> {
+    // IMMEDIATE takes the write lock before the reads, so no other writer (this process or another)
+    // can slip a case in between the guard check and the insert.
+    return this.db
+      .transaction((): InsertResult => {
+        const existing = this.byIdempotencyKey(c.buyerOpenid, c.idempotencyKey);
+        if (existing) return { inserted: false, reason: 'DUPLICATE', existing };
+        const current = this.currentGuard(c.orderId, c.buyerOpenid);
+        if (current.orderSeq !== guard.orderSeq || current.buyerSeq !== guard.buyerSeq) {
+          return { inserted: false, reason: 'CONFLICT' };
+        }
+        this.st
+          .get(
+            `INSERT INTO cases (id, order_id, shop_id, buyer_openid, idem_key, created_at,
+               status, timer_at, deadline_at, deadline_key, updated_at, approved_at, committed_fen, version, doc)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(c._id, c.orderId, c.shopId, c.buyerOpenid, c.idempotencyKey, c.createdAt, ...mutableColumns(c));
+        this.bumpGuard('order', c.orderId);
+        this.bumpGuard('buyer', c.buyerOpenid);
+        this.writeSideTables(c, notifications, []);
+        return { inserted: true };
+      })
+      .immediate();
+  }
+
+  async update(c: AfterSaleCase, expectedVersion: number, notifications: Notification[], tickets: Ticket[] = []): Promise<boolean> {
+    if (c.version !== expectedVersion + 1) {
+      throw new Error(`case ${c._id}: version must be expectedVersion + 1 (got ${c.version}, expected ${expectedVersion + 1})`);
+    }
+    return this.db
+      .transaction((): boolean => {
+        const r = this.st
+          .get(
+            `UPDATE cases SET status = ?, timer_at = ?, deadline_at = ?, deadline_key = ?, updated_at = ?,
+               approved_at = ?, committed_fen = ?, version = ?, doc = ?
+             WHERE id = ? AND version = ?`,
+          )
+          .run(...mutableColumns(c), c._id, expectedVersion);
+        if (r.changes !== 1) return false;
+        this.writeSideTables(c, notifications, tickets);
+        return true;
+      })
+      .immediate();
+  }
+
+  private byIdempotencyKey(buyerOpenid: string, key: string): AfterSaleCase | null {
+    return parse(
+      this.st.get('SELECT doc FROM cases WHERE buyer_openid = ? AND idem_key = ?').get(buyerOpenid, key) as
+        | { doc: string }
+        | undefined,
+    );
+  }
+
+  private currentGuard(orderId: string, buyerOpenid: string): ApplyGuard {
+    const seq = (scope: string, key: string): number => {
+      const row = this.st.get('SELECT seq FROM apply_guards WHERE scope = ? AND key = ?').get(scope, key) as { seq: number } | undefined;
+      return row?.seq ?? 0;
+    };
+    return { orderSeq: seq('order', orderId), buyerSeq: seq('buyer', buyerOpenid) };
+  }
+
+  private bumpGuard(scope: string, key: string): void {
+    this.st
+      .get('INSERT INTO apply_guards (scope, key, seq) VALUES (?, ?, 1) ON CONFLICT (scope, key) DO UPDATE SET seq = seq + 1')
+      .run(scope, key);
+  }
+
+  /** The lookups and records that must commit with the case: refund numbers, evidence files, outbox, tickets. */
+  private writeSideTables(c: AfterSaleCase, notifications: Notification[], tickets: Ticket[]): void {
+    const refund = this.st.get('INSERT OR IGNORE INTO case_refunds (out_refund_no, case_id) VALUES (?, ?)');
+    for (const a of c.refunds) refund.run(a.outRefundNo, c._id);
+    const file = this.st.get('INSERT OR IGNORE INTO case_files (file_id, case_id) VALUES (?, ?)');
+    for (const e of c.evidence) file.run(e.fileId, c._id);
+    const outbox = this.st.get(
+      'INSERT INTO outbox (id, at, to_openid, case_id, template_key, delivered_at, doc) VALUES (?, ?, ?, ?, ?, NULL, ?)',
+    );
+    for (const n of notifications) outbox.run(n._id, n.at, n.toOpenid, n.caseId ?? null, n.templateKey, JSON.stringify(n));
+    const ticket = this.st.get('INSERT INTO tickets (id, case_id, out_refund_no, openid, at, doc) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const t of tickets) ticket.run(t._id, t.caseId, t.outRefundNo, t.openid, t.at, JSON.stringify(t));
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Migrations, applied in order and recorded in `PRAGMA user_version`. Never edit a shipped one: add
+ * the next. Documents are stored whole as JSON (`doc`, what the API returns); the other columns are
+ * copies of the fields the queries filter and sort on, each query backed by one index (checked with
+ * EXPLAIN QUERY PLAN in the adapter's tests).
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+  CREATE TABLE shops (id TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;
+
+  CREATE TABLE merchants (
+    openid TEXT PRIMARY KEY,
+    shop_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    doc TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE orders (
+    id TEXT PRIMARY KEY,
+    shop_id TEXT NOT NULL,
+    buyer_openid TEXT NOT NULL,
+    status TEXT NOT NULL,
+    paid_at INTEGER NOT NULL,
+    delivered_at INTEGER,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX orders_buyer ON orders (buyer_openid, paid_at, id);
+  CREATE INDEX orders_buyer_status ON orders (buyer_openid, status, paid_at, id);
+  CREATE INDEX orders_shop_delivered ON orders (shop_id, delivered_at) WHERE delivered_at IS NOT NULL;
+
+  CREATE TABLE cases (
+    id TEXT PRIMARY KEY,
+    order_id TEXT NOT NULL,
+    shop_id TEXT NOT NULL,
+    buyer_openid TEXT NOT NULL,
+    idem_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    timer_at INTEGER,
+    deadline_at INTEGER,
+    -- deadline_at, or the largest safe integer when there is none: keyset pages need a total order.
+    deadline_key INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    approved_at INTEGER,
+    -- What the case holds against the shop's yearly cap (R3); 0 once cancelled, closed or failed for good.
+    committed_fen INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE UNIQUE INDEX cases_idem ON cases (buyer_openid, idem_key);
+  CREATE INDEX cases_due ON cases (timer_at, id) WHERE timer_at IS NOT NULL;
+  CREATE INDEX cases_order ON cases (order_id, created_at);
+  CREATE INDEX cases_buyer ON cases (buyer_openid, created_at, id);
+  CREATE INDEX cases_buyer_status ON cases (buyer_openid, status, created_at, id);
+  CREATE INDEX cases_shop_created ON cases (shop_id, created_at, id);
+  CREATE INDEX cases_shop_status_created ON cases (shop_id, status, created_at, id);
+  CREATE INDEX cases_shop_status_deadline ON cases (shop_id, status, deadline_key, id);
+  CREATE INDEX cases_status_deadline ON cases (status, deadline_key, id);
+  CREATE INDEX cases_shop_approved ON cases (shop_id, approved_at) WHERE approved_at IS NOT NULL;
+
+  -- outRefundNo → case (the refund callback names only the refund number).
+  CREATE TABLE case_refunds (out_refund_no TEXT PRIMARY KEY, case_id TEXT NOT NULL) STRICT;
+  -- Evidence file → case, so the file route can tell which buyers and shops may read a file.
+  CREATE TABLE case_files (file_id TEXT NOT NULL, case_id TEXT NOT NULL, PRIMARY KEY (file_id, case_id)) STRICT;
+
+  -- Counters bumped by every case insert, per order and per buyer: a racing apply that read an older
+  -- value is refused (ports.ts ApplyGuard).
+  CREATE TABLE apply_guards (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+  ) STRICT;
+
+  CREATE TABLE outbox (
+    id TEXT PRIMARY KEY,
+    at INTEGER NOT NULL,
+    to_openid TEXT NOT NULL,
+    case_id TEXT,
+    template_key TEXT NOT NULL,
+    delivered_at INTEGER,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX outbox_case ON outbox (case_id);
+  CREATE INDEX outbox_to ON outbox (to_openid);
+
+  CREATE TABLE tickets (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL,
+    out_refund_no TEXT NOT NULL,
+    openid TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX tickets_case ON tickets (case_id);
+
+  CREATE TABLE risk_lifts (
+    id INTEGER PRIMARY KEY,
+    openid TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    note TEXT NOT NULL,
+    by_openid TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX risk_lifts_openid ON risk_lifts (openid, at);
+
+  CREATE TABLE uploads (
+    file_id TEXT PRIMARY KEY,
+    openid TEXT NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    original_name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+
+  -- The simulated WeChat Pay refund gateway's own books (adapters/local/gateway.ts).
+  CREATE TABLE gateway_refunds (
+    out_refund_no TEXT PRIMARY KEY,
+    refund_id TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    order_id TEXT NOT NULL,
+    amount_fen INTEGER NOT NULL,
+    total_fen INTEGER NOT NULL,
+    pay_channel TEXT NOT NULL,
+    method TEXT NOT NULL,
+    account TEXT,
+    requested_at INTEGER NOT NULL,
+    start_at INTEGER NOT NULL,
+    settle_at INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    failure TEXT,
+    -- 1 once a query or a callback has reported the outcome: it stays final even if the dev clock goes back.
+    observed INTEGER NOT NULL DEFAULT 0,
+    notify_target INTEGER NOT NULL,
+    notified INTEGER NOT NULL DEFAULT 0,
+    notify_failures INTEGER NOT NULL DEFAULT 0,
+    next_notify_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX gateway_order ON gateway_refunds (order_id, start_at);
+  CREATE INDEX gateway_case ON gateway_refunds (case_id);
+  CREATE INDEX gateway_undelivered ON gateway_refunds (next_notify_at) WHERE notified < notify_target;
+  `,
+];

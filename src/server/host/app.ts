@@ -1,0 +1,231 @@
+/**
+ * The local cloud host's HTTP surface (SPEC §4): the three cloud functions under /api, uploads and
+ * evidence files, the dev routes, and the H5 build at `/`. Every reply that is not a file is the
+ * envelope `{ok, data | error}`; nothing a client sends can crash the process.
+ */
+import { createReadStream } from 'fs';
+import { Hono, type Context } from 'hono';
+import { Readable } from 'stream';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ApiReply } from '../../../types/errors';
+import { HTTP_STATUS } from '../../../types/errors';
+import { CATALOGUE, DomainError } from '../../core/errors';
+import { OPENID_SEGMENT } from '../adapters/local/files';
+import type { LocalServices } from '../adapters/local/services';
+import type { Services } from '../ports';
+import { DEMO_IDENTITIES } from '../seed/demo';
+import { readJsonObject } from './body';
+import { clockBody, seedBody } from './devSchemas';
+import { fileResponse, serveH5 } from './static';
+import { receiveUpload } from './upload';
+
+export interface HandlerReply {
+  status: number;
+  body: ApiReply<unknown>;
+}
+
+/** The shared entry points (src/server/handler.ts), injected so the host can be tested on its own. */
+export interface HostHandlers {
+  afterSale(svc: Services, openid: string | undefined, body: unknown): Promise<HandlerReply>;
+  refundNotify(svc: Services, body: unknown): Promise<HandlerReply>;
+}
+
+export interface AppContext {
+  local: LocalServices;
+  handlers: HostHandlers;
+  /** The H5 build to serve at `/`. */
+  distDir: string;
+  /** One whole sweep, never two at once (the timer and `/__dev/run/autoApprove` share it). */
+  sweepNow(): Promise<unknown>;
+}
+
+const IDENTITY_HEADER = 'x-wx-openid';
+/** Paths that are never pages of the app, so an unknown one is a 404 envelope and not index.html. */
+const SERVER_PREFIXES = ['/api/', '/__dev/', '/files/', '/upload', '/healthz'];
+
+function send(c: Context, status: number, body: ApiReply<unknown>): Response {
+  return c.json(body, status as ContentfulStatusCode);
+}
+
+function ok(c: Context, data: unknown): Response {
+  return send(c, 200, { ok: true, data });
+}
+
+function fail(c: Context, e: DomainError): Response {
+  return send(c, HTTP_STATUS[e.code], { ok: false, error: e.toApiError() });
+}
+
+function notFound(message = '没有这个接口'): DomainError {
+  return new DomainError('NOT_FOUND', { message });
+}
+
+function forbidden(message: string): DomainError {
+  return new DomainError('FORBIDDEN', { message });
+}
+
+function parseWith<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[] }[] } } }, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const path = r.error.issues[0]?.path ?? [];
+  throw new DomainError('INVALID_INPUT', {
+    field: path.length > 0 ? path.map(String).join('.') : 'body',
+    message: '开发接口的请求内容有误',
+  });
+}
+
+export function createApp(ctx: AppContext): Hono {
+  const { local, handlers } = ctx;
+  const { svc } = local;
+  const app = new Hono();
+
+  app.onError((err, c) => {
+    if (err instanceof DomainError) return fail(c, err);
+    console.error(`[host] ${c.req.method} ${c.req.path} failed`, err);
+    return send(c, 500, { ok: false, error: { code: 'INTERNAL_ERROR', ...CATALOGUE.INTERNAL_ERROR } });
+  });
+
+  app.get('/healthz', (c) => ok(c, { status: 'ok', now: svc.clock.now() }));
+
+  // ── the cloud functions ──
+  app.post('/api/afterSale', async (c) => {
+    const body = await readJsonObject(c.req.raw);
+    const reply = await handlers.afterSale(svc, c.req.header(IDENTITY_HEADER), body);
+    return send(c, reply.status, reply.body);
+  });
+  app.post('/api/autoApprove', async (c) => {
+    await readJsonObject(c.req.raw);
+    return ok(c, await ctx.sweepNow());
+  });
+  app.post('/api/refundNotify', async (c) => {
+    const reply = await handlers.refundNotify(svc, await readJsonObject(c.req.raw));
+    return send(c, reply.status, reply.body);
+  });
+
+  // ── evidence files ──
+  app.post('/upload', async (c) => {
+    const openid = c.req.header(IDENTITY_HEADER);
+    if (openid === undefined || !OPENID_SEGMENT.test(openid)) throw forbidden('未识别到微信身份，无法上传');
+    const stored = await receiveUpload(c.req.raw, openid, local.files);
+    return ok(c, stored);
+  });
+  app.on(['GET', 'HEAD'], '/files/evidence/:owner/:name', async (c) => {
+    // <img> and <video> tags cannot send headers, so the h5 build may name the caller in the query
+    // instead: a dev-only convenience of this host, which trusts whoever reaches 127.0.0.1 anyway.
+    const caller = c.req.header(IDENTITY_HEADER) ?? c.req.query('openid');
+    if (caller === undefined || !OPENID_SEGMENT.test(caller)) throw forbidden('未识别到微信身份，无法查看凭证');
+    const fileId = `local://evidence/${c.req.param('owner')}/${c.req.param('name')}`;
+    const file = local.files.locate(fileId);
+    if (!file || !(await mayRead(local, caller, file.openid, fileId))) throw notFound('没有找到这个凭证文件');
+    return rangeResponse(c.req.raw, file.path, file.size, file.mime);
+  });
+
+  // ── dev routes (this host only; the cloud build has none) ──
+  app.post('/__dev/reset', async (c) => {
+    await readJsonObject(c.req.raw);
+    local.dev.reset();
+    return ok(c, { reset: true });
+  });
+  app.post('/__dev/seed', async (c) => {
+    const data = parseWith(seedBody, await readJsonObject(c.req.raw));
+    return ok(c, local.dev.seed(data));
+  });
+  app.get('/__dev/clock', (c) => ok(c, { now: svc.clock.now() }));
+  app.post('/__dev/clock', async (c) => {
+    const { now } = parseWith(clockBody, await readJsonObject(c.req.raw));
+    local.dev.setClock(now);
+    return ok(c, { now: svc.clock.now() });
+  });
+  app.post('/__dev/run/:fn', async (c) => {
+    await readJsonObject(c.req.raw);
+    switch (c.req.param('fn')) {
+      case 'autoApprove':
+        return ok(c, await ctx.sweepNow());
+      case 'refundNotify':
+        return ok(c, { delivered: await local.gateway.deliverDue() });
+      default:
+        throw notFound('没有这个定时函数（可用：autoApprove、refundNotify）');
+    }
+  });
+  app.get('/__dev/outbox', (c) => {
+    const toOpenid = c.req.query('toOpenid');
+    const caseId = c.req.query('caseId');
+    return ok(c, local.dev.outbox({ ...(toOpenid ? { toOpenid } : {}), ...(caseId ? { caseId } : {}) }));
+  });
+  app.get('/__dev/tickets', (c) => ok(c, local.dev.store.tickets(c.req.query('caseId') || undefined)));
+  app.get('/__dev/identities', (c) => ok(c, identities(local)));
+
+  // ── the H5 app ──
+  app.on(['GET', 'HEAD'], '*', (c) => {
+    const p = c.req.path;
+    if (SERVER_PREFIXES.some((prefix) => p === prefix.replace(/\/$/, '') || p.startsWith(prefix))) throw notFound();
+    const res = serveH5(ctx.distDir, p, c.req.method);
+    if (res) return res;
+    throw notFound('H5 页面尚未构建：请先运行 npm run build:h5（或 npm start）；接口 /api/* 不受影响');
+  });
+
+  app.notFound(() => {
+    throw notFound();
+  });
+
+  return app;
+}
+
+/** The uploader, the buyers and shops of cases that list the file, and the platform (SPEC §4 "Uploads"). */
+async function mayRead(local: LocalServices, caller: string, owner: string, fileId: string): Promise<boolean> {
+  if (caller === owner) return true;
+  const merchant = await local.svc.merchants.get(caller);
+  if (merchant?.role === 'PLATFORM') return true;
+  const audience = local.dev.store.fileAudience(fileId);
+  if (merchant) return audience.shopIds.includes(merchant.shopId);
+  return audience.buyerOpenids.includes(caller);
+}
+
+/** Files support byte ranges: the h5 <video> element seeks with them. */
+function rangeResponse(req: Request, file: string, size: number, mime: string): Response {
+  const headers: Record<string, string> = {
+    'content-type': mime,
+    'accept-ranges': 'bytes',
+    'cache-control': 'private, max-age=31536000, immutable',
+    'x-content-type-options': 'nosniff',
+  };
+  const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.get('range') ?? '');
+  if (!m || (m[1] === '' && m[2] === '')) return fileResponse(file, headers, req.method);
+  const start = m[1] === '' ? Math.max(0, size - Number(m[2])) : Number(m[1]);
+  const end = m[1] === '' || m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start > end || start >= size) {
+    return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${size}` } });
+  }
+  return partialResponse(file, start, end, size, headers, req.method);
+}
+
+function partialResponse(file: string, start: number, end: number, size: number, headers: Record<string, string>, method: string): Response {
+  const h = { ...headers, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': String(end - start + 1) };
+  if (method === 'HEAD') return new Response(null, { status: 206, headers: h });
+  return new Response(Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream, { status: 206, headers: h });
+}
+
+export interface HostIdentity {
+  openid: string;
+  role: 'BUYER' | 'STAFF' | 'OWNER' | 'PLATFORM';
+  name: string;
+  shopId?: string;
+  shopName?: string;
+}
+
+/** Who one may sign in as on the h5 build: the merchants, then every buyer with orders. */
+export function identities(local: LocalServices): HostIdentity[] {
+  const names = new Map(DEMO_IDENTITIES.map((d) => [d.openid, d.name]));
+  const merchants: HostIdentity[] = local.dev.store.merchants().map((m) => ({
+    openid: m.openid,
+    role: m.role,
+    name: m.name ?? names.get(m.openid) ?? m.openid,
+    shopId: m.shopId,
+    ...(m.shopName !== undefined ? { shopName: m.shopName } : {}),
+  }));
+  const buyers: HostIdentity[] = local.dev.store.buyerOpenids().map((openid) => ({
+    openid,
+    role: 'BUYER',
+    name: names.get(openid) ?? openid,
+  }));
+  return [...merchants, ...buyers];
+}
