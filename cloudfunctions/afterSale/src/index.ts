@@ -1,0 +1,19 @@
+/** The `afterSale` cloud function: every buyer, merchant and platform action of SPEC §4. */
+import { createWxServices, wxConfigFromEnv } from '../../../src/server/adapters/wx';
+import { afterSaleMain } from '../../../src/server/adapters/wx/entries';
+import type { WxSdk } from '../../../src/server/adapters/wx/sdk';
+import type { Services } from '../../../src/server/ports';
+
+// Required here and only here: the SDK is the function's own dependency (package.json), left out of
+// the bundle, and must be the very CommonJS object the platform initialises.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cloud = require('wx-server-sdk') as WxSdk;
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
+
+/** Built on the first call and kept while the container lives. */
+let services: Services | undefined;
+
+export async function main(event: unknown): Promise<unknown> {
+  services ??= createWxServices(cloud, wxConfigFromEnv(process.env));
+  return afterSaleMain(cloud, services, event);
+}

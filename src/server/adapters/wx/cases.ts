@@ -1,0 +1,208 @@
+import { createHash } from 'crypto';
+import type { Page } from '../../../../types/api';
+import type { AfterSaleCase, EpochMs, Fen, Notification, Ticket } from '../../../../types/domain';
+import type { ApplyGuard, CaseListQuery, CaseRepo, InsertResult } from '../../ports';
+import { caseDocument, caseFromDocument, caseReplacement, keysetPage, scanAll, type KeysetSpec } from './docs';
+import { COLLECTIONS, type WxCollection, type WxCommand, type WxDatabase, type WxFilter } from './sdk';
+
+/** Counter documents in `as_counters`: one per order and per buyer, bumped by every insert (the apply guard). */
+const orderCounterId = (orderId: string) => `order:${orderId}`;
+const buyerCounterId = (openid: string) => `buyer:${openid}`;
+
+/**
+ * The idempotency record of (buyer, key): its `_id` is derived from both, so a second insert of the
+ * same pair collides on the primary key even when two applies race. Hashed to keep any key a valid,
+ * bounded `_id`.
+ */
+export function idempotencyId(buyerOpenid: string, key: string): string {
+  return `idem:${createHash('sha256').update(`${buyerOpenid}\n${key}`).digest('hex')}`;
+}
+
+type InsertOutcome = { kind: 'INSERTED' } | { kind: 'DUPLICATE'; caseId: string } | { kind: 'CONFLICT' };
+
+/** Identifies a version of a case: the hash chain's head covers every event up to it. */
+function lastHash(c: AfterSaleCase): string | undefined {
+  return c.history[c.history.length - 1]?.hash;
+}
+
+function seqOf(doc: unknown): number {
+  return doc ? ((doc as { seq?: number }).seq ?? 0) : 0;
+}
+
+/**
+ * Cases in `as_cases` on the cloud database. A transition is a compare-and-set on `version`:
+ * `where({_id, version}).update()` when the case alone changes; a transaction (read the version,
+ * replace the document, add the outbox rows and tickets) when rows must commit with it.
+ */
+export class WxCaseRepo implements CaseRepo {
+  private readonly _: WxCommand;
+
+  constructor(private readonly db: WxDatabase) {
+    this._ = db.command;
+  }
+
+  private get cases(): WxCollection {
+    return this.db.collection(COLLECTIONS.cases);
+  }
+
+  async get(caseId: string): Promise<AfterSaleCase | null> {
+    const { data } = await this.cases.doc(caseId).get();
+    return data ? caseFromDocument(data) : null;
+  }
+
+  async findByIdempotencyKey(buyerOpenid: string, key: string): Promise<AfterSaleCase | null> {
+    const { data } = await this.db.collection(COLLECTIONS.counters).doc(idempotencyId(buyerOpenid, key)).get();
+    return data ? this.get((data as { caseId: string }).caseId) : null;
+  }
+
+  async findByOutRefundNo(outRefundNo: string): Promise<AfterSaleCase | null> {
+    const { data } = await this.cases.where({ 'refunds.outRefundNo': outRefundNo }).limit(1).get();
+    return data.length > 0 ? caseFromDocument(data[0]) : null;
+  }
+
+  async listByOrder(orderId: string): Promise<AfterSaleCase[]> {
+    return (await scanAll(this._, this.cases, { orderId }, 'createdAt')).map(caseFromDocument);
+  }
+
+  async buyerCaseTimes(buyerOpenid: string, since: EpochMs): Promise<EpochMs[]> {
+    const rows = await scanAll(this._, this.cases, { buyerOpenid, createdAt: this._.gte(since) }, 'createdAt', { createdAt: true });
+    return rows.map((r) => r.createdAt as EpochMs);
+  }
+
+  async shopCommittedFen(shopId: string, from: EpochMs, to: EpochMs, excludeCaseId?: string): Promise<Fen> {
+    const match: WxFilter = { shopId, approvedAt: this._.gte(from).and(this._.lt(to)) };
+    if (excludeCaseId !== undefined) match._id = this._.neq(excludeCaseId);
+    const { list } = await this.cases
+      .aggregate()
+      .match(match)
+      .group({ _id: null, fen: this._.aggregate.sum('$_committedFen') })
+      .end();
+    return list.length > 0 ? ((list[0] as { fen: number }).fen ?? 0) : 0;
+  }
+
+  async listForBuyer(buyerOpenid: string, q: CaseListQuery): Promise<Page<AfterSaleCase>> {
+    const filter: WxFilter = { buyerOpenid };
+    if (q.status !== undefined) filter.status = q.status;
+    return this.page({ filter, sortField: 'createdAt', direction: 'desc', tag: q.status ? `b:${q.status}` : 'b', cursor: q.cursor, limit: q.limit });
+  }
+
+  async listForShop(shopId: string, q: CaseListQuery): Promise<Page<AfterSaleCase>> {
+    if (q.status === 'PENDING') {
+      return this.page({
+        filter: { shopId, status: 'PENDING' },
+        sortField: '_deadlineKey',
+        direction: 'asc',
+        tag: 's:PENDING',
+        cursor: q.cursor,
+        limit: q.limit,
+      });
+    }
+    const filter: WxFilter = { shopId };
+    if (q.status !== undefined) filter.status = q.status;
+    return this.page({ filter, sortField: 'createdAt', direction: 'desc', tag: q.status ? `s:${q.status}` : 's', cursor: q.cursor, limit: q.limit });
+  }
+
+  async listEscalated(q: Omit<CaseListQuery, 'status'>): Promise<Page<AfterSaleCase>> {
+    return this.page({ filter: { status: 'ESCALATED' }, sortField: '_deadlineKey', direction: 'asc', tag: 'e', cursor: q.cursor, limit: q.limit });
+  }
+
+  async due(now: EpochMs, limit: number): Promise<AfterSaleCase[]> {
+    const n = Math.max(0, Math.floor(limit));
+    if (n === 0) return [];
+    const { data } = await this.cases
+      .where({ timerAt: this._.lte(now) })
+      .orderBy('timerAt', 'asc')
+      .orderBy('_id', 'asc')
+      .limit(Math.min(n, 1000))
+      .get();
+    return data.map(caseFromDocument);
+  }
+
+  async listForStats(shopId: string, from: EpochMs, to: EpochMs): Promise<AfterSaleCase[]> {
+    const rows = await scanAll(this._, this.cases, { shopId, createdAt: this._.gte(from).and(this._.lt(to)) }, 'createdAt');
+    return rows.map(caseFromDocument);
+  }
+
+  async readGuard(orderId: string, buyerOpenid: string): Promise<ApplyGuard> {
+    const counters = this.db.collection(COLLECTIONS.counters);
+    const [order, buyer] = await Promise.all([
+      counters.doc(orderCounterId(orderId)).get(),
+      counters.doc(buyerCounterId(buyerOpenid)).get(),
+    ]);
+    return { orderSeq: seqOf(order.data), buyerSeq: seqOf(buyer.data) };
+  }
+
+  /**
+   * One transaction: the idempotency record, both counters (still at the guard's values), then the
+   * case, the bumped counters and the outbox rows. Two racing applies on one order or by one buyer
+   * write the same counter document, so the database lets only one of them commit.
+   */
+  async insert(c: AfterSaleCase, guard: ApplyGuard, notifications: Notification[]): Promise<InsertResult> {
+    const idemId = idempotencyId(c.buyerOpenid, c.idempotencyKey);
+    let outcome: InsertOutcome;
+    try {
+      outcome = await this.db.runTransaction(async (tx): Promise<InsertOutcome> => {
+        const counters = tx.collection(COLLECTIONS.counters);
+        const idem = await counters.doc(idemId).get();
+        if (idem.data) return { kind: 'DUPLICATE', caseId: (idem.data as { caseId: string }).caseId };
+        const [order, buyer] = [await counters.doc(orderCounterId(c.orderId)).get(), await counters.doc(buyerCounterId(c.buyerOpenid)).get()];
+        if (seqOf(order.data) !== guard.orderSeq || seqOf(buyer.data) !== guard.buyerSeq) return { kind: 'CONFLICT' };
+        await counters.doc(orderCounterId(c.orderId)).set({ data: { seq: guard.orderSeq + 1 } });
+        await counters.doc(buyerCounterId(c.buyerOpenid)).set({ data: { seq: guard.buyerSeq + 1 } });
+        await counters.add({ data: { _id: idemId, caseId: c._id, buyerOpenid: c.buyerOpenid, at: c.createdAt } });
+        await tx.collection(COLLECTIONS.cases).add({ data: caseDocument(c, true) });
+        const outbox = tx.collection(COLLECTIONS.outbox);
+        for (const n of notifications) await outbox.add({ data: { ...n } });
+        return { kind: 'INSERTED' };
+      });
+    } catch (e) {
+      // The transaction failed (a lost write conflict, or the network): decide from what is stored now.
+      const existing = await this.findByIdempotencyKey(c.buyerOpenid, c.idempotencyKey);
+      if (existing) return existing._id === c._id ? { inserted: true } : { inserted: false, reason: 'DUPLICATE', existing };
+      const now = await this.readGuard(c.orderId, c.buyerOpenid);
+      if (now.orderSeq !== guard.orderSeq || now.buyerSeq !== guard.buyerSeq) return { inserted: false, reason: 'CONFLICT' };
+      throw e;
+    }
+    if (outcome.kind === 'INSERTED') return { inserted: true };
+    if (outcome.kind === 'CONFLICT') return { inserted: false, reason: 'CONFLICT' };
+    const existing = await this.get(outcome.caseId);
+    if (!existing) throw new Error(`idempotency record ${idemId} names a missing case ${outcome.caseId}`);
+    return { inserted: false, reason: 'DUPLICATE', existing };
+  }
+
+  async update(c: AfterSaleCase, expectedVersion: number, notifications: Notification[], tickets: Ticket[] = []): Promise<boolean> {
+    if (c.version !== expectedVersion + 1) {
+      throw new Error(`case ${c._id}: version must be expectedVersion + 1 (got ${c.version}, expected ${expectedVersion + 1})`);
+    }
+    if (notifications.length === 0 && tickets.length === 0) {
+      const res = await this.cases
+        .where({ _id: c._id, version: expectedVersion })
+        .update({ data: caseReplacement(this._, c), multi: false });
+      return res.stats.updated === 1;
+    }
+    try {
+      return await this.db.runTransaction(async (tx): Promise<boolean> => {
+        const doc = tx.collection(COLLECTIONS.cases).doc(c._id);
+        const stored = (await doc.get()).data as AfterSaleCase | null;
+        if (!stored || stored.version !== expectedVersion) return false;
+        await doc.set({ data: caseDocument(c, false) });
+        const outbox = tx.collection(COLLECTIONS.outbox);
+        for (const n of notifications) await outbox.add({ data: { ...n } });
+        const ticketColl = tx.collection(COLLECTIONS.tickets);
+        for (const t of tickets) await ticketColl.add({ data: { ...t } });
+        return true;
+      });
+    } catch (e) {
+      // Another writer committed first (write conflict) or the call failed: the stored version says which.
+      const now = await this.get(c._id);
+      if (now && now.version === c.version && lastHash(now) === lastHash(c)) return true;
+      if (!now || now.version !== expectedVersion) return false;
+      throw e;
+    }
+  }
+
+  private async page(spec: KeysetSpec): Promise<Page<AfterSaleCase>> {
+    const p = await keysetPage(this._, this.cases, spec);
+    return { items: p.items.map(caseFromDocument), nextCursor: p.nextCursor };
+  }
+}

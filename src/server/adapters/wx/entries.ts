@@ -1,0 +1,109 @@
+/**
+ * What the three cloud functions do with an invocation, apart from loading the SDK (each
+ * cloudfunctions/<fn>/src/index.ts requires wx-server-sdk, builds the services once per container and
+ * calls one of these). Kept here so they are tested like the rest of the server code.
+ */
+import type { ApiReply } from '../../../../types/errors';
+import { handleAfterSale, handleRefundNotify, runSweep, type SweepReport } from '../../handler';
+import type { Services } from '../../ports';
+
+export interface WxContextSource {
+  getWXContext(): { OPENID?: string | number };
+}
+
+/** The SCF context handed to `main` (only what is read here). */
+export interface FunctionContext {
+  time_limit_in_ms?: number;
+}
+
+/** The caller's openid as the platform vouches for it; absent for timers, callbacks and console runs. */
+function callerOpenid(cloud: WxContextSource): string | undefined {
+  const { OPENID } = cloud.getWXContext();
+  return OPENID === undefined || OPENID === '' ? undefined : String(OPENID);
+}
+
+/**
+ * `afterSale`: identity only from getWXContext (never from the event). The platform adds `userInfo`
+ * ({appId, openId}) to every event called from the mini-program; it is not part of the action.
+ */
+export async function afterSaleMain(cloud: WxContextSource, svc: Services, event: unknown): Promise<ApiReply<unknown>> {
+  let body = event;
+  if (typeof event === 'object' && event !== null && !Array.isArray(event) && 'userInfo' in event) {
+    const { userInfo: _platform, ...rest } = event as Record<string, unknown>;
+    body = rest;
+  }
+  return (await handleAfterSale(svc, callerOpenid(cloud), body)).body;
+}
+
+/** The sweep's share of the function's time limit: the rest is left for the batch in flight to finish. */
+const BUDGET_SHARE = 0.75;
+/** 45 s: the budget under the 60 s limit the README asks for. */
+export const MAX_SWEEP_BUDGET_MS = 45_000;
+export const SWEEP_BATCH = 100;
+
+export function sweepBudgetMs(context: FunctionContext | undefined): number {
+  const limit = context?.time_limit_in_ms;
+  return typeof limit === 'number' && limit > 0 ? Math.min(MAX_SWEEP_BUDGET_MS, Math.floor(limit * BUDGET_SHARE)) : MAX_SWEEP_BUDGET_MS;
+}
+
+export type AutoApproveReply = { ok: true; data: SweepReport } | { ok: false; error: string };
+
+/**
+ * `autoApprove`: the 5-minute timer (`{Type: 'Timer'}`), or a test run from the cloud console. A call
+ * from the mini-program (it carries an OPENID) is refused: buyers do not run the sweep.
+ */
+export async function autoApproveMain(
+  cloud: WxContextSource,
+  svc: Services,
+  event: unknown,
+  context?: FunctionContext,
+): Promise<AutoApproveReply> {
+  if (callerOpenid(cloud) !== undefined) return { ok: false, error: 'FORBIDDEN' };
+  const isTimer = typeof event === 'object' && event !== null && (event as { Type?: unknown }).Type === 'Timer';
+  const report = await runSweep(svc, { batchSize: SWEEP_BATCH, budgetMs: sweepBudgetMs(context) });
+  console.info(`autoApprove (${isTimer ? 'timer' : 'manual'}) ${JSON.stringify(report)}`);
+  return { ok: true, data: report };
+}
+
+/** What WeChat Pay expects back: errcode 0 stops its retries (which last up to two days otherwise). */
+export interface PayCallbackAck {
+  errcode: number;
+  errmsg: string;
+}
+
+/**
+ * cloudPay's refund notification carries the decrypted req_info as `reqInfo`; an event with those
+ * fields at the top level (as some environments deliver it) is read the same way.
+ */
+function asNotifyEvent(event: unknown): unknown {
+  if (typeof event !== 'object' || event === null || 'reqInfo' in event) return event;
+  const e = event as Record<string, unknown>;
+  if (typeof e.outRefundNo !== 'string' || typeof e.refundStatus !== 'string') return event;
+  return { returnCode: e.returnCode, reqInfo: e };
+}
+
+/**
+ * `refundNotify`: the refund callback. A call from the mini-program is refused (a buyer must not
+ * report their own refund paid); a notification for another sub-merchant is ignored. A result that
+ * cannot be applied now (database unavailable) answers errcode 1 so WeChat Pay sends it again; one
+ * that can never apply (malformed, unknown refund number) is acknowledged and logged.
+ */
+export async function refundNotifyMain(
+  cloud: WxContextSource,
+  svc: Services,
+  event: unknown,
+  subMchId: string,
+): Promise<PayCallbackAck> {
+  if (callerOpenid(cloud) !== undefined) return { errcode: 403, errmsg: 'FORBIDDEN' };
+  const eventSubMch = typeof event === 'object' && event !== null ? (event as { subMchId?: unknown }).subMchId : undefined;
+  if (subMchId && typeof eventSubMch === 'string' && eventSubMch !== subMchId) {
+    console.warn(`refundNotify: ignored a notification for sub-merchant ${eventSubMch}`);
+    return { errcode: 0, errmsg: 'IGNORED' };
+  }
+  const reply = await handleRefundNotify(svc, asNotifyEvent(event));
+  if (reply.body.ok) return { errcode: 0, errmsg: 'OK' };
+  const { code, message } = reply.body.error;
+  if (code === 'INTERNAL_ERROR') return { errcode: 1, errmsg: 'RETRY' };
+  console.error(`refundNotify: not applied (${code} ${message}): ${JSON.stringify(event)}`);
+  return { errcode: 0, errmsg: code };
+}

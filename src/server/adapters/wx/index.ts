@@ -1,0 +1,56 @@
+/**
+ * The cloud composition: every port of ../../ports.ts on wx-server-sdk. The function entries
+ * (cloudfunctions/<fn>/src/index.ts) require the SDK, call `cloud.init`, and hand the `cloud` object here.
+ */
+import type { Notification } from '../../../../types/domain';
+import type { Services } from '../../ports';
+import { RandomIdGen } from '../local/ids';
+import { WxCaseRepo } from './cases';
+import { CloudStorageFileStore } from './files';
+import { CloudPayGateway, type CloudPayConfig } from './gateway';
+import { SubscribeMessageNotifier } from './notifier';
+import { WxMerchantRepo, WxOrderRepo, WxRiskRepo, WxShopRepo } from './repos';
+import type { WxCloud } from './sdk';
+
+export type { WxCloud } from './sdk';
+export { COLLECTIONS } from './sdk';
+
+export type WxConfig = CloudPayConfig;
+
+/**
+ * The function's settings from its environment variables (cloud console → 云函数 → 版本与配置 →
+ * 环境变量). The environment id is the one the function runs in (TCB_ENV, set by the platform)
+ * unless REFUND_NOTIFY_ENV names another.
+ */
+export function wxConfigFromEnv(env: NodeJS.ProcessEnv): WxConfig {
+  return {
+    subMchId: env.SUB_MCH_ID ?? '',
+    envId: env.REFUND_NOTIFY_ENV || env.TCB_ENV || env.SCF_NAMESPACE || '',
+    notifyFunction: env.REFUND_NOTIFY_FUNCTION || 'refundNotify',
+  };
+}
+
+export function createWxServices(cloud: WxCloud, config: WxConfig): Services {
+  // A document that does not exist reads as null instead of throwing.
+  const db = cloud.database({ throwOnNotFound: false });
+  const cases = new WxCaseRepo(db);
+  const shops = new WxShopRepo(db);
+  const templateIdFor = async (n: Notification): Promise<string | undefined> => {
+    if ((n.templateKey !== 'decision' && n.templateKey !== 'refund') || !n.caseId) return undefined;
+    const c = await cases.get(n.caseId);
+    const shop = c ? await shops.get(c.shopId) : null;
+    return shop?.settings.subscribeTemplateIds[n.templateKey] || undefined;
+  };
+  return {
+    clock: { now: () => Date.now() },
+    ids: new RandomIdGen(),
+    cases,
+    orders: new WxOrderRepo(db),
+    shops,
+    merchants: new WxMerchantRepo(db),
+    risk: new WxRiskRepo(db),
+    gateway: new CloudPayGateway(cloud, config),
+    notifier: new SubscribeMessageNotifier(cloud, templateIdFor),
+    files: new CloudStorageFileStore(cloud),
+  };
+}

@@ -1,0 +1,86 @@
+import type { Page } from '../../../../types/api';
+import type { EpochMs, Merchant, Order, Shop } from '../../../../types/domain';
+import { shopWithDefaults } from '../../../core/settings';
+import type { MerchantRepo, OrderRepo, RiskRepo, ShopRepo } from '../../ports';
+import { keysetPage } from './docs';
+import { COLLECTIONS, type WxDatabase, type WxFilter } from './sdk';
+
+/** Orders in `as_orders`, written by the shop's order system with `_id` = the order number (out_trade_no). */
+export class WxOrderRepo implements OrderRepo {
+  constructor(private readonly db: WxDatabase) {}
+
+  async get(orderId: string): Promise<Order | null> {
+    const { data } = await this.db.collection(COLLECTIONS.orders).doc(orderId).get();
+    return (data as Order | null) ?? null;
+  }
+
+  async listForBuyer(buyerOpenid: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>> {
+    const filter: WxFilter = { buyerOpenid };
+    if (q.status !== undefined) filter.status = q.status;
+    const p = await keysetPage(this.db.command, this.db.collection(COLLECTIONS.orders), {
+      filter,
+      sortField: 'paidAt',
+      direction: 'desc',
+      tag: q.status ? `o:${q.status}` : 'o',
+      cursor: q.cursor,
+      limit: q.limit,
+    });
+    return { items: p.items as unknown as Order[], nextCursor: p.nextCursor };
+  }
+
+  async countDelivered(shopId: string, from: EpochMs, to: EpochMs): Promise<number> {
+    const _ = this.db.command;
+    const { total } = await this.db
+      .collection(COLLECTIONS.orders)
+      .where({ shopId, deliveredAt: _.gte(from).and(_.lt(to)) })
+      .count();
+    return total;
+  }
+}
+
+export class WxShopRepo implements ShopRepo {
+  constructor(private readonly db: WxDatabase) {}
+
+  /** Settings added to the product after a shop was stored read as their defaults. */
+  async get(shopId: string): Promise<Shop | null> {
+    const { data } = await this.db.collection(COLLECTIONS.shops).doc(shopId).get();
+    return data ? shopWithDefaults(data as Shop) : null;
+  }
+
+  async save(shop: Shop): Promise<void> {
+    const { _id, ...rest } = shop;
+    await this.db.collection(COLLECTIONS.shops).doc(_id).set({ data: rest });
+  }
+}
+
+/** Merchants in `as_merchants` with `_id` = the staff member's openid. */
+export class WxMerchantRepo implements MerchantRepo {
+  constructor(private readonly db: WxDatabase) {}
+
+  async get(openid: string): Promise<Merchant | null> {
+    const { data } = await this.db.collection(COLLECTIONS.merchants).doc(openid).get();
+    if (!data) return null;
+    const { _id: _ignored, ...m } = data as Merchant & { _id: string };
+    return { ...m, openid };
+  }
+}
+
+/** Every lift is kept (who lifted the limit and why); the latest counts. */
+export class WxRiskRepo implements RiskRepo {
+  constructor(private readonly db: WxDatabase) {}
+
+  async liftedAt(openid: string): Promise<EpochMs | undefined> {
+    const { data } = await this.db
+      .collection(COLLECTIONS.risk)
+      .where({ openid })
+      .orderBy('at', 'desc')
+      .limit(1)
+      .field({ at: true })
+      .get();
+    return data.length > 0 ? (data[0] as { at: EpochMs }).at : undefined;
+  }
+
+  async lift(openid: string, at: EpochMs, note: string, by: string): Promise<void> {
+    await this.db.collection(COLLECTIONS.risk).add({ data: { openid, at, note, by } });
+  }
+}
