@@ -20,6 +20,7 @@ export const OWNER = 'merchant_owner';
 export const STAFF = 'merchant_staff';
 export const OTHER_OWNER = 'merchant_other';
 export const REVIEWER = 'platform_reviewer';
+export const NEW_OWNER = 'merchant_new';
 
 export const SHOP = 'shop_main';
 export const OTHER_SHOP = 'shop_other';
@@ -47,6 +48,7 @@ export const MERCHANTS: Merchant[] = [
   { openid: OWNER, shopId: SHOP, role: 'OWNER' },
   { openid: STAFF, shopId: SHOP, role: 'STAFF' },
   { openid: OTHER_OWNER, shopId: OTHER_SHOP, role: 'OWNER' },
+  { openid: NEW_OWNER, shopId: UNVERIFIED_SHOP, role: 'OWNER' },
   { openid: REVIEWER, shopId: SHOP, role: 'PLATFORM' },
 ];
 
@@ -89,6 +91,8 @@ export interface World {
   sweep(opts?: { batchSize?: number; budgetMs?: number }): Promise<SweepReport>;
   /** Delivers the gateway's due callbacks through handleRefundNotify. */
   deliverRefunds(): Promise<number>;
+  /** Lets the simulated gateway settle what is in flight (2 s later) and delivers its callbacks. */
+  settle(): Promise<number>;
   notify(body: unknown): Promise<Replied>;
   close(): Promise<void>;
 }
@@ -135,6 +139,10 @@ export function makeWorld(): World {
     },
     sweep: (opts) => runSweep(svc, opts),
     deliverRefunds: () => local.gateway.deliverDue(),
+    settle() {
+      clock.advance(2_000);
+      return local.gateway.deliverDue();
+    },
     async notify(body) {
       const r = await handleRefundNotify(svc, body);
       return r.body.ok ? { status: r.status, ok: true, data: r.body.data } : { status: r.status, ok: false, error: r.body.error };
