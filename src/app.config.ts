@@ -1,6 +1,17 @@
 // The buyer pages are the main package; merchant and platform pages are the `merchant` subpackage,
 // so buyers never download them.
-const pages = ['pages/index/index'];
+const pages = [
+  'pages/index/index',
+  'pages/order/index',
+  'pages/apply/index',
+  'pages/case/index',
+  'pages/cases/index',
+  'pages/help/index',
+  'pages/product/index',
+  'pages/checkout/index',
+  // h5 only: picks the demo identity the local host should see; WeChat names the caller in weapp.
+  ...(process.env.TARO_ENV === 'h5' ? ['pages/dev-login/index'] : []),
+];
 
 const subPackages: { root: string; pages: string[] }[] = [];
 

@@ -1,9 +1,149 @@
-import { View, Text } from '@tarojs/components';
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import { Button, Image, Text, View } from '@tarojs/components';
+import { useEffect, useState } from 'react';
+import type { OrderView } from '../../../types/api';
+import AmountText from '../../components/AmountText';
+import PageState from '../../components/PageState';
+import StatusTabs from '../../components/StatusTabs';
+import StatusTag from '../../components/StatusTag';
+import { ORDER_STATUS_LABELS, ORDER_STATUS_TONES } from '../../components/labels';
+import { isOpen } from '../../core/rules';
+import { devName, needsDevSignIn, useIdentityStore } from '../../stores/identity';
+import { ORDER_TABS, useOrdersStore } from '../../stores/orders';
+import { emptyList } from '../../stores/paged';
+import { go, routes } from '../routes';
+import './index.scss';
 
-export default function Index() {
+const ROLE_NAMES = { BUYER: '买家', STAFF: '商家客服', OWNER: '店主', PLATFORM: '平台审核' } as const;
+
+function OrderCard({ order }: { order: OrderView }) {
+  const openCase = order.cases.find(isOpen);
+  const canApply = ['SHIPPED', 'DELIVERED', 'COMPLETED'].includes(order.status);
+  const units = order.items.reduce((n, i) => n + i.qty, 0);
   return (
-    <View className="index">
-      <Text>售后服务</Text>
+    <View className="order-card" onClick={() => go(routes.order(order._id))}>
+      <View className="order-card__head">
+        <Text className="order-card__shop">{order.shop.name}</Text>
+        <StatusTag text={ORDER_STATUS_LABELS[order.status]} tone={ORDER_STATUS_TONES[order.status]} />
+      </View>
+      {order.items.map((it) => (
+        <View key={it.skuId} className="order-card__item">
+          {it.image ? <Image className="order-card__img" src={it.image} mode="aspectFill" /> : <View className="order-card__img order-card__img--blank">{it.title.slice(0, 2)}</View>}
+          <View className="order-card__info">
+            <Text className="order-card__title">{it.title}</Text>
+            <Text className="muted">×{it.qty}</Text>
+          </View>
+          <AmountText fen={it.paidFen} size="sm" muted />
+        </View>
+      ))}
+      <View className="order-card__sum">
+        <Text className="muted">共{units}件 实付 </Text>
+        <AmountText fen={order.paidFen} />
+      </View>
+      <View className="order-card__actions">
+        {openCase && (
+          <Button
+            className="btn"
+            onClick={(e) => {
+              e.stopPropagation();
+              go(routes.case(openCase._id));
+            }}
+          >
+            查看售后
+          </Button>
+        )}
+        {canApply && !openCase && (
+          <Button
+            className="btn btn--primary"
+            onClick={(e) => {
+              e.stopPropagation();
+              go(routes.order(order._id));
+            }}
+          >
+            申请售后
+          </Button>
+        )}
+      </View>
+    </View>
+  );
+}
+
+export default function OrdersPage() {
+  const [tab, setTab] = useState('ALL');
+  const list = useOrdersStore((s) => s.lists[tab]) ?? emptyList<OrderView>();
+  const loadList = useOrdersStore((s) => s.loadList);
+  const identity = useIdentityStore((s) => s.identity);
+  const loadIdentity = useIdentityStore((s) => s.load);
+
+  useDidShow(() => {
+    if (needsDevSignIn()) {
+      void Taro.redirectTo({ url: routes.devLogin });
+      return;
+    }
+    void loadIdentity();
+    void loadList(tab, 'refresh');
+  });
+  useEffect(() => {
+    if (!needsDevSignIn() && !useOrdersStore.getState().lists[tab]?.loaded) void loadList(tab, 'refresh');
+  }, [tab, loadList]);
+  usePullDownRefresh(() => {
+    void loadList(tab, 'refresh').finally(() => Taro.stopPullDownRefresh());
+  });
+  useReachBottom(() => void loadList(tab, 'more'));
+
+  const merchantEntry = identity && identity.role !== 'BUYER' ? (identity.role === 'PLATFORM' ? routes.platformPanel : routes.merchantPanel) : undefined;
+  const firstItem = list.items[0]?.items[0];
+
+  return (
+    <View className="orders-page">
+      {process.env.TARO_ENV === 'h5' && (
+        <View className="identity-bar" onClick={() => go(routes.devLogin)}>
+          <Text>
+            当前身份（演示）：{identity ? `${ROLE_NAMES[identity.role]} ${devName() || identity.openid}` : '读取中'}
+          </Text>
+          <Text className="identity-bar__switch">切换身份 ›</Text>
+        </View>
+      )}
+      {merchantEntry && (
+        <View className="merchant-entry" onClick={() => go(merchantEntry)}>
+          <Text className="merchant-entry__title">{identity?.role === 'PLATFORM' ? '进入平台审核台' : '进入商家售后工作台'}</Text>
+          <Text className="merchant-entry__arrow">›</Text>
+        </View>
+      )}
+      <View className="shortcuts">
+        <View className="shortcuts__item" onClick={() => go(routes.cases)}>
+          <Text className="shortcuts__icon">售</Text>
+          <Text className="shortcuts__label">我的售后</Text>
+        </View>
+        <View className="shortcuts__item" onClick={() => go(routes.help())}>
+          <Text className="shortcuts__icon">?</Text>
+          <Text className="shortcuts__label">售后帮助</Text>
+        </View>
+        <View
+          className="shortcuts__item"
+          onClick={() => (firstItem ? go(routes.product(list.items[0]._id, firstItem.skuId)) : void Taro.showToast({ title: '订单加载后可查看商品', icon: 'none' }))}
+        >
+          <Text className="shortcuts__icon">店</Text>
+          <Text className="shortcuts__label">店铺商品</Text>
+        </View>
+      </View>
+      <StatusTabs tabs={ORDER_TABS} value={tab} onChange={setTab} />
+      <PageState
+        loading={!list.loaded && list.loading}
+        error={list.items.length === 0 ? list.error : undefined}
+        empty={list.loaded && list.items.length === 0}
+        emptyText="这里还没有订单"
+        onRetry={() => void loadList(tab, 'refresh')}
+      >
+        <View className="orders-page__list">
+          {list.items.map((o) => (
+            <OrderCard key={o._id} order={o} />
+          ))}
+          <Text className="orders-page__foot">
+            {list.loading ? '正在加载…' : list.error ? `${list.error.message}，上拉重试` : list.nextCursor ? '上拉加载更多' : '没有更多订单了'}
+          </Text>
+        </View>
+      </PageState>
     </View>
   );
 }

@@ -1,0 +1,54 @@
+import { Button, Text, View } from '@tarojs/components';
+import type { ReactNode } from 'react';
+import './index.scss';
+
+interface Props {
+  loading?: boolean;
+  error?: { message: string; solution: string };
+  empty?: boolean;
+  emptyText?: string;
+  emptyAction?: ReactNode;
+  onRetry?: () => void;
+  children?: ReactNode;
+}
+
+/**
+ * Loading, error (the catalogue's message and what to do, with a retry) and empty states of a page
+ * or list; renders `children` once there is something to show.
+ */
+export default function PageState({ loading, error, empty, emptyText = '这里还没有内容', emptyAction, onRetry, children }: Props) {
+  if (error) {
+    return (
+      <View className="page-state page-state--error" role="alert">
+        <Text className="page-state__icon">!</Text>
+        <Text className="page-state__title">{error.message}</Text>
+        <Text className="page-state__text">{error.solution}</Text>
+        {onRetry && (
+          <Button className="page-state__btn" onClick={onRetry}>
+            重新加载
+          </Button>
+        )}
+      </View>
+    );
+  }
+  if (loading) {
+    return (
+      <View className="page-state page-state--loading" aria-busy="true">
+        <View className="page-state__skeleton" />
+        <View className="page-state__skeleton page-state__skeleton--short" />
+        <View className="page-state__skeleton" />
+        <Text className="page-state__text">正在加载…</Text>
+      </View>
+    );
+  }
+  if (empty) {
+    return (
+      <View className="page-state page-state--empty">
+        <Text className="page-state__icon page-state__icon--empty">○</Text>
+        <Text className="page-state__text">{emptyText}</Text>
+        {emptyAction}
+      </View>
+    );
+  }
+  return <>{children}</>;
+}

@@ -1,0 +1,480 @@
+import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
+import { Button, Input, Text, Textarea, View } from '@tarojs/components';
+import { useState } from 'react';
+import type { VerifyResult } from '../../../types/api';
+import type { AfterSaleCase, EvidenceTag } from '../../../types/domain';
+import Alert from '../../components/Alert';
+import AmountText from '../../components/AmountText';
+import BottomBar from '../../components/BottomBar';
+import ContactShop from '../../components/ContactShop';
+import Countdown from '../../components/Countdown';
+import EvidenceGallery from '../../components/EvidenceGallery';
+import PageState from '../../components/PageState';
+import Section from '../../components/Section';
+import StatusTag from '../../components/StatusTag';
+import Timeline from '../../components/Timeline';
+import {
+  ACTION_LABELS,
+  ACTOR_LABELS,
+  CASE_STATUS_LABELS,
+  CASE_STATUS_TONES,
+  CASE_TYPE_LABELS,
+  REJECT_REASON_LABELS,
+  TIER_LABELS,
+} from '../../components/labels';
+import { verifyChain } from '../../core/chain';
+import { REASON_LABELS } from '../../core/classifier-data';
+import { allowedEvents } from '../../core/lifecycle';
+import { formatYuan } from '../../core/money';
+import { LIMITS } from '../../core/settings';
+import { formatTime } from '../../core/time';
+import { useNow } from '../../hooks/useNow';
+import { callAfterSale, describeError } from '../../services/cloud';
+import { getDevOpenid } from '../../services/identity';
+import { pickMedia, prepareMedia, uploadEvidence } from '../../services/upload';
+import { useCasesStore, type CaseAction } from '../../stores/cases';
+import { useIdentityStore } from '../../stores/identity';
+import { useOrdersStore } from '../../stores/orders';
+import { go, routes } from '../routes';
+import './index.scss';
+
+/** What the buyer is waiting for in each status, under the status title. */
+function statusLine(c: AfterSaleCase): string {
+  switch (c.status) {
+    case 'PENDING':
+      return '商家正在处理您的申请';
+    case 'NEGOTIATING':
+      return c.lastError?.code === 'GOODS_UNSEALED' ? '商家反馈商品已拆封，请补充未使用证明或与商家协商' : '商家提出了协商方案，请确认';
+    case 'AWAITING_RETURN':
+      return '商家已同意，请按退货地址寄回商品';
+    case 'RETURN_SHIPPED':
+      return '商品已寄出，等待商家确认收货';
+    case 'REFUNDING':
+      return '退款处理中，将原路退回';
+    case 'REFUNDED':
+      return '退款已原路退回，请留意到账';
+    case 'REFUND_FAILED':
+      return c.lastError?.message ?? '退款未成功，商家正在处理';
+    case 'REJECTED':
+      return '商家拒绝了您的申请，可以申请平台介入';
+    case 'ESCALATED':
+      return '平台已介入，会在3个工作日内给出处理方案';
+    case 'CANCELLED':
+      return '您已撤销本次申请';
+    case 'CLOSED':
+      return '售后已关闭';
+    default:
+      return '';
+  }
+}
+
+/** The deadline of the current status and what happens when it passes (R16, R23, R24). */
+function deadlineSuffix(c: AfterSaleCase): string | undefined {
+  switch (c.status) {
+    case 'PENDING':
+      return '商家未处理将自动同意';
+    case 'NEGOTIATING':
+      return '内未答复将转平台处理';
+    case 'AWAITING_RETURN':
+      return '内未寄回售后将关闭';
+    case 'RETURN_SHIPPED':
+      return '后系统自动确认收货';
+    case 'REJECTED':
+      return '内可申请平台介入';
+    case 'ESCALATED':
+      return '内平台给出处理方案';
+    default:
+      return undefined;
+  }
+}
+
+const CONFIRM_TEXT: Partial<Record<CaseAction, { title: string; content: string }>> = {
+  cancel: { title: '撤销售后申请？', content: '撤销后本次申请关闭，在售后期内可以重新申请' },
+  acceptOffer: { title: '同意协商金额？', content: '同意后将按协商金额退款' },
+  declineOffer: { title: '拒绝协商金额？', content: '拒绝后将转由平台介入处理' },
+};
+
+function CaseView({ c }: { c: AfterSaleCase }) {
+  const now = useNow(30_000);
+  const act = useCasesStore((s) => s.act);
+  const busy = useCasesStore((s) => s.busy[c._id]);
+  const order = useOrdersStore((s) => s.byId[c.orderId]);
+  const identity = useIdentityStore((s) => s.identity);
+  const [company, setCompany] = useState('');
+  const [trackingNo, setTrackingNo] = useState('');
+  const [escalateNote, setEscalateNote] = useState('');
+  const [verified, setVerified] = useState<{ device: VerifyResult; cloud?: VerifyResult } | undefined>();
+  const [uploading, setUploading] = useState<string | undefined>();
+
+  const allowed = allowedEvents(c, 'BUYER', now);
+  const suffix = deadlineSuffix(c);
+  const legal = c.legalEntry === true || ((c.status === 'REJECTED' || c.status === 'ESCALATED') && c.amountFen >= LIMITS.legalThresholdFen);
+
+  const run = async <A extends CaseAction>(action: A, req: Parameters<typeof callAfterSale<A>>[1], success: string) => {
+    const confirm = CONFIRM_TEXT[action];
+    if (confirm) {
+      const r = await Taro.showModal({ ...confirm, confirmText: '确定', cancelText: '再想想' });
+      if (!r.confirm) return;
+    }
+    try {
+      const next = await act(action, req);
+      if (next) void Taro.showToast({ title: success, icon: 'success' });
+    } catch (e) {
+      const { message, solution } = describeError(e);
+      void Taro.showModal({ title: message, content: solution, showCancel: false, confirmText: '知道了' });
+    }
+  };
+
+  const shipReturn = () => {
+    if (company.trim().length < 2 || trackingNo.trim().length < 6) {
+      void Taro.showToast({ title: '请填写快递公司和完整的快递单号', icon: 'none' });
+      return;
+    }
+    void run('shipReturn', { caseId: c._id, company: company.trim(), trackingNo: trackingNo.trim() }, '已提交退货物流');
+  };
+
+  const escalate = () => {
+    if (escalateNote.trim().length < 2) {
+      void Taro.showToast({ title: '请写明申请平台介入的理由', icon: 'none' });
+      return;
+    }
+    void run('escalate', { caseId: c._id, note: escalateNote.trim() }, '已申请平台介入');
+  };
+
+  const addEvidence = async () => {
+    const images = c.evidence.filter((e) => e.kind === 'image').length;
+    const videos = c.evidence.filter((e) => e.kind === 'video').length;
+    const freeImages = LIMITS.maxImages - images;
+    const freeVideos = LIMITS.maxVideos - videos;
+    if (freeImages <= 0 && freeVideos <= 0) {
+      void Taro.showToast({ title: '凭证数量已达上限', icon: 'none' });
+      return;
+    }
+    let picked;
+    try {
+      picked = await pickMedia(freeImages, freeVideos);
+    } catch {
+      return;
+    }
+    const tag: EvidenceTag | undefined = c.lastError?.code === 'GOODS_UNSEALED' ? 'proof' : undefined;
+    const evidence = [];
+    try {
+      for (const [i, m] of picked.slice(0, freeImages + freeVideos).entries()) {
+        setUploading(`正在上传第${i + 1}个，共${picked.length}个`);
+        const prepared = await prepareMedia(m);
+        const up = await uploadEvidence(prepared, identity?.openid ?? getDevOpenid(), (p) => setUploading(`正在上传第${i + 1}个 ${p}%`));
+        evidence.push({ fileId: up.fileId, kind: m.kind, sha256: up.sha256, ...(tag ? { tag } : {}) });
+      }
+    } catch (e) {
+      setUploading(undefined);
+      const { message, solution } = describeError(e);
+      void Taro.showModal({ title: message, content: solution, showCancel: false, confirmText: '知道了' });
+      return;
+    }
+    setUploading(undefined);
+    if (evidence.length > 0) void run('addEvidence', { caseId: c._id, evidence }, '凭证已补充');
+  };
+
+  const verify = async () => {
+    const device = verifyChain(c.history);
+    setVerified({ device });
+    try {
+      const cloud = await callAfterSale('verify', { caseId: c._id });
+      setVerified({ device, cloud });
+    } catch (e) {
+      void Taro.showToast({ title: describeError(e).message, icon: 'none' });
+    }
+  };
+
+  const copyAddress = () => {
+    const a = c.returnAddress;
+    if (!a) return;
+    void Taro.setClipboardData({ data: `${a.name} ${a.phone} ${a.address}` }).then(() => Taro.showToast({ title: '退货地址已复制', icon: 'none' }));
+  };
+
+  const verifyOk = verified && verified.device.ok && (!verified.cloud || verified.cloud.ok);
+  const brokenAt = verified?.cloud?.brokenAt ?? verified?.device.brokenAt;
+  const replies = c.messages.filter((m) => m.from !== 'BUYER');
+
+  return (
+    <View className="case-page">
+      <View className={`case-head case-head--${CASE_STATUS_TONES[c.status]}`}>
+        <View className="case-head__row">
+          <Text className="case-head__title">{CASE_STATUS_LABELS[c.status]}</Text>
+          {c.tier !== 'NORMAL' && <StatusTag text={TIER_LABELS[c.tier]} tone="danger" />}
+        </View>
+        <Text className="case-head__line">{statusLine(c)}</Text>
+        {suffix && c.deadlineAt !== undefined && (
+          <View className="case-head__countdown">
+            <Countdown deadlineAt={c.deadlineAt} suffix={suffix} />
+          </View>
+        )}
+      </View>
+
+      {c.lastError && c.status !== 'NEGOTIATING' && (
+        <View className="case-page__alert">
+          <Alert tone="danger" title={c.lastError.message} solution={c.lastError.solution} />
+        </View>
+      )}
+
+      {replies.length > 0 && (
+        <Section title="商家回复">
+          {replies.map((m, i) => (
+            <View key={`${m.at}-${i}`} className="reply">
+              <Text className="reply__from">{m.from === 'SYSTEM' ? '自动回复' : ACTOR_LABELS[m.from]}</Text>
+              <Text className="reply__text">{m.text}</Text>
+              <Text className="reply__at">{formatTime(m.at)}</Text>
+            </View>
+          ))}
+        </Section>
+      )}
+
+      {c.status === 'NEGOTIATING' && c.offer && (
+        <Section title="协商方案">
+          <View className="kv">
+            <Text className="kv__k">商家同意退款</Text>
+            <AmountText fen={c.offer.amountFen} size="lg" />
+          </View>
+          <View className="kv">
+            <Text className="kv__k">您申请的</Text>
+            <AmountText fen={c.amountFen} strike />
+          </View>
+          <Text className="case-page__note">商家说明：{c.offer.note}</Text>
+          {c.lastError?.code === 'GOODS_UNSEALED' && <Alert tone="warn" title={c.lastError.message} solution={c.lastError.solution} />}
+        </Section>
+      )}
+
+      {c.status === 'REJECTED' && c.rejection && (
+        <Section title="拒绝原因">
+          <Text className="case-page__note">
+            {REJECT_REASON_LABELS[c.rejection.reasonCode] ?? '其他原因'}：{c.rejection.note}
+          </Text>
+        </Section>
+      )}
+
+      {c.returnAddress && (c.status === 'AWAITING_RETURN' || c.status === 'RETURN_SHIPPED') && (
+        <Section title="退货地址" extra={<Text className="link" onClick={copyAddress}>复制</Text>}>
+          <Text className="case-page__address">
+            {c.returnAddress.name}　{c.returnAddress.phone}
+          </Text>
+          <Text className="case-page__address">{c.returnAddress.address}</Text>
+          {c.insured && <Text className="case-page__insured">本单有退货运费险，寄回运费由保险承担</Text>}
+        </Section>
+      )}
+
+      {allowed.includes('SHIP_RETURN') && (
+        <Section title="填写退货物流">
+          <View className="field">
+            <Text className="field__label">快递公司</Text>
+            <Input className="field__input" value={company} placeholder="例如：顺丰速运" onInput={(e) => setCompany(e.detail.value)} />
+          </View>
+          <View className="field">
+            <Text className="field__label">快递单号</Text>
+            <Input className="field__input" value={trackingNo} placeholder="请填写完整单号" onInput={(e) => setTrackingNo(e.detail.value)} />
+          </View>
+        </Section>
+      )}
+
+      {c.returnShipment && (
+        <Section title="退货物流">
+          <View className="kv">
+            <Text className="kv__k">{c.returnShipment.company}</Text>
+            <Text className="kv__v">{c.returnShipment.trackingNo}</Text>
+          </View>
+          <Text className="muted">寄出时间 {formatTime(c.returnShipment.at)}</Text>
+        </Section>
+      )}
+
+      {allowed.includes('ESCALATE') && (
+        <Section title="申请平台介入">
+          <Textarea
+            className="case-page__textarea"
+            value={escalateNote}
+            maxlength={500}
+            placeholder="说说您为什么不认同商家的处理，平台会在3个工作日内给出处理方案"
+            onInput={(e) => setEscalateNote(e.detail.value)}
+          />
+        </Section>
+      )}
+
+      {legal && (
+        <Section title="微信小法庭">
+          <Text className="case-page__note">
+            争议金额 {formatYuan(c.amountFen)}，已达 {formatYuan(LIMITS.legalThresholdFen)}，可以通过「微信小法庭」在线调解。在微信搜索「微信小法庭」小程序，提交本售后单号即可。
+          </Text>
+          <Button
+            className="btn case-page__legal"
+            onClick={() => void Taro.setClipboardData({ data: c._id }).then(() => Taro.showToast({ title: '售后单号已复制', icon: 'none' }))}
+          >
+            复制售后单号
+          </Button>
+        </Section>
+      )}
+
+      <Section title="申请信息">
+        <View className="kv">
+          <Text className="kv__k">售后类型</Text>
+          <Text className="kv__v">{CASE_TYPE_LABELS[c.type]}</Text>
+        </View>
+        <View className="kv">
+          <Text className="kv__k">原因</Text>
+          <Text className="kv__v">{REASON_LABELS[c.reason]}</Text>
+        </View>
+        <View className="kv">
+          <Text className="kv__k">申请金额</Text>
+          <AmountText fen={c.amountFen} />
+        </View>
+        {c.approvedFen !== undefined && (
+          <View className="kv">
+            <Text className="kv__k">同意退款</Text>
+            <AmountText fen={c.approvedFen} />
+          </View>
+        )}
+        <View className="kv">
+          <Text className="kv__k">手续费</Text>
+          <Text className="kv__v">{c.feeBearer === 'MERCHANT' ? `${formatYuan(c.feeFen)}（商家承担）` : '免手续费'}</Text>
+        </View>
+        {(c.itemTitles?.length ?? 0) > 0 && (
+          <View className="kv">
+            <Text className="kv__k">商品</Text>
+            <Text className="kv__v">{c.itemTitles?.join('、')}</Text>
+          </View>
+        )}
+        {c.description && <Text className="case-page__note">{c.description}</Text>}
+        <View className="kv">
+          <Text className="kv__k">售后单号</Text>
+          <Text className="kv__v">{c._id}</Text>
+        </View>
+        <View className="kv">
+          <Text className="kv__k">申请时间</Text>
+          <Text className="kv__v">{formatTime(c.createdAt)}</Text>
+        </View>
+      </Section>
+
+      {c.refunds.length > 0 && (
+        <Section title="退款进度">
+          {c.refunds.map((r) => (
+            <View key={r.outRefundNo} className="kv">
+              <Text className="kv__k">{r.status === 'SUCCESS' ? `已退回 ${r.settledAt ? formatTime(r.settledAt) : ''}` : r.status === 'PROCESSING' ? '退款处理中' : '本次退款未成功'}</Text>
+              <AmountText fen={r.amountFen} size="sm" />
+            </View>
+          ))}
+        </Section>
+      )}
+
+      <Section
+        title="凭证"
+        extra={
+          allowed.includes('ADD_EVIDENCE') ? (
+            <Text className="link" onClick={() => void addEvidence()}>
+              {uploading ?? '补充凭证'}
+            </Text>
+          ) : undefined
+        }
+      >
+        <EvidenceGallery evidence={c.evidence} />
+      </Section>
+
+      <Section
+        title="处理记录"
+        extra={
+          <Text className="link" onClick={() => void verify()}>
+            校验存证
+          </Text>
+        }
+      >
+        {verified && (
+          <View className="case-page__verify">
+            <Alert tone={verifyOk ? 'success' : 'danger'} title={verifyOk ? `存证校验通过：${c.history.length}条记录环环相扣，未被改动` : `存证校验未通过：第${(brokenAt ?? 0) + 1}条记录与前一条不一致`}>
+              {verified.cloud ? '本机与云端各校验了一次' : '本机已校验，云端校验中'}
+            </Alert>
+          </View>
+        )}
+        <Timeline
+          entries={[...c.history].reverse().map((h, i) => ({
+            key: `${h.hash}-${i}`,
+            title: `${ACTOR_LABELS[h.actor]}：${ACTION_LABELS[h.action] ?? CASE_STATUS_LABELS[h.to]}`,
+            detail: h.note,
+            time: `${formatTime(h.at)} · 存证 ${h.hash.slice(0, 8)}`,
+          }))}
+        />
+      </Section>
+
+      {order && (
+        <Section title="联系商家">
+          <ContactShop hotline={order.shop.settings.hotline} officialAccount={order.shop.settings.officialAccount} />
+        </Section>
+      )}
+
+      <View className="case-page__links">
+        <Text className="link" onClick={() => go(routes.help(c.orderId))}>
+          售后帮助 ›
+        </Text>
+        <Text className="link" onClick={() => go(routes.order(c.orderId))}>
+          查看订单 ›
+        </Text>
+      </View>
+
+      {(allowed.length > 0 || c.status === 'REFUNDED') && (
+        <BottomBar>
+          {allowed.includes('CANCEL') && (
+            <Button className="btn" disabled={Boolean(busy)} onClick={() => void run('cancel', { caseId: c._id }, '已撤销申请')}>
+              撤销申请
+            </Button>
+          )}
+          {allowed.includes('DECLINE_OFFER') && (
+            <Button className="btn" disabled={Boolean(busy)} onClick={() => void run('declineOffer', { caseId: c._id }, '已转平台处理')}>
+              不同意
+            </Button>
+          )}
+          {allowed.includes('ACCEPT_OFFER') && (
+            <Button className="btn btn--primary" loading={busy === 'acceptOffer'} disabled={Boolean(busy)} onClick={() => void run('acceptOffer', { caseId: c._id }, '已同意协商')}>
+              同意协商
+            </Button>
+          )}
+          {allowed.includes('SHIP_RETURN') && (
+            <Button className="btn btn--primary" loading={busy === 'shipReturn'} disabled={Boolean(busy)} onClick={shipReturn}>
+              提交退货物流
+            </Button>
+          )}
+          {allowed.includes('ESCALATE') && (
+            <Button className="btn btn--primary" loading={busy === 'escalate'} disabled={Boolean(busy)} onClick={escalate}>
+              申请平台介入
+            </Button>
+          )}
+          {allowed.includes('REPORT_NOT_RECEIVED') && (
+            <Button className="btn" loading={busy === 'reportNotReceived'} disabled={Boolean(busy)} onClick={() => void run('reportNotReceived', { caseId: c._id }, '已提交工单')}>
+              退款未到账
+            </Button>
+          )}
+          {allowed.includes('ADD_EVIDENCE') && !allowed.includes('ACCEPT_OFFER') && (
+            <Button className="btn btn--primary" disabled={Boolean(busy) || Boolean(uploading)} onClick={() => void addEvidence()}>
+              补充凭证
+            </Button>
+          )}
+        </BottomBar>
+      )}
+    </View>
+  );
+}
+
+export default function CasePage() {
+  const { params } = useRouter();
+  const caseId = params.id ?? '';
+  const c = useCasesStore((s) => s.byId[caseId]);
+  const error = useCasesStore((s) => s.detailError[caseId]);
+  const fetchCase = useCasesStore((s) => s.fetchCase);
+  const fetchOrder = useOrdersStore((s) => s.fetchOrder);
+
+  const load = async () => {
+    const got = await fetchCase(caseId);
+    if (got && !useOrdersStore.getState().byId[got.orderId]) void fetchOrder(got.orderId);
+  };
+  useDidShow(() => void load());
+  usePullDownRefresh(() => {
+    void load().finally(() => Taro.stopPullDownRefresh());
+  });
+
+  if (!c) return <PageState loading={!error} error={error} onRetry={() => void load()} />;
+  return <CaseView c={c} />;
+}

@@ -1,0 +1,21 @@
+import Taro from '@tarojs/taro';
+
+/** Every buyer page's URL in one place, so links and redirects agree. */
+export const routes = {
+  home: '/pages/index/index',
+  order: (orderId: string) => `/pages/order/index?id=${encodeURIComponent(orderId)}`,
+  apply: (orderId: string, skuId?: string) =>
+    `/pages/apply/index?orderId=${encodeURIComponent(orderId)}${skuId ? `&skuId=${encodeURIComponent(skuId)}` : ''}`,
+  case: (caseId: string) => `/pages/case/index?id=${encodeURIComponent(caseId)}`,
+  cases: '/pages/cases/index',
+  help: (orderId?: string) => `/pages/help/index${orderId ? `?orderId=${encodeURIComponent(orderId)}` : ''}`,
+  product: (orderId: string, skuId: string) => `/pages/product/index?orderId=${encodeURIComponent(orderId)}&skuId=${encodeURIComponent(skuId)}`,
+  checkout: (orderId: string) => `/pages/checkout/index?orderId=${encodeURIComponent(orderId)}`,
+  devLogin: '/pages/dev-login/index',
+  merchantPanel: '/merchant/pages/panel/index',
+  platformPanel: '/merchant/pages/platform/index',
+};
+
+export function go(url: string): void {
+  void Taro.navigateTo({ url });
+}

@@ -1,0 +1,182 @@
+import Taro from '@tarojs/taro';
+import { sha256 } from 'js-sha256';
+import type { EvidenceKind } from '../../types/domain';
+import type { ApiReply } from '../../types/errors';
+import { LIMITS } from '../core/settings';
+import { CloudError } from './cloud';
+import { getDevOpenid } from './identity';
+
+/** A photo or video the buyer picked, before it is uploaded. */
+export interface PickedMedia {
+  path: string;
+  kind: EvidenceKind;
+  size: number;
+  /** Video poster (weapp gives one). */
+  thumb?: string;
+  /** h5 only: the browser's File behind the blob: URL. */
+  file?: Blob;
+}
+
+export interface UploadedFile {
+  fileId: string;
+  sha256: string;
+}
+
+interface TempFile {
+  tempFilePath: string;
+  size: number;
+  fileType: string;
+  thumbTempFilePath?: string;
+  originalFileObj?: Blob;
+}
+
+/** weapp names the type `image`/`video`; h5 gives the MIME type (`video/mp4`). */
+function kindOf(fileType: string): EvidenceKind {
+  return fileType.startsWith('video') ? 'video' : 'image';
+}
+
+/**
+ * Opens the album/camera. `images` and `videos` are how many more of each the case may take (R22),
+ * so the system picker never offers more than fit.
+ */
+export async function pickMedia(images: number, videos: number): Promise<PickedMedia[]> {
+  const mediaType: ('image' | 'video')[] = [];
+  if (images > 0) mediaType.push('image');
+  if (videos > 0) mediaType.push('video');
+  if (mediaType.length === 0) return [];
+  const res = (await Taro.chooseMedia({
+    count: Math.max(1, images + videos),
+    mediaType,
+    sizeType: ['compressed'],
+    sourceType: ['album', 'camera'],
+    maxDuration: 60,
+  })) as unknown as { tempFiles: TempFile[] };
+  return res.tempFiles.map((f) => ({
+    path: f.tempFilePath,
+    kind: kindOf(f.fileType),
+    size: f.size,
+    thumb: f.thumbTempFilePath || undefined,
+    file: f.originalFileObj,
+  }));
+}
+
+/** The media is too large to upload (local host and mini-program share the limit). */
+export function tooLarge(m: PickedMedia): boolean {
+  return m.size > LIMITS.uploadMaxBytes[m.kind];
+}
+
+async function readBytes(m: PickedMedia): Promise<ArrayBuffer> {
+  if (process.env.TARO_ENV === 'weapp') {
+    return new Promise((resolve, reject) => {
+      Taro.getFileSystemManager().readFile({
+        filePath: m.path,
+        success: (r) => resolve(r.data as ArrayBuffer),
+        fail: reject,
+      });
+    });
+  }
+  const blob = m.file ?? (await (await fetch(m.path)).blob());
+  return blob.arrayBuffer();
+}
+
+/**
+ * Compresses a photo on the device (weapp; h5 browsers already hand over the picked file) and computes
+ * its SHA-256, the fingerprint the case's evidence record keeps (R22).
+ */
+export async function prepareMedia(m: PickedMedia): Promise<PickedMedia & { sha256: string }> {
+  let media = m;
+  if (process.env.TARO_ENV === 'weapp' && m.kind === 'image') {
+    const r = await Taro.compressImage({ src: m.path, quality: 70 });
+    media = { ...m, path: r.tempFilePath };
+  }
+  const bytes = await readBytes(media);
+  return { ...media, size: bytes.byteLength, sha256: sha256(bytes) };
+}
+
+function extension(m: PickedMedia): string {
+  const fromPath = /\.([a-z0-9]{2,5})$/i.exec(m.path)?.[1];
+  if (fromPath) return fromPath.toLowerCase();
+  const mime = m.file?.type ?? '';
+  const fromMime = /\/([a-z0-9]+)/i.exec(mime)?.[1];
+  return fromMime ? fromMime.toLowerCase().replace('jpeg', 'jpg').replace('quicktime', 'mov') : m.kind === 'video' ? 'mp4' : 'jpg';
+}
+
+function fileName(m: PickedMedia & { sha256: string }): string {
+  return `${Date.now()}-${m.sha256.slice(0, 16)}.${extension(m)}`;
+}
+
+const uploadFailed = () =>
+  new CloudError({ code: 'INTERNAL_ERROR', message: '凭证上传失败', solution: '请检查网络后点击重试；已填写的内容不会丢失' });
+
+function uploadViaCloud(m: PickedMedia & { sha256: string }, openid: string, onProgress: (percent: number) => void): Promise<UploadedFile> {
+  return new Promise((resolve, reject) => {
+    const task = Taro.cloud.uploadFile({
+      cloudPath: `evidence/${openid}/${fileName(m)}`,
+      filePath: m.path,
+      success: (r) => resolve({ fileId: r.fileID, sha256: m.sha256 }),
+      fail: () => reject(uploadFailed()),
+    });
+    task.onProgressUpdate((p) => onProgress(p.progress));
+  });
+}
+
+function uploadViaHost(m: PickedMedia & { sha256: string }, onProgress: (percent: number) => void): Promise<UploadedFile> {
+  return new Promise((resolve, reject) => {
+    void (async () => {
+      const blob = m.file ?? (await (await fetch(m.path)).blob());
+      const form = new FormData();
+      form.append('file', blob, fileName(m));
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', '/upload');
+      xhr.setRequestHeader('x-wx-openid', getDevOpenid());
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
+      };
+      xhr.onerror = () => reject(uploadFailed());
+      xhr.onload = () => {
+        let reply: ApiReply<{ fileId: string; sha256: string }>;
+        try {
+          reply = JSON.parse(xhr.responseText) as ApiReply<{ fileId: string; sha256: string }>;
+        } catch {
+          reject(uploadFailed());
+          return;
+        }
+        if (!reply.ok) {
+          reject(new CloudError(reply.error));
+          return;
+        }
+        // The host hashes what it stored; a different digest means the bytes changed on the way.
+        if (reply.data.sha256 && reply.data.sha256 !== m.sha256) {
+          reject(uploadFailed());
+          return;
+        }
+        onProgress(100);
+        resolve({ fileId: reply.data.fileId, sha256: m.sha256 });
+      };
+      xhr.send(form);
+    })().catch(() => reject(uploadFailed()));
+  });
+}
+
+/**
+ * Uploads one prepared file under the buyer's own prefix `evidence/<openid>/` (R22): WeChat cloud
+ * storage in the weapp build, the local host's `/upload` in h5. `onProgress` gets 0–100.
+ */
+export function uploadEvidence(
+  m: PickedMedia & { sha256: string },
+  openid: string,
+  onProgress: (percent: number) => void,
+): Promise<UploadedFile> {
+  return process.env.TARO_ENV === 'weapp' ? uploadViaCloud(m, openid, onProgress) : uploadViaHost(m, onProgress);
+}
+
+/**
+ * Where an evidence file can be displayed: WeChat renders `cloud://` ids itself; the local host serves
+ * `local://evidence/…` at `/files/evidence/…`, and an <img> cannot send the identity header, so the
+ * openid goes in the query.
+ */
+export function evidenceUrl(fileId: string): string {
+  const local = /^local:\/\/(.+)$/.exec(fileId);
+  if (!local) return fileId;
+  return `/files/${local[1]}?openid=${encodeURIComponent(getDevOpenid())}`;
+}

@@ -1,0 +1,2 @@
+/** Style imports (`.scss`, `.css`) resolve to nothing under jest. */
+export default {};
