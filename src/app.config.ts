@@ -13,7 +13,12 @@ const pages = [
   ...(process.env.TARO_ENV === 'h5' ? ['pages/dev-login/index'] : []),
 ];
 
-const subPackages: { root: string; pages: string[] }[] = [];
+const subPackages: { root: string; pages: string[] }[] = [
+  {
+    root: 'merchant',
+    pages: ['pages/panel/index', 'pages/review/index', 'pages/stats/index', 'pages/settings/index', 'pages/platform/index'],
+  },
+];
 
 export default defineAppConfig({
   pages,

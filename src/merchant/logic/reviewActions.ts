@@ -1,0 +1,40 @@
+import type { AfterSaleCase, EpochMs } from '../../../types/domain';
+import { allowedEvents } from '../../core/lifecycle';
+
+export type SheetKey = 'approve' | 'reject' | 'offer' | 'confirmReturn' | 'retryRefund' | 'addEvidence' | 'decideApprove' | 'decideReject' | 'liftRisk';
+
+export interface ActionButton {
+  sheet: SheetKey;
+  text: string;
+  kind: 'primary' | 'secondary' | 'danger';
+}
+
+/**
+ * The buttons the review page offers now: exactly the events the lifecycle table allows this role in
+ * the case's status (so a case that moved on shows no stale button), primary action last (rightmost,
+ * under the thumb).
+ */
+export function reviewButtons(c: AfterSaleCase, mode: 'merchant' | 'platform', now: EpochMs): ActionButton[] {
+  if (mode === 'platform') {
+    const events = allowedEvents(c, 'PLATFORM', now);
+    return events.includes('PLATFORM_DECIDE')
+      ? [
+          { sheet: 'decideReject', text: '驳回申请', kind: 'danger' },
+          { sheet: 'decideApprove', text: '判定退款', kind: 'primary' },
+        ]
+      : [];
+  }
+  const events = allowedEvents(c, 'MERCHANT', now);
+  const out: ActionButton[] = [];
+  if (events.includes('REJECT')) out.push({ sheet: 'reject', text: '拒绝', kind: 'danger' });
+  if (events.includes('OFFER')) out.push({ sheet: 'offer', text: c.status === 'NEGOTIATING' ? '修改协商金额' : '协商退款', kind: 'secondary' });
+  if (events.includes('APPROVE')) out.push({ sheet: 'approve', text: '同意退款', kind: 'primary' });
+  if (events.includes('CONFIRM_RETURN')) out.push({ sheet: 'confirmReturn', text: '确认收货', kind: 'primary' });
+  if (events.includes('RETRY_REFUND')) out.push({ sheet: 'retryRefund', text: '重新退款', kind: 'primary' });
+  return out;
+}
+
+/** Merchant evidence (R15's QC report) is accepted while the case is still being decided. */
+export function canAddEvidence(c: AfterSaleCase, mode: 'merchant' | 'platform', now: EpochMs): boolean {
+  return mode === 'merchant' && allowedEvents(c, 'MERCHANT', now).includes('ADD_EVIDENCE');
+}

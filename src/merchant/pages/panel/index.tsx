@@ -1,0 +1,143 @@
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import { Button, Text, View } from '@tarojs/components';
+import { useCallback, useEffect, useState } from 'react';
+import PageState from '../../../components/PageState';
+import StatusTabs from '../../../components/StatusTabs';
+import { formatYuan } from '../../../core/money';
+import { useNow } from '../../../hooks/useNow';
+import { BatchResult } from '../../components/BatchResult';
+import { CASE_ROW_DESIGN_PX, CaseRow } from '../../components/CaseRow';
+import { MerchantNav } from '../../components/MerchantNav';
+import { RoleGate } from '../../components/RoleGate';
+import { Tick } from '../../components/Tick';
+import { VerifyBanner } from '../../components/VerifyBanner';
+import { useVirtualRows } from '../../hooks/useVirtualRows';
+import { PANEL_TABS, type PanelTabKey } from '../../logic/tabs';
+import { ROUTES, reviewUrl } from '../../routes';
+import { usePanelStore } from '../../stores/panel';
+import { useShopStore } from '../../stores/shop';
+import './index.scss';
+
+const LIST_ID = 'panel-list';
+
+function Panel() {
+  const { tab, lists, selected, batch, setTab, load, loadMore, toggle, selectAll, clearSelection, approveSelected, dismissSummary } =
+    usePanelStore();
+  const { view, loadShop } = useShopStore();
+  const list = lists[tab];
+  const now = useNow(30_000);
+  const rows = useVirtualRows(LIST_ID, list.items.length, CASE_ROW_DESIGN_PX);
+  const [confirming, setConfirming] = useState(false);
+  const pending = tab === 'PENDING';
+
+  useEffect(() => {
+    void loadShop();
+  }, [loadShop]);
+
+  useDidShow(() => {
+    if (usePanelStore.getState().lists[usePanelStore.getState().tab].status === 'idle') void load();
+  });
+
+  usePullDownRefresh(() => {
+    void Promise.all([load(), loadShop(true)]).finally(() => Taro.stopPullDownRefresh());
+  });
+
+  useReachBottom(() => {
+    void loadMore();
+  });
+
+  const { measure } = rows;
+  useEffect(() => {
+    measure();
+  }, [measure, view?.shop.verified]);
+
+  const open = useCallback((caseId: string) => void Taro.navigateTo({ url: reviewUrl(caseId) }), []);
+
+  const approve = async () => {
+    if (confirming || batch.running) return;
+    const chosen = list.items.filter((c) => selected.includes(c._id));
+    const total = chosen.reduce((s, c) => s + c.amountFen, 0);
+    setConfirming(true);
+    const res = await Taro.showModal({
+      title: `批量同意 ${chosen.length} 单退款`,
+      content: `共 ${formatYuan(total)}，按原路退回买家；退货退款的单会把退货地址发给买家。`,
+      confirmText: '确认同意',
+      cancelText: '再看看',
+    });
+    setConfirming(false);
+    if (res.confirm) await approveSelected();
+  };
+
+  const allPendingSelected =
+    pending && list.items.length > 0 && list.items.every((c) => c.status !== 'PENDING' || selected.includes(c._id));
+
+  return (
+    <View className={`panel${pending ? ' panel--with-bar' : ''}`}>
+      <MerchantNav current={ROUTES.panel} />
+      <VerifyBanner verified={view?.shop.verified} />
+      <StatusTabs tabs={PANEL_TABS.map((t) => ({ key: t.key, title: t.title }))} value={tab} onChange={(k) => setTab(k as PanelTabKey)} />
+      {list.refreshing && <Text className="panel__refreshing">正在刷新…</Text>}
+      <PageState
+        loading={list.status === 'loading' || list.status === 'idle'}
+        error={list.error}
+        onRetry={() => void load()}
+        empty={list.status === 'ready' && list.items.length === 0}
+        emptyText={pending ? '没有待审核的售后申请，新申请会出现在这里' : '这个分类下暂时没有售后单'}
+      >
+        <View id={LIST_ID} className="panel__list" style={{ height: `${rows.totalPx}px` }}>
+          {list.items.slice(rows.start, rows.end).map((c, i) => (
+            <View key={c._id} className="panel__slot" style={{ top: `${(rows.start + i) * rows.rowPx}px`, height: `${rows.rowPx}px` }}>
+              <CaseRow
+                c={c}
+                now={now}
+                selectable={pending && c.status === 'PENDING'}
+                selected={selected.includes(c._id)}
+                showStatus={tab === 'ALL'}
+                onToggle={toggle}
+                onOpen={open}
+              />
+            </View>
+          ))}
+        </View>
+        <View className="panel__footer">
+          {list.moreError ? (
+            <View className="panel__more-error" onClick={() => void (list.nextCursor ? loadMore() : load())}>
+              <Text>{list.moreError.message}，点此重试</Text>
+            </View>
+          ) : list.loadingMore ? (
+            <Text>正在加载更多…</Text>
+          ) : list.nextCursor === null ? (
+            <Text>已显示全部 {list.items.length} 单</Text>
+          ) : (
+            <Text onClick={() => void loadMore()}>上拉加载更多</Text>
+          )}
+        </View>
+      </PageState>
+
+      {pending && list.items.length > 0 && (
+        <View className="panel__bar">
+          <Tick checked={allPendingSelected} label="全选" onChange={(on) => (on ? selectAll() : clearSelection())} />
+          <Text className="panel__bar-count">{selected.length > 0 ? `已选 ${selected.length} 单` : '全选'}</Text>
+          <Button
+            className="panel__bar-btn"
+            disabled={selected.length === 0 || batch.running}
+            loading={batch.running}
+            onClick={() => void approve()}
+          >
+            {batch.running ? `处理中 ${batch.done}/${batch.total}` : `批量同意${selected.length > 0 ? `（${selected.length}）` : ''}`}
+          </Button>
+        </View>
+      )}
+
+      <BatchResult summary={batch.summary} onClose={dismissSummary} onOpen={open} />
+    </View>
+  );
+}
+
+export default function PanelPage() {
+  return (
+    <RoleGate allow={['OWNER', 'STAFF']} what="售后处理台">
+      <Panel />
+    </RoleGate>
+  );
+}

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '店铺售后设置' });

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '退款数据分析', enablePullDownRefresh: true });

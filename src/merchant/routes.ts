@@ -1,0 +1,12 @@
+/** Paths of the merchant subpackage's pages (app.config.ts subPackages root `merchant`). */
+export const ROUTES = {
+  panel: '/merchant/pages/panel/index',
+  review: '/merchant/pages/review/index',
+  stats: '/merchant/pages/stats/index',
+  settings: '/merchant/pages/settings/index',
+  platform: '/merchant/pages/platform/index',
+} as const;
+
+export function reviewUrl(caseId: string, as: 'merchant' | 'platform' = 'merchant'): string {
+  return `${ROUTES.review}?id=${encodeURIComponent(caseId)}${as === 'platform' ? '&as=platform' : ''}`;
+}
