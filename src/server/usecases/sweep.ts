@@ -149,7 +149,7 @@ export async function sweep(svc: Services, opts: SweepOptions = {}): Promise<Swe
     batches: 0,
     remaining: false,
   };
-  /** caseId → the version we last saw it at, and how often we acted on it. */
+  /** caseId → the version it had when we last took it up, and how often we did. */
   const seen = new Map<string, { version: number; visits: number }>();
 
   for (;;) {
@@ -163,16 +163,17 @@ export async function sweep(svc: Services, opts: SweepOptions = {}): Promise<Swe
     let acted = false;
     for (const c of batch) {
       if (spent()) break;
-      const before = seen.get(c._id);
-      if (before && (before.version === c.version || before.visits >= MAX_VISITS)) continue;
+      // Back with the version we found it at: processing changed nothing, so it waits for the next run.
+      const last = seen.get(c._id);
+      if (last && (last.version === c.version || last.visits >= MAX_VISITS)) continue;
       acted = true;
+      seen.set(c._id, { version: c.version, visits: (last?.visits ?? 0) + 1 });
       try {
         await processOne(svc, c, report);
       } catch (e) {
-        console.error(`sweep: case ${c._id} left for the next run`, e);
+        console.error(`sweep: case ${c._id} failed; looked at again later`, e);
+        await recheckLater(svc, c).catch(() => undefined);
       }
-      const after = await svc.cases.get(c._id);
-      seen.set(c._id, { version: after?.version ?? c.version, visits: (before?.visits ?? 0) + 1 });
     }
     if (!acted) {
       report.remaining = true;

@@ -1,0 +1,121 @@
+/** The merchant's and the buyer's read side: lists, views, stats, settings. */
+import type { Order } from '../../../../types/domain';
+import { DEFAULT_SETTINGS } from '../../../core/settings';
+import { DAY_MS, HOUR_MS } from '../../../core/time';
+import { ALICE, line, makeWorld, order, OWNER, refundOnly, SHOP, STAFF, T0, type World } from './support/world';
+
+let w: World;
+beforeEach(() => {
+  w = makeWorld();
+});
+afterEach(() => w.close());
+
+function seeded(overrides: Partial<Order> = {}): Order {
+  const o = order(overrides);
+  w.seedOrders(o);
+  return o;
+}
+
+describe('merchant.list', () => {
+  test('PENDING cases come soonest auto-approval first, paged', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const buyer = `buyer_${i}`;
+      ids.push((await w.ok(buyer, 'apply', refundOnly(w, seeded({ buyerOpenid: buyer }), { evidence: [] })))._id);
+      w.clock.advance(HOUR_MS);
+    }
+    const first = await w.ok(STAFF, 'merchant.list', { status: 'PENDING', limit: 2 });
+    expect(first.items.map((c) => c._id)).toEqual(ids.slice(0, 2));
+    const second = await w.ok(STAFF, 'merchant.list', { status: 'PENDING', limit: 2, cursor: first.nextCursor! });
+    expect(second.items.map((c) => c._id)).toEqual([ids[2]]);
+    expect(second.nextCursor).toBeNull();
+    const rejected = await w.ok(OWNER, 'merchant.reject', { caseId: ids[0], reasonCode: 'OTHER', note: '不符合' });
+    expect((await w.ok(STAFF, 'merchant.list', { status: 'PENDING' })).items.map((c) => c._id)).toEqual(ids.slice(1));
+    expect((await w.ok(STAFF, 'merchant.list', { status: 'REJECTED' })).items.map((c) => c._id)).toEqual([rejected._id]);
+  });
+});
+
+describe('order views (R27, R28)', () => {
+  test('order.get shows the order, the shop’s policy subset, the buyer’s cases and R7’s inputs', async () => {
+    const o = seeded();
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, o));
+    const v = await w.ok(ALICE, 'order.get', { orderId: o._id });
+    expect(v).toMatchObject({ _id: o._id, paidFen: o.paidFen, items: o.items, buyerCaseTimes: [T0] });
+    expect(v.cases.map((x) => x._id)).toEqual([c._id]);
+    expect(v.shop).toMatchObject({ _id: SHOP, name: '小林家居', verified: true });
+    expect(v.shop.settings).toEqual({
+      policyText: DEFAULT_SETTINGS.policyText,
+      hotline: '',
+      officialAccount: '',
+      windowDays: 15,
+      windowDaysByReason: {},
+      valuableItemFen: DEFAULT_SETTINGS.valuableItemFen,
+      customsFeeFen: 0,
+      platformFeeRateBp: 60,
+      autoApproveHours: 48,
+    });
+    expect(v.shop.settings).not.toHaveProperty('quickRefundSkuIds');
+  });
+
+  test('order.list pages the buyer’s orders newest first, filtered by status', async () => {
+    const older = seeded({ paidAt: T0 - 9 * DAY_MS });
+    const newer = seeded({ paidAt: T0 - DAY_MS });
+    const shipped = seeded({ status: 'SHIPPED', paidAt: T0 - 2 * DAY_MS, deliveredAt: undefined });
+    const all = await w.ok(ALICE, 'order.list', {});
+    expect(all.items.map((o) => o._id)).toEqual([newer._id, shipped._id, older._id]);
+    const onlyShipped = await w.ok(ALICE, 'order.list', { status: 'SHIPPED' });
+    expect(onlyShipped.items.map((o) => o._id)).toEqual([shipped._id]);
+  });
+});
+
+describe('merchant.stats (R25)', () => {
+  test('counts by reason, refund rate over delivered orders, timeouts as profit lost', async () => {
+    const a = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ items: [line('mug', { title: '马克杯' })] }), { items: [{ skuId: 'mug', qty: 1 }] }));
+    await w.ok(OWNER, 'merchant.approve', { caseId: a._id });
+    await w.settle();
+    const b = await w.ok(ALICE, 'apply', refundOnly(w, seeded(), { reason: 'NO_REASON', type: 'RETURN_REFUND' }));
+    seeded({ buyerOpenid: 'buyer_quiet' });
+    w.clock.advance(48 * HOUR_MS);
+    await w.sweep();
+    const s = await w.ok(STAFF, 'merchant.stats', { from: T0 - 7 * DAY_MS, to: T0 + 7 * DAY_MS });
+    expect(s).toMatchObject({ totalCases: 2, refundedCases: 1, refundedFen: 5_000, deliveredOrders: 3, autoApprovedCases: 1 });
+    expect(s.refundRate).toBeCloseTo(1 / 3);
+    expect(s.byReason.find((r) => r.key === 'QUALITY')).toMatchObject({ count: 1, amountFen: 5_000 });
+    expect(s.bySku.map((r) => r.label).sort()).toEqual(['纯棉T恤', '马克杯']);
+    expect(s.csv).toContain(a._id);
+    expect(s.csv).toContain(b._id);
+  });
+
+  test('another shop’s cases are not counted', async () => {
+    await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const s = await w.ok('merchant_other', 'merchant.stats', { from: T0 - DAY_MS, to: T0 + DAY_MS });
+    expect(s.totalCases).toBe(0);
+  });
+});
+
+describe('merchant.settings', () => {
+  test('the owner changes the hotline and windows; staff read them but may not change them', async () => {
+    const set = await w.ok(OWNER, 'merchant.settings.set', { hotline: '13912345678', windowDaysByReason: { QUALITY: 30 } });
+    expect(set.settings).toMatchObject({ hotline: '13912345678', windowDaysByReason: { QUALITY: 30 }, windowDays: 15 });
+    const read = await w.ok(STAFF, 'merchant.settings.get', {});
+    expect(read).toEqual(set);
+    expect(read.shop).toMatchObject({ _id: SHOP, verified: true, returnAddress: expect.objectContaining({ name: '王店长' }) });
+    const e = await w.fail(STAFF, 'merchant.settings.set', { hotline: '13800000000' });
+    expect([e.code, e.status]).toEqual(['FORBIDDEN', 403]);
+    expect((await w.ok(STAFF, 'merchant.settings.get', {})).settings.hotline).toBe('13912345678');
+  });
+
+  test('a lengthened window lets a buyer apply later (R2)', async () => {
+    const o = seeded({ deliveredAt: T0 - 20 * DAY_MS });
+    expect((await w.fail(ALICE, 'apply', refundOnly(w, o))).code).toBe('AFTER_SALE_WINDOW_EXPIRED');
+    await w.ok(OWNER, 'merchant.settings.set', { windowDaysByReason: { QUALITY: 30 } });
+    expect((await w.ok(ALICE, 'apply', refundOnly(w, o))).status).toBe('PENDING');
+  });
+
+  test('an invalid patch changes nothing', async () => {
+    const before = await w.ok(OWNER, 'merchant.settings.get', {});
+    const e = await w.fail(OWNER, 'merchant.settings.set', { hotline: '12345', windowDays: 30 });
+    expect([e.code, e.field]).toEqual(['INVALID_INPUT', 'hotline']);
+    expect(await w.ok(OWNER, 'merchant.settings.get', {})).toEqual(before);
+  });
+});
