@@ -3,6 +3,7 @@ import type { Order } from '../../../types/domain';
 import { verifyChain } from '../chain';
 import type { RuleContext } from '../context';
 import { DomainError } from '../errors';
+import * as core from '../index';
 import { openCase, qualifiesForQuickRefund } from '../lifecycle';
 import { DEFAULT_AUTO_REPLY } from '../settings';
 import { HOUR_MS } from '../time';
@@ -159,5 +160,16 @@ describe('R18 quick refund', () => {
   it('a quick return goes to AWAITING_RETURN with the address', () => {
     const r = open({ type: 'RETURN_REFUND', reason: 'NO_REASON', description: '不想要了' }, { shop: threshold(10_000) });
     expect(r.case).toMatchObject({ status: 'AWAITING_RETURN', returnAddress: makeShop().returnAddress });
+  });
+});
+
+describe('the core in one import', () => {
+  it('exposes what the pages and the server call, as the same functions', () => {
+    expect(core.openCase).toBe(openCase);
+    for (const name of ['transition', 'allowedEvents', 'verifyChain', 'computeStats', 'classify', 'suggest', 'preview', 'checkApplication', 'formatYuan', 'addBusinessDays'] as const) {
+      expect(typeof core[name]).toBe('function');
+    }
+    expect(core.TRANSITIONS.length).toBeGreaterThan(0);
+    expect(core.DEFAULT_SETTINGS.autoApproveHours).toBe(48);
   });
 });
