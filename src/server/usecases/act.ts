@@ -1,6 +1,6 @@
 /** One caller's event on one case: load the facts → core transition → compare-and-set → effects. */
 import type { EvidenceInput } from '../../../types/api';
-import type { Actor as CaseActor, AfterSaleCase, Evidence } from '../../../types/domain';
+import type { AfterSaleCase } from '../../../types/domain';
 import type { CaseEvent, TransitionResult } from '../../core/context';
 import { DomainError } from '../../core/errors';
 import { transition } from '../../core/lifecycle';
@@ -70,9 +70,4 @@ export async function checkEvidenceFiles(svc: Services, evidence: readonly Evide
       });
     }
   });
-}
-
-/** Evidence as stored: who added it and when (the chain then protects both). */
-export function stamped(evidence: readonly EvidenceInput[], by: CaseActor, at: number): Evidence[] {
-  return evidence.map((e) => ({ ...e, by, at }));
 }

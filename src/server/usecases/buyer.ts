@@ -1,6 +1,6 @@
 /** The buyer's case actions (SPEC §4): each one event on the buyer's own case. */
 import { verifyChain } from '../../core/chain';
-import { act, checkEvidenceFiles, stamped } from './act';
+import { act, checkEvidenceFiles } from './act';
 import { checkedCase, DEFAULT_PAGE, type UseCase } from './types';
 
 export const getCase: UseCase<'get'> = async (_svc, access) => checkedCase(access);
@@ -21,7 +21,7 @@ export const addEvidence: UseCase<'addEvidence'> = (svc, access, input) =>
   act(
     svc,
     access,
-    { type: 'ADD_EVIDENCE', by: 'BUYER', evidence: stamped(input.evidence, 'BUYER', svc.clock.now()), note: input.note },
+    { type: 'ADD_EVIDENCE', by: 'BUYER', evidence: input.evidence, note: input.note },
     () => checkEvidenceFiles(svc, input.evidence),
   );
 

@@ -2,7 +2,7 @@
 import type { SettingsView } from '../../../types/api';
 import type { Shop } from '../../../types/domain';
 import { withDefaults } from '../../core/settings';
-import { act, checkEvidenceFiles, stamped } from './act';
+import { act, checkEvidenceFiles } from './act';
 import { loadOrder, loadShop } from './context';
 import { checkedCase, DEFAULT_PAGE, merchantShopId, type UseCase } from './types';
 
@@ -37,7 +37,7 @@ export const addEvidence: UseCase<'merchant.addEvidence'> = (svc, access, input)
   act(
     svc,
     access,
-    { type: 'ADD_EVIDENCE', by: 'MERCHANT', evidence: stamped(input.evidence, 'MERCHANT', svc.clock.now()), note: input.note },
+    { type: 'ADD_EVIDENCE', by: 'MERCHANT', evidence: input.evidence, note: input.note },
     () => checkEvidenceFiles(svc, input.evidence),
   );
 
