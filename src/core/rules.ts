@@ -667,6 +667,8 @@ function checkShippingFee(ctx: RuleContext, draft: DraftApplication, ix: DraftIn
         solution: '请在原售后单中查看运费退款进度',
       }),
     );
+  } else if (amountFen === 0) {
+    out.push(nothingToRefund('R10'));
   }
   if (amountFen !== undefined && amountFen > ctx.order.shippingFen) {
     out.push(
@@ -701,7 +703,9 @@ function checkItemAmounts(
       );
     }
   }
-  if (amountFen > maxFen) {
+  if (amountFen === 0) {
+    out.push(nothingToRefund('R11'));
+  } else if (amountFen > maxFen) {
     out.push(
       violation('R11', 'AMOUNT_EXCEEDS_LIMIT', {
         field: 'amountFen',
@@ -710,6 +714,15 @@ function checkItemAmounts(
       }),
     );
   }
+}
+
+/** Without an amount the most refundable is checked; when that is nothing, there is nothing to apply for. */
+function nothingToRefund(rule: 'R10' | 'R11'): Violation {
+  return violation(rule, 'AMOUNT_EXCEEDS_LIMIT', {
+    field: 'amountFen',
+    message: '本次可退金额为¥0.00，无需申请退款',
+    solution: '如对商品或运费有异议，请联系商家客服协商',
+  });
 }
 
 export interface Evaluation {

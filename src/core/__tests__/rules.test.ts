@@ -518,6 +518,14 @@ describe('R10 shipping fee only', () => {
     }
   });
 
+  it('has nothing to offer on an order shipped free', () => {
+    const ctx = makeCtx({ order: makeOrder({ shippingFen: 0, paidFen: 15_000 }) });
+    const vs = check(ctx, draft({ amountFen: undefined }));
+    expect(ids(vs)).toEqual(['R10:AMOUNT_EXCEEDS_LIMIT']);
+    expect(vs[0].message).toContain('¥0.00');
+    expect(ids(check(ctx, draft({ amountFen: 1 })))).toEqual(['R10:AMOUNT_EXCEEDS_LIMIT']);
+  });
+
   it('frees the shipping fee when the claiming case was cancelled or closed', () => {
     for (const status of ['CANCELLED', 'CLOSED'] as const) {
       const ctx = makeCtx({ orderCases: [makeCase({ status, type: 'SHIPPING_FEE_ONLY', items: [], amountFen: 1_000 })] });
@@ -555,6 +563,13 @@ describe('R11 partial refunds by line and quantity', () => {
     expect(ids(vs)).toEqual(['R11:AMOUNT_EXCEEDS_LIMIT']);
     expect(vs[0].field).toBe('amountFen');
     expect(vs[0].message).toContain('¥50.00');
+  });
+
+  it('has nothing to offer for a gift line paid ¥0 when no amount is given', () => {
+    const order = makeOrder({ items: [makeItem(), makeItem({ skuId: 'sku_g', title: '赠品小样', qty: 1, paidFen: 0 })] });
+    const vs = check(makeCtx({ order }), makeDraft({ reason: 'NO_REASON', items: [{ skuId: 'sku_g', qty: 1 }], amountFen: undefined }));
+    expect(ids(vs)).toEqual(['R11:AMOUNT_EXCEEDS_LIMIT']);
+    expect(vs[0].field).toBe('amountFen');
   });
 
   it('spreads a line over its units so that the parts add up to what it was paid', () => {
@@ -627,7 +642,11 @@ describe('R3 amount caps', () => {
   it('allows an approval of exactly 105% of the paid amount and refuses one fen more', () => {
     const ctx = makeCtx({ orderCases: [c()] });
     expect(checkApprovedAmount(ctx, c(), 16_800)).toBeNull();
-    expect(checkApprovedAmount(ctx, c(), 16_801)).toMatchObject({ rule: 'R3', code: 'AMOUNT_EXCEEDS_LIMIT' });
+    const v = checkApprovedAmount(ctx, c(), 16_801);
+    expect(v).toMatchObject({ rule: 'R3', code: 'AMOUNT_EXCEEDS_LIMIT', field: 'amountFen' });
+    // One refund above the cap is told as such, not as the order's total running out.
+    expect(v?.message).toContain('单笔');
+    expect(v?.message).toContain('¥168.00');
   });
 
   it('rounds 105% half up to the fen', () => {
@@ -649,6 +668,7 @@ describe('R3 amount caps', () => {
     expect(checkApprovedAmount(ctx, c(), 10_000)).toBeNull();
     const v = checkApprovedAmount(ctx, c(), 10_001);
     expect(v).toMatchObject({ rule: 'R3', code: 'AMOUNT_EXCEEDS_LIMIT' });
+    expect(v?.message).toContain('累计');
     expect(v?.message).toContain('¥100.00');
   });
 
