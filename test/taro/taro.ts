@@ -10,6 +10,8 @@
  * - `useRouter()` returns the params set with `setRouterParams({...})`;
  * - `useDidShow` / `useLoad` run once after mount; `usePullDownRefresh` / `useReachBottom` register a
  *   handler that `triggerPullDownRefresh()` / `triggerReachBottom()` call.
+ * - `usePageScroll` registers a handler that `triggerPageScroll(px)` calls with `{scrollTop}`;
+ *   `env.USER_DATA_PATH`, `pageScrollTo` and `shareFileMessage` resolve like WeChat's.
  * Call `resetTaroMock()` in `beforeEach` to clear storage, params, handlers and every mock's calls.
  */
 import { useEffect, useRef } from 'react';
@@ -18,6 +20,7 @@ const storage = new Map<string, unknown>();
 let routerParams: Record<string, string> = {};
 const pullDownHandlers = new Set<() => void>();
 const reachBottomHandlers = new Set<() => void>();
+const pageScrollHandlers = new Set<(e: { scrollTop: number }) => void>();
 
 function notMocked(name: string) {
   return () => Promise.reject(new Error(`Taro.${name} has no test implementation: mock it in the test`));
@@ -57,6 +60,9 @@ const Taro = {
   getSystemInfoSync: jest.fn(() => ({ windowWidth: 375, windowHeight: 812, safeArea: { bottom: 778 }, screenHeight: 812 })),
   nextTick: jest.fn((fn: () => void) => setTimeout(fn, 0)),
   setNavigationBarTitle: jest.fn(() => Promise.resolve()),
+  pageScrollTo: jest.fn((_opts: unknown) => Promise.resolve()),
+  shareFileMessage: jest.fn((_opts: { filePath: string; fileName?: string }) => Promise.resolve()),
+  env: { USER_DATA_PATH: 'wxfile://usr' },
   cloud: {
     init: jest.fn(),
     callFunction: jest.fn(notMocked('cloud.callFunction')),
@@ -109,6 +115,23 @@ export function useReachBottom(fn: () => void) {
 
 export function triggerPullDownRefresh() {
   pullDownHandlers.forEach((h) => h());
+}
+
+/** `usePageScroll` handlers get `{scrollTop}` from `triggerPageScroll(px)`. */
+export function usePageScroll(fn: (e: { scrollTop: number }) => void) {
+  const ref = useRef(fn);
+  ref.current = fn;
+  useEffect(() => {
+    const h = (e: { scrollTop: number }) => ref.current(e);
+    pageScrollHandlers.add(h);
+    return () => {
+      pageScrollHandlers.delete(h);
+    };
+  }, []);
+}
+
+export function triggerPageScroll(scrollTop: number) {
+  pageScrollHandlers.forEach((h) => h({ scrollTop }));
 }
 
 export function triggerReachBottom() {
