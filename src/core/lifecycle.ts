@@ -799,11 +799,12 @@ export function timerEvent(c: AfterSaleCase, now: EpochMs, shopVerified: boolean
 }
 
 /**
- * Moves a case's timer without an event (a refund still PROCESSING at the gateway: look again later).
- * Nothing happened to the case, so no history; the version still moves, for the compare-and-set.
+ * Moves a case's timer without an event (a refund still PROCESSING at the gateway: look again later),
+ * or clears it (`undefined`). Nothing happened to the case, so no history; the version still moves,
+ * for the compare-and-set.
  */
-export function deferTimer(c: AfterSaleCase, timerAt: EpochMs, now: EpochMs): AfterSaleCase {
-  return { ...c, timerAt, version: c.version + 1, updatedAt: now };
+export function deferTimer(c: AfterSaleCase, timerAt: EpochMs | undefined, now: EpochMs): AfterSaleCase {
+  return withoutUndefined({ ...c, timerAt, version: c.version + 1, updatedAt: now });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -170,6 +170,9 @@ describe('the lifecycle table (docs/DESIGN.md)', () => {
     const later = deferTimer(c, T0 + 2 * HOUR_MS, T0 + HOUR_MS + 1);
     expect(later).toMatchObject({ timerAt: T0 + 2 * HOUR_MS, version: c.version + 1, updatedAt: T0 + HOUR_MS + 1 });
     expect(later.history).toEqual(c.history);
+    const cleared = deferTimer(c, undefined, T0 + HOUR_MS + 2);
+    expect('timerAt' in cleared).toBe(false);
+    expect(cleared.version).toBe(c.version + 1);
   });
 
   it('names what the sweep sends to each due case', () => {
