@@ -293,14 +293,17 @@ type ApprovedBy = NonNullable<AfterSaleCase['approvedBy']>;
 
 /**
  * The approval outcome: approvedFen within R3, fee on approvedFen (R20), then a return waits for the
- * goods at the shop's address (R33, R23) and everything else goes to refund start.
+ * goods at the shop's address (R33, R23) and everything else goes to refund start. A later agreement
+ * (an accepted offer after R6, the platform's decision) replaces an earlier one, compensation included.
  */
-function approve(step: Step, approvedFen: Fen, approvedBy: ApprovedBy): void {
+function approve(step: Step, approvedFen: Fen, approvedBy: ApprovedBy, compensationFen = 0): void {
   const { ctx, before, next } = step;
   const v = checkApprovedAmount(ctx, before, approvedFen);
   if (v !== null) throw violationError(v);
   const fee = refundFee(approvedFen, before.reason, ctx.shop.settings);
   next.approvedFen = approvedFen;
+  next.compensationFen = compensationFen > 0 ? compensationFen : undefined;
+  if (compensationFen > 0) step.data.compensationFen = compensationFen;
   next.feeFen = fee.feeFen;
   next.feeBearer = fee.feeBearer;
   next.approvedAt = ctx.now;
@@ -387,14 +390,10 @@ function onApprove(step: Step, ev: Extract<CaseEvent, { type: 'APPROVE' }>): voi
     throw invalid('compensationFen', '补偿金额须为不小于0的整数（单位：分）', 'R3');
   }
   setMethod(step, refundMethodOf(ev.refundMethod, ev.account));
-  if (compensation > 0) {
-    step.next.compensationFen = compensation;
-    step.data.compensationFen = compensation;
-  }
   step.action = 'APPROVE';
   step.note = ev.note?.trim() || undefined;
   say(step, 'MERCHANT', ev.note);
-  approve(step, before.amountFen + compensation, 'MERCHANT');
+  approve(step, before.amountFen + compensation, 'MERCHANT', compensation);
   notify(step, 'decision', approvalText(step, '商家已同意您的'));
 }
 

@@ -350,6 +350,18 @@ describe('R6 unsealed goods on a no-reason return', () => {
     expect(accepted.case).toMatchObject({ status: 'AWAITING_RETURN', approvedFen: 4_000, returnAddress: makeShop().returnAddress });
   });
 
+  it('an accepted offer after R6 replaces the earlier approval, compensation included', () => {
+    const approved = run(opened(returnReq), { type: 'APPROVE', via: 'MERCHANT', compensationFen: 500 }, 'MERCHANT', { now: T0 + HOUR_MS }).case;
+    expect(approved).toMatchObject({ approvedFen: 5_500, compensationFen: 500 });
+    const shipped = run(approved, { type: 'SHIP_RETURN', company: '中通快递', trackingNo: 'ZT1' }, 'BUYER', { now: T0 + 2 * HOUR_MS }).case;
+    const negotiating = run(shipped, { type: 'CONFIRM_RETURN', by: 'MERCHANT', unsealed: true }, 'MERCHANT', { now: T0 + DAY_MS }).case;
+    const offered = run(negotiating, { type: 'OFFER', amountFen: 3_000, note: '已拆封' }, 'MERCHANT', { now: T0 + DAY_MS }).case;
+    const accepted = run(offered, { type: 'ACCEPT_OFFER' }, 'BUYER', { now: T0 + DAY_MS + 1 }).case;
+    expect(accepted).toMatchObject({ status: 'REFUNDING', approvedFen: 3_000 });
+    expect(accepted.compensationFen).toBeUndefined();
+    expect(accepted.refunds).toEqual([expect.objectContaining({ amountFen: 3_000 })]);
+  });
+
   it('ACCEPT_OFFER without an offer on the table is not a transition', () => {
     const negotiating = run(shippedReturn(), { type: 'CONFIRM_RETURN', by: 'MERCHANT', unsealed: true }, 'MERCHANT', { now: T0 + DAY_MS }).case;
     expect(caught(() => run(negotiating, { type: 'ACCEPT_OFFER' }, 'BUYER')).code).toBe('CASE_STATE_CHANGED');
