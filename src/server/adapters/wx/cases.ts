@@ -20,9 +20,16 @@ export function idempotencyId(buyerOpenid: string, key: string): string {
 
 type InsertOutcome = { kind: 'INSERTED' } | { kind: 'DUPLICATE'; caseId: string } | { kind: 'CONFLICT' };
 
-/** Identifies a version of a case: the hash chain's head covers every event up to it. */
-function lastHash(c: AfterSaleCase): string | undefined {
-  return c.history[c.history.length - 1]?.hash;
+/**
+ * The database aborted the transaction because another one wrote the same document first. The SDK
+ * retries conflicts found at commit itself; one found at a write inside the callback reaches us
+ * wrapped by wx-server-sdk (errCode -501001) with the service's message.
+ */
+export function isTransactionConflict(e: unknown): boolean {
+  const err = e as { code?: unknown; errMsg?: unknown; message?: unknown } | null;
+  if (!err) return false;
+  if (err.code === 'DATABASE_TRANSACTION_CONFLICT') return true;
+  return /TransactionConflict|TRANSACTION_CONFLICT|WriteConflict/.test(`${String(err.errMsg ?? '')} ${String(err.message ?? '')}`);
 }
 
 function seqOf(doc: unknown): number {
@@ -156,11 +163,14 @@ export class WxCaseRepo implements CaseRepo {
         return { kind: 'INSERTED' };
       });
     } catch (e) {
-      // The transaction failed (a lost write conflict, or the network): decide from what is stored now.
+      // The transaction failed: decide from what is stored now. Our own case found means the commit went
+      // through and only its answer was lost; a racer's case, or a conflict, means re-check.
       const existing = await this.findByIdempotencyKey(c.buyerOpenid, c.idempotencyKey);
       if (existing) return existing._id === c._id ? { inserted: true } : { inserted: false, reason: 'DUPLICATE', existing };
       const now = await this.readGuard(c.orderId, c.buyerOpenid);
-      if (now.orderSeq !== guard.orderSeq || now.buyerSeq !== guard.buyerSeq) return { inserted: false, reason: 'CONFLICT' };
+      if (isTransactionConflict(e) || now.orderSeq !== guard.orderSeq || now.buyerSeq !== guard.buyerSeq) {
+        return { inserted: false, reason: 'CONFLICT' };
+      }
       throw e;
     }
     if (outcome.kind === 'INSERTED') return { inserted: true };
@@ -193,9 +203,11 @@ export class WxCaseRepo implements CaseRepo {
         return true;
       });
     } catch (e) {
-      // Another writer committed first (write conflict) or the call failed: the stored version says which.
+      // A write conflict is a lost race. Otherwise the stored version decides: moved on means someone
+      // else won (or, rarely, this very commit went through unanswered — reported as lost, which is
+      // safe: the sweep re-sends any refund it asked for, and the outbox keeps its rows).
+      if (isTransactionConflict(e)) return false;
       const now = await this.get(c._id);
-      if (now && now.version === c.version && lastHash(now) === lastHash(c)) return true;
       if (!now || now.version !== expectedVersion) return false;
       throw e;
     }
