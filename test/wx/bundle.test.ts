@@ -35,7 +35,8 @@ class FunctionProcess {
 
   constructor(fn: string, env: Record<string, string>) {
     this.child = fork(path.join(__dirname, 'fake', 'bundleHost.cjs'), [path.join(ROOT, 'cloudfunctions', fn, 'index.js')], {
-      env: { PATH: process.env.PATH ?? '', ...env } as NodeJS.ProcessEnv,
+      // Only what the function runtime sets: nothing of this test process leaks into the function.
+      env: { PATH: process.env.PATH ?? '', ...env } as unknown as NodeJS.ProcessEnv,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.ready = new Promise((resolve, reject) => {
