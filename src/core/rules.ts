@@ -214,6 +214,14 @@ export function refundNumbersOnOrder(orderCases: readonly AfterSaleCase[]): numb
   return seen.size;
 }
 
+/** R31: the order has used all its refund numbers, so a new refund would be the 51st. */
+export function refundNumbersExhausted(orderCases: readonly AfterSaleCase[]): boolean {
+  let attempts = 0;
+  for (const c of orderCases) attempts += c.refunds.length;
+  // Fewer attempts than the limit cannot hold that many numbers: no Set on the keystroke path.
+  return attempts >= LIMITS.maxRefundsPerOrder && refundNumbersOnOrder(orderCases) >= LIMITS.maxRefundsPerOrder;
+}
+
 function refundedFen(c: AfterSaleCase): Fen {
   let sum = 0;
   for (const r of c.refunds) if (r.status === 'SUCCESS') sum += r.amountFen;
@@ -302,17 +310,33 @@ interface DraftIndex {
 }
 
 /**
- * The order line of a skuId. Cases and drafts usually list lines in the order's own order, so the
- * line after the previous hit is tried first; that keeps a 50-line order linear, without a Map per call.
+ * skuId → line index per order, kept while the order's items array lives: the apply page previews
+ * the same order on every keystroke. Every hit is verified against the array, so an array changed in
+ * place costs a scan, never a wrong answer.
  */
-function lineIndex(items: readonly OrderItem[], skuId: string, hint: number): number {
-  if (hint >= 0 && hint < items.length && items[hint].skuId === skuId) return hint;
+const lineIndexCache = new WeakMap<readonly OrderItem[], Map<string, number>>();
+
+function lineIndexOf(items: readonly OrderItem[]): Map<string, number> {
+  let m = lineIndexCache.get(items);
+  if (m === undefined) {
+    m = new Map();
+    for (let i = items.length - 1; i >= 0; i -= 1) m.set(items[i].skuId, i);
+    lineIndexCache.set(items, m);
+  }
+  return m;
+}
+
+/** The order line of a skuId, or -1. */
+function lineIndex(items: readonly OrderItem[], index: Map<string, number>, skuId: string): number {
+  const hit = index.get(skuId);
+  if (hit !== undefined && hit < items.length && items[hit].skuId === skuId) return hit;
   for (let i = 0; i < items.length; i += 1) if (items[i].skuId === skuId) return i;
   return -1;
 }
 
 function indexDraft(ctx: RuleContext, draft: DraftApplication, structural: Violation[] | null): DraftIndex {
   const orderItems = ctx.order.items;
+  const index = lineIndexOf(orderItems);
   const lines: LineState[] = new Array(orderItems.length);
   for (let i = 0; i < orderItems.length; i += 1) lines[i] = { claimed: 0, casesEver: 0, open: false, drafted: 0, named: false };
 
@@ -324,12 +348,10 @@ function indexDraft(ctx: RuleContext, draft: DraftApplication, structural: Viola
     if (c.status === 'REFUNDED') committed += refundedFen(c);
     else if (open) committed += c.approvedFen ?? c.amountFen;
     if (holds && (c.type === 'SHIPPING_FEE_ONLY' || c.coversShipping === true)) claimedShipping = true;
-    let hint = 0;
     for (let k = 0; k < c.items.length; k += 1) {
       const it = c.items[k];
-      const li = lineIndex(orderItems, it.skuId, hint);
+      const li = lineIndex(orderItems, index, it.skuId);
       if (li < 0) continue;
-      hint = li + 1;
       const line = lines[li];
       // A case names a line once (R30), but stored data is not ours to trust: count the case once.
       if (!caseNamedBefore(c.items, k, it.skuId)) {
@@ -347,13 +369,11 @@ function indexDraft(ctx: RuleContext, draft: DraftApplication, structural: Viola
     structureOk = false;
     if (structural) structural.push(v);
   };
-  let hint = 0;
   let duplicate = false;
   for (let i = 0; i < items.length; i += 1) {
-    const li = lineIndex(orderItems, items[i].skuId, hint);
+    const li = lineIndex(orderItems, index, items[i].skuId);
     lineOf[i] = li;
     if (li >= 0) {
-      hint = li + 1;
       if (lines[li].named) duplicate = true;
       lines[li].named = true;
       lines[li].drafted += items[i].qty;
@@ -497,7 +517,7 @@ function checkWindows(ctx: RuleContext, draft: DraftApplication, out: Violation[
       }),
     );
   }
-  if (refundNumbersOnOrder(ctx.orderCases) >= LIMITS.maxRefundsPerOrder) {
+  if (refundNumbersExhausted(ctx.orderCases)) {
     out.push(
       violation('R31', 'AMOUNT_EXCEEDS_LIMIT', {
         message: `本订单退款已达${LIMITS.maxRefundsPerOrder}次上限，微信支付不再受理新的退款`,

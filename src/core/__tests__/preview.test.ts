@@ -5,7 +5,7 @@ import { checkApplication, maxRefundableFen } from '../rules';
 import { LIMITS } from '../settings';
 import { DAY_MS, HOUR_MS } from '../time';
 import { makeCase, makeCtx, makeDraft, makeEvidence, makeItem, makeOrder, makeRefundedCase, makeShop, T0 } from './fixtures';
-import { largeOrderContext, largeOrderDrafts } from './preview.rate';
+import { largeOrderContext, largeOrderDrafts, previewRate } from './preview.rate';
 
 function notices(r: PreviewResult, rule: string): string[] {
   return r.notices.filter((n: Notice) => n.rule === rule).map((n) => n.text);
@@ -76,6 +76,12 @@ describe('preview', () => {
     const all = preview(ctx, drafts['all 50 lines, return']);
     expect(all.maxRefundableFen).toBe(maxRefundableFen(ctx, drafts['all 50 lines, return']));
     expect(all.violations.map((v) => `${v.rule}:${v.field}`)).toEqual(['R11:amountFen']);
+  });
+
+  it('can be timed by the rate script (the rate is printed there, never asserted here)', () => {
+    const ctx = largeOrderContext();
+    const rate = previewRate(ctx, largeOrderDrafts(ctx)['3 items, amount left out'], 50);
+    expect(Number.isFinite(rate) && rate > 0).toBe(true);
   });
 });
 

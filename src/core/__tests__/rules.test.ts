@@ -19,6 +19,7 @@ import {
   paymentWindowExpired,
   recentBuyerCases,
   refundFee,
+  refundNumbersExhausted,
   refundNumbersOnOrder,
   shippingClaimed,
   violationError,
@@ -171,6 +172,15 @@ describe('R31 WeChat Pay limits at apply', () => {
     const b = makeCase({ refunds: [makeAttempt({ outRefundNo: 'x-2' }), makeAttempt({ outRefundNo: 'y-1' })] });
     expect(refundNumbersOnOrder([a, b])).toBe(3);
     expect(refundNumbersOnOrder([])).toBe(0);
+  });
+
+  it(`counts numbers, not attempts: ${LIMITS.maxRefundsPerOrder} attempts under fewer numbers leave room`, () => {
+    const resent = Array.from({ length: LIMITS.maxRefundsPerOrder }, (_, i) =>
+      makeAttempt({ outRefundNo: `same-${i % 2}`, status: 'CLOSED', amountFen: 100 }),
+    );
+    const cases = [makeCase({ status: 'CLOSED', items: [{ skuId: 'sku_b', qty: 1 }], refunds: resent })];
+    expect(refundNumbersExhausted(cases)).toBe(false);
+    expect(check(makeCtx({ orderCases: cases }), makeDraft())).toEqual([]);
   });
 });
 
