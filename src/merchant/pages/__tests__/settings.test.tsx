@@ -1,0 +1,81 @@
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import type { ActionName } from '../../../../types/api';
+import { resetTaroMock } from '../../../../test/taro/taro';
+import { CloudError, callAfterSale } from '../../../services/cloud';
+import { useIdentityStore } from '../../../stores/identity';
+import { MERCHANT_OPENID, NOW, settingsView } from '../../__fixtures__/cases';
+import { useShopStore } from '../../stores/shop';
+import SettingsPage from '../settings/index';
+
+jest.mock('../../../services/cloud', () => ({ ...jest.requireActual('../../../services/cloud'), callAfterSale: jest.fn() }));
+
+const call = callAfterSale as jest.MockedFunction<typeof callAfterSale>;
+const settle = () => act(() => new Promise((r) => setTimeout(r, 0)));
+const calls = (action: ActionName) => call.mock.calls.filter(([a]) => a === action);
+const field = (name: string) => document.querySelector(`[data-name="${name}"]`) as HTMLInputElement;
+const type = (name: string, value: string) => fireEvent.change(field(name), { target: { value } });
+
+beforeEach(() => {
+  resetTaroMock();
+  call.mockReset();
+  jest.spyOn(Date, 'now').mockReturnValue(NOW);
+  useShopStore.getState().reset();
+  call.mockImplementation((async (action: ActionName, req: unknown) => {
+    if (action === 'merchant.settings.get') return settingsView();
+    if (action === 'merchant.settings.set') {
+      const view = settingsView();
+      return { ...view, settings: { ...view.settings, ...(req as object) } };
+    }
+    throw new Error(`unexpected ${action}`);
+  }) as typeof callAfterSale);
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('settings', () => {
+  it('lets the owner save, with the hotline checked first (R28) and the field named', async () => {
+    useIdentityStore.setState({ identity: { openid: MERCHANT_OPENID, role: 'OWNER', shopId: 'shop_1' } });
+    render(<SettingsPage />);
+    await settle();
+    expect(field('hotline').value).toBe('13800138000');
+    type('hotline', '1380013800');
+    fireEvent.click(screen.getByRole('button', { name: '保存设置' }));
+    await settle();
+    expect(screen.getByText('客服电话须为11位数字，现在是10位')).toBeTruthy();
+    expect(screen.getByText('有 1 项需要修改')).toBeTruthy();
+    expect(calls('merchant.settings.set')).toHaveLength(0);
+
+    type('hotline', '13900139000');
+    type('platformFeeRate', '0.8');
+    type('windowDaysByReason.NO_REASON', '20');
+    fireEvent.click(screen.getByRole('button', { name: '保存设置' }));
+    await settle();
+    expect(calls('merchant.settings.set')[0][1]).toMatchObject({
+      hotline: '13900139000',
+      platformFeeRateBp: 80,
+      windowDaysByReason: { QUALITY: 30, NO_REASON: 20 },
+    });
+  });
+
+  it('puts a field the cloud refuses next to its input', async () => {
+    useIdentityStore.setState({ identity: { openid: MERCHANT_OPENID, role: 'OWNER', shopId: 'shop_1' } });
+    render(<SettingsPage />);
+    await settle();
+    call.mockImplementationOnce((async () => {
+      throw new CloudError({ code: 'INVALID_INPUT', field: 'returnAddress.phone', message: '退货电话格式不对', solution: '请按提示修改后重新提交' });
+    }) as typeof callAfterSale);
+    fireEvent.click(screen.getByRole('button', { name: '保存设置' }));
+    await settle();
+    const phone = document.querySelector('#f-returnAddress-phone') as HTMLElement;
+    expect(phone.textContent).toContain('退货电话格式不对');
+  });
+
+  it('shows staff the settings read-only, with why', async () => {
+    useIdentityStore.setState({ identity: { openid: 'staff_1', role: 'STAFF', shopId: 'shop_1' } });
+    render(<SettingsPage />);
+    await settle();
+    expect(screen.getByText('仅店主可以修改店铺设置')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '保存设置' })).toBeNull();
+    expect(field('hotline').disabled).toBe(true);
+    expect(field('autoReplyText').disabled).toBe(true);
+  });
+});
