@@ -62,7 +62,7 @@ function eventOf(type: CaseEventType, actor: Actor, c: AfterSaleCase, n: number)
     case 'ESCALATE':
       return { type, note: '商家处理不合理，申请平台介入' };
     case 'PLATFORM_DECIDE':
-      return { type, decision: n % 2 === 0 ? 'APPROVE' : 'REJECT', amountFen: n % 4 === 0 ? undefined : 1 + (n % 20_000), note: '平台处理意见' };
+      return { type, decision: n % 2 === 0 ? 'APPROVE' : 'REJECT', amountFen: n % 4 === 0 ? undefined : 1 + (n % c.amountFen), note: '平台处理意见' };
     case 'REFUND_REFUSED':
       return { type, outRefundNo: latest, error: { code: 'PAYMENT_CHANNEL_RESTRICTED', message: '支付渠道限制', solution: '改为指定账户退款' } };
     case 'REFUND_RESULT':
