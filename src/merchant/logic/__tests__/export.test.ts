@@ -17,12 +17,10 @@ describe('CSV export', () => {
       return 'blob:stats';
     });
     Object.assign(URL, { createObjectURL: created, revokeObjectURL: jest.fn() });
-    let clicked: HTMLAnchorElement | undefined;
-    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      clicked = this;
-    });
+    const click = jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
 
     await expect(exportCsv('退款数据.csv', '\ufeff原因,单数\n质量问题,6\n')).resolves.toBe('downloaded');
+    const clicked = click.mock.contexts[0] as HTMLAnchorElement | undefined;
     expect(clicked?.download).toBe('退款数据.csv');
     expect(clicked?.href).toBe('blob:stats');
     expect(blobs[0].type).toBe('text/csv;charset=utf-8');
