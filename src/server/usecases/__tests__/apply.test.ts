@@ -45,6 +45,7 @@ describe('apply: the new case', () => {
       refunds: [],
     });
     expect(c.suggestion?.reason).toBeDefined();
+    expect(c.itemTitles).toEqual(['纯棉T恤']);
     expect(c.history.map((h) => h.action)).toEqual(['APPLY']);
     expect(c.evidence[0]).toMatchObject({ by: 'BUYER', at: T0 });
     expect(await w.svc.cases.get(c._id)).toEqual(c);
