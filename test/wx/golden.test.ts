@@ -135,3 +135,13 @@ test('the index check refuses a query no index serves', () => {
   const wrongDirection: RecordedCall = { ...call, query: { shopId: 's', status: 'PENDING' }, order: { _deadlineKey: 1, _id: -1 } };
   expect(() => indexesFor(wrongDirection, INDEXES)).toThrow(/no index/);
 });
+
+test('cloudfunctions/README.md lists every index with its fields, as declared', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'cloudfunctions', 'README.md'), 'utf8');
+  for (const [coll, ixs] of Object.entries(INDEXES)) {
+    for (const ix of ixs) {
+      const fields = ix.keys.map(([f, d]) => `\`${f}\` ${d === 1 ? '升序' : '降序'}`).join(', ');
+      expect(readme).toContain(`| \`${coll}\` | \`${ix.name}\` | ${fields} |`);
+    }
+  }
+});

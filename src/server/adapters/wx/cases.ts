@@ -3,7 +3,7 @@ import type { Page } from '../../../../types/api';
 import type { AfterSaleCase, EpochMs, Fen, Notification, Ticket } from '../../../../types/domain';
 import type { ApplyGuard, CaseListQuery, CaseRepo, InsertResult } from '../../ports';
 import { caseDocument, caseFromDocument, caseReplacement, keysetPage, scanAll, type KeysetSpec } from './docs';
-import { COLLECTIONS, type WxCollection, type WxCommand, type WxDatabase, type WxFilter } from './sdk';
+import { COLLECTIONS, type WxCollection, type WxCommand, type WxDatabase, type WxFilter, type WxTransaction } from './sdk';
 
 /** Counter documents in `as_counters`: one per order and per buyer, bumped by every insert (the apply guard). */
 const orderCounterId = (orderId: string) => `order:${orderId}`;
@@ -17,6 +17,11 @@ const buyerCounterId = (openid: string) => `buyer:${openid}`;
 export function idempotencyId(buyerOpenid: string, key: string): string {
   return `idem:${createHash('sha256').update(`${buyerOpenid}\n${key}`).digest('hex')}`;
 }
+
+/** Tries of a transaction that keeps losing write conflicts, before the caller is told it lost. */
+const CONFLICT_ATTEMPTS = 5;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 type InsertOutcome = { kind: 'INSERTED' } | { kind: 'DUPLICATE'; caseId: string } | { kind: 'CONFLICT' };
 
@@ -148,7 +153,7 @@ export class WxCaseRepo implements CaseRepo {
     const idemId = idempotencyId(c.buyerOpenid, c.idempotencyKey);
     let outcome: InsertOutcome;
     try {
-      outcome = await this.db.runTransaction(async (tx): Promise<InsertOutcome> => {
+      outcome = await this.transaction(async (tx): Promise<InsertOutcome> => {
         const counters = tx.collection(COLLECTIONS.counters);
         const idem = await counters.doc(idemId).get();
         if (idem.data) return { kind: 'DUPLICATE', caseId: (idem.data as { caseId: string }).caseId };
@@ -191,7 +196,7 @@ export class WxCaseRepo implements CaseRepo {
       return res.stats.updated === 1;
     }
     try {
-      return await this.db.runTransaction(async (tx): Promise<boolean> => {
+      return await this.transaction(async (tx): Promise<boolean> => {
         const doc = tx.collection(COLLECTIONS.cases).doc(c._id);
         const stored = (await doc.get()).data as AfterSaleCase | null;
         if (!stored || stored.version !== expectedVersion) return false;
@@ -210,6 +215,22 @@ export class WxCaseRepo implements CaseRepo {
       const now = await this.get(c._id);
       if (!now || now.version !== expectedVersion) return false;
       throw e;
+    }
+  }
+
+  /**
+   * A transaction that, when it loses a write conflict to another one still in flight, runs again after
+   * a short randomised pause: by then the other has committed (this one then sees its writes — the
+   * replayed key, the moved counter, the new version) or given up (this one may go through).
+   */
+  private async transaction<T>(fn: (tx: WxTransaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.db.runTransaction(fn);
+      } catch (e) {
+        if (!isTransactionConflict(e) || attempt >= CONFLICT_ATTEMPTS) throw e;
+        await sleep(attempt * (10 + Math.random() * 20));
+      }
     }
   }
 
