@@ -18,8 +18,8 @@ export function idempotencyId(buyerOpenid: string, key: string): string {
   return `idem:${createHash('sha256').update(`${buyerOpenid}\n${key}`).digest('hex')}`;
 }
 
-/** Tries of a transaction that keeps losing write conflicts, before the caller is told it lost. */
-const CONFLICT_ATTEMPTS = 5;
+/** Runs of a transaction that keeps failing (mostly: losing write conflicts) before the caller hears of it. */
+const TRANSACTION_ATTEMPTS = 5;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -156,8 +156,13 @@ export class WxCaseRepo implements CaseRepo {
       outcome = await this.transaction(async (tx): Promise<InsertOutcome> => {
         const counters = tx.collection(COLLECTIONS.counters);
         const idem = await counters.doc(idemId).get();
-        if (idem.data) return { kind: 'DUPLICATE', caseId: (idem.data as { caseId: string }).caseId };
-        const [order, buyer] = [await counters.doc(orderCounterId(c.orderId)).get(), await counters.doc(buyerCounterId(c.buyerOpenid)).get()];
+        if (idem.data) {
+          const caseId = (idem.data as { caseId: string }).caseId;
+          // Our own case: an earlier run of this transaction committed and only its answer was lost.
+          return caseId === c._id ? { kind: 'INSERTED' } : { kind: 'DUPLICATE', caseId };
+        }
+        const order = await counters.doc(orderCounterId(c.orderId)).get();
+        const buyer = await counters.doc(buyerCounterId(c.buyerOpenid)).get();
         if (seqOf(order.data) !== guard.orderSeq || seqOf(buyer.data) !== guard.buyerSeq) return { kind: 'CONFLICT' };
         await counters.doc(orderCounterId(c.orderId)).set({ data: { seq: guard.orderSeq + 1 } });
         await counters.doc(buyerCounterId(c.buyerOpenid)).set({ data: { seq: guard.buyerSeq + 1 } });
@@ -219,16 +224,18 @@ export class WxCaseRepo implements CaseRepo {
   }
 
   /**
-   * A transaction that, when it loses a write conflict to another one still in flight, runs again after
-   * a short randomised pause: by then the other has committed (this one then sees its writes — the
-   * replayed key, the moved counter, the new version) or given up (this one may go through).
+   * A transaction that runs again, after a short randomised pause, when it fails. The usual cause is a
+   * write conflict with another transaction still in flight: by the rerun that one has committed (this
+   * one then sees its writes — the replayed key, the moved counter, the new version) or given up (this
+   * one may go through). Rerunning is safe for any failure, because the callback re-reads everything it
+   * decides on, and it does not depend on the words the service uses for a conflict.
    */
   private async transaction<T>(fn: (tx: WxTransaction) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.db.runTransaction(fn);
       } catch (e) {
-        if (!isTransactionConflict(e) || attempt >= CONFLICT_ATTEMPTS) throw e;
+        if (attempt >= TRANSACTION_ATTEMPTS) throw e;
         await sleep(attempt * (10 + Math.random() * 20));
       }
     }
