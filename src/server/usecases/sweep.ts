@@ -63,12 +63,8 @@ function isLostRace(e: unknown): boolean {
 async function recheckLater(svc: Services, c: AfterSaleCase): Promise<void> {
   const now = svc.clock.now();
   const planned = nextTimerAt(c, now);
-  if (planned === undefined) {
-    const { timerAt: _cleared, ...rest } = deferTimer(c, now, now);
-    await svc.cases.update(rest, c.version, []);
-    return;
-  }
-  await svc.cases.update(deferTimer(c, planned > now ? planned : now + RECHECK_MS, now), c.version, []);
+  const timerAt = planned === undefined || planned > now ? planned : now + RECHECK_MS;
+  await svc.cases.update(deferTimer(c, timerAt, now), c.version, []);
 }
 
 function processingAttempt(c: AfterSaleCase): RefundAttempt | undefined {
