@@ -195,6 +195,21 @@ describe('idempotence and races', () => {
     expect(report).toMatchObject({ approved: 0, remaining: true, batches: 2 });
   });
 
+  test('a stale timer on a case that needs none is cleared, without a history event', async () => {
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ refundScenario: 'ABNORMAL' })));
+    await w.ok(OWNER, 'merchant.approve', { caseId: c._id });
+    await w.settle();
+    const failed = await stored(c);
+    expect(failed).toMatchObject({ status: 'REFUND_FAILED', lastError: { code: 'REFUND_ABNORMAL' } });
+    expect(failed.timerAt).toBeUndefined();
+    expect(await w.svc.cases.update({ ...failed, timerAt: w.clock.now(), version: failed.version + 1 }, failed.version, [])).toBe(true);
+    await w.sweep();
+    const after = await stored(c);
+    expect(after.timerAt).toBeUndefined();
+    expect(after.history).toEqual(failed.history);
+    expect((await w.svc.cases.due(w.clock.now() + DAY_MS, 10)).map((x) => x._id)).not.toContain(c._id);
+  });
+
   test('a spent time budget stops the run and says cases remain; the next run finishes them', async () => {
     await pendingCases(4);
     w.clock.advance(48 * HOUR_MS);
