@@ -95,6 +95,44 @@ describe('insert', () => {
   });
 });
 
+describe('failures of the service', () => {
+  it('reruns an insert whose commit failed, and commits it once', async () => {
+    const c = makeCase();
+    lb.fake.failNext = { action: 'database.commitTransaction', afterEffect: false };
+    expect(await insert(c, [note(c, 'x')])).toEqual({ inserted: true });
+    expect(lb.fake.docs(COLLECTIONS.cases)).toHaveLength(1);
+    expect(lb.fake.docs(COLLECTIONS.outbox)).toHaveLength(1);
+    expect(await svc.cases.readGuard(c.orderId, c.buyerOpenid)).toEqual({ orderSeq: 1, buyerSeq: 1 });
+  });
+
+  it('knows its own insert when the commit went through but the answer was lost', async () => {
+    const c = makeCase();
+    lb.fake.failNext = { action: 'database.commitTransaction', afterEffect: true };
+    expect(await insert(c, [note(c, 'x')])).toEqual({ inserted: true });
+    expect(lb.fake.docs(COLLECTIONS.cases)).toHaveLength(1);
+    expect(lb.fake.docs(COLLECTIONS.outbox)).toHaveLength(1);
+  });
+
+  it('reruns an update whose commit failed; reports one whose answer was lost as lost, changing nothing twice', async () => {
+    const c = makeCase();
+    await insert(c);
+    lb.fake.failNext = { action: 'database.commitTransaction', afterEffect: false };
+    expect(await svc.cases.update({ ...c, version: 2 }, 1, [note(c, 'a')])).toBe(true);
+    lb.fake.failNext = { action: 'database.commitTransaction', afterEffect: true };
+    expect(await svc.cases.update({ ...c, version: 3 }, 2, [note(c, 'b')])).toBe(false);
+    expect((await svc.cases.get(c._id))?.version).toBe(3);
+    expect(lb.fake.docs(COLLECTIONS.outbox).map((d) => d._id)).toEqual([`ntf_${c._id}_a`, `ntf_${c._id}_b`]);
+  });
+
+  it('lets a failed single-document update reach the caller (nothing to rerun: it either applied or not)', async () => {
+    const c = makeCase();
+    await insert(c);
+    lb.fake.failNext = { action: 'database.modifyDocument', afterEffect: false };
+    await expect(svc.cases.update({ ...c, version: 2 }, 1, [])).rejects.toMatchObject({ errMsg: expect.stringContaining('injected failure') });
+    expect((await svc.cases.get(c._id))?.version).toBe(1);
+  });
+});
+
 describe('update (compare-and-set on version)', () => {
   it('writes the new version and removes the optional fields it no longer has', async () => {
     const c = makeCase({ timerAt: T0, deadlineAt: T0, lastError: { code: 'REFUND_CLOSED', message: 'm', solution: 's' } });

@@ -148,6 +148,11 @@ export class FakeCloud {
   readonly refunds = new Map<string, SimulatedRefund>();
   /** When set, the next cloudPay.refund answers with these fields instead of accepting. */
   refundFailure: { err_code: string; err_code_des: string } | null = null;
+  /**
+   * Makes the next call of `action` fail with SYS_ERR: before it takes effect, or after (the effect
+   * stands, only the answer is lost — a timeout after commit).
+   */
+  failNext: { action: string; afterEffect: boolean } | null = null;
   private server: http.Server | null = null;
   url = '';
 
@@ -198,6 +203,7 @@ export class FakeCloud {
     this.refunds.clear();
     this.subscribeErrcode = 0;
     this.refundFailure = null;
+    this.failNext = null;
   }
 
   /** Writes documents directly, as a console import would. */
@@ -223,7 +229,14 @@ export class FakeCloud {
     }
     const params = JSON.parse(body.toString()) as Record<string, unknown>;
     const action = String(params.action);
-    if (action.startsWith('database.')) return { json: { ...this.database(action, params), requestId: newId() } };
+    if (action.startsWith('database.')) {
+      const fail = this.failNext?.action === action ? this.failNext : null;
+      if (fail) this.failNext = null;
+      if (fail && !fail.afterEffect) throw new ServiceError('SYS_ERR', 'injected failure before the call took effect');
+      const result = this.database(action, params);
+      if (fail) throw new ServiceError('SYS_ERR', 'injected failure after the call took effect');
+      return { json: { ...result, requestId: newId() } };
+    }
     if (action === 'storage.batchGetDownloadUrl') return { json: this.downloadUrls(params) };
     throw new ServiceError('INVALID_PARAM', `action ${action} is not served by the fake`);
   }
