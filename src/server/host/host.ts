@@ -8,7 +8,7 @@ import path from 'path';
 import type { Server } from 'http';
 import type { Services } from '../ports';
 import { createLocalServices, type LocalServices } from '../adapters/local/services';
-import type { GatewayOptions } from '../adapters/local/gateway';
+import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../adapters/local/gateway';
 import type { Synchronous } from '../adapters/sqlite/open';
 import { demoData } from '../seed/demo';
 import { createApp, type HostHandlers } from './app';
@@ -20,6 +20,8 @@ export interface HostOptions {
   hostname?: string;
   /** Period of the autoApprove sweep; 0 disables the timer (`/__dev/run/autoApprove` still works). */
   sweepIntervalMs?: number;
+  /** Real-time period of the gateway's refund callbacks; 0 leaves them to `/__dev/run/refundNotify` and the sweep's query. */
+  refundNotifyIntervalMs?: number;
   /** The H5 build served at `/`. */
   distDir?: string;
   /** Seed the demo shop, but only into a database that has no shop yet. */
@@ -47,7 +49,12 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DEFAULT_DIST_DIR = path.join(REPO_ROOT, 'dist-h5');
 
 export async function startHost(opts: HostOptions): Promise<RunningHost> {
-  const local = createLocalServices({ dataDir: opts.dataDir, gatewayOptions: opts.gatewayOptions, synchronous: opts.synchronous });
+  const notifyInterval = opts.refundNotifyIntervalMs ?? DEFAULT_GATEWAY_OPTIONS.tickMs;
+  const local = createLocalServices({
+    dataDir: opts.dataDir,
+    gatewayOptions: { ...opts.gatewayOptions, ...(notifyInterval > 0 ? { tickMs: notifyInterval } : {}) },
+    synchronous: opts.synchronous,
+  });
   const { svc } = local;
   let seeded = false;
   if (opts.seedDemo && local.dev.store.shopCount() === 0) {
@@ -72,7 +79,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const app = createApp({ local, handlers: opts.handlers, distDir: opts.distDir ?? DEFAULT_DIST_DIR, sweepNow });
 
   local.gateway.setCallback((event) => opts.handlers.refundNotify(svc, event));
-  local.gateway.start();
+  if (notifyInterval > 0) local.gateway.start();
 
   const interval = opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   const sweepTimer =

@@ -1,12 +1,14 @@
 /**
  * `npm run serve:cloud`: the local cloud host alone.
  *   PORT (default 8787; 0 = any free port), DATA_DIR (default .data/), SWEEP_INTERVAL_MS (default
- *   60000; 0 = no timer), SQLITE_SYNCHRONOUS (NORMAL | FULL, see adapters/sqlite/open.ts).
+ *   60000; 0 = no timer), REFUND_NOTIFY_INTERVAL_MS (default 250; 0 = refund callbacks only through
+ *   /__dev/run/refundNotify and the sweep), SQLITE_SYNCHRONOUS (NORMAL | FULL, see adapters/sqlite/open.ts).
  *   --seed-demo: seed the demo shop if the database has no shop yet (npm start passes it).
  * Prints `wechat-aftersale cloud host ready: <url>` once it accepts requests.
  */
 import path from 'path';
 import { handleAfterSale, handleRefundNotify, runSweep } from '../handler';
+import { DEFAULT_GATEWAY_OPTIONS } from '../adapters/local/gateway';
 import { DEFAULT_SWEEP_INTERVAL_MS, startHost, type RunningHost } from './host';
 
 export const READY_PREFIX = 'wechat-aftersale cloud host ready: ';
@@ -28,6 +30,7 @@ export async function serveFromEnv(opts: { seedDemo: boolean }): Promise<Running
     port: intFromEnv('PORT', 8787, 0, 65_535),
     dataDir: path.resolve(process.env.DATA_DIR || '.data'),
     sweepIntervalMs: intFromEnv('SWEEP_INTERVAL_MS', DEFAULT_SWEEP_INTERVAL_MS, 0, 86_400_000),
+    refundNotifyIntervalMs: intFromEnv('REFUND_NOTIFY_INTERVAL_MS', DEFAULT_GATEWAY_OPTIONS.tickMs, 0, 86_400_000),
     seedDemo: opts.seedDemo,
     synchronous: sync,
     handlers: { afterSale: handleAfterSale, refundNotify: handleRefundNotify, sweep: runSweep },

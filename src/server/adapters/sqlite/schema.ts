@@ -51,7 +51,7 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE UNIQUE INDEX cases_idem ON cases (buyer_openid, idem_key);
   CREATE INDEX cases_due ON cases (timer_at, id) WHERE timer_at IS NOT NULL;
-  CREATE INDEX cases_order ON cases (order_id, created_at);
+  CREATE INDEX cases_order ON cases (order_id, created_at, id);
   CREATE INDEX cases_buyer ON cases (buyer_openid, created_at, id);
   CREATE INDEX cases_buyer_status ON cases (buyer_openid, status, created_at, id);
   CREATE INDEX cases_shop_created ON cases (shop_id, created_at, id);
