@@ -35,10 +35,11 @@ export async function afterSaleMain(cloud: WxContextSource, svc: Services, event
   return (await handleAfterSale(svc, callerOpenid(cloud), body)).body;
 }
 
-/** The sweep's share of the function's time limit: the rest is left for the batch in flight to finish. */
+/** The sweep's share of the function's time limit: the rest covers the case in hand when the budget runs out. */
 const BUDGET_SHARE = 0.75;
 /** 45 s: the budget under the 60 s limit the README asks for. */
 export const MAX_SWEEP_BUDGET_MS = 45_000;
+/** Cases per due() query: the cloud database answers at most 1,000 per get(), and smaller batches re-query sooner. */
 export const SWEEP_BATCH = 100;
 
 export function sweepBudgetMs(context: FunctionContext | undefined): number {
