@@ -5,7 +5,9 @@
  * `database.startTransaction`, …, `storage.batchGetDownloadUrl`, `wx.openApi`, `wx.wxPayApi`).
  * Database calls carry Mongo-style queries as Extended JSON; they run against an in-memory store with
  * MongoDB's semantics (mongo.ts) and snapshot-isolated transactions whose write conflicts abort, as
- * the cloud database's do. Every call is recorded in a normalised form for the golden tests.
+ * the cloud database's do (first writer wins; a plain write to a document an open transaction has
+ * written goes through, and that transaction then fails at commit, where the real service may instead
+ * make the plain write wait). Every call is recorded in a normalised form for the golden tests.
  *
  * cloudPay has no public sandbox: `wx.wxPayApi` answers from a small simulated merchant account
  * (refunds keyed by out_refund_no, settled by the test), so what is verified there is the shape of
