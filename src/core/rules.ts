@@ -340,14 +340,9 @@ function indexDraft(ctx: RuleContext, draft: DraftApplication, structural: Viola
   const lines: LineState[] = new Array(orderItems.length);
   for (let i = 0; i < orderItems.length; i += 1) lines[i] = { claimed: 0, casesEver: 0, open: false, drafted: 0, named: false };
 
-  let claimedShipping = false;
-  let committed = 0;
   for (const c of ctx.orderCases) {
     const open = isOpen(c);
     const holds = open || c.status === 'REFUNDED';
-    if (c.status === 'REFUNDED') committed += refundedFen(c);
-    else if (open) committed += c.approvedFen ?? c.amountFen;
-    if (holds && (c.type === 'SHIPPING_FEE_ONLY' || c.coversShipping === true)) claimedShipping = true;
     for (let k = 0; k < c.items.length; k += 1) {
       const it = c.items[k];
       const li = lineIndex(orderItems, index, it.skuId);
@@ -423,7 +418,13 @@ function indexDraft(ctx: RuleContext, draft: DraftApplication, structural: Viola
       }),
     );
   }
-  return { lines, lineOf, structureOk, shippingClaimed: claimedShipping, committedFen: committed };
+  return {
+    lines,
+    lineOf,
+    structureOk,
+    shippingClaimed: shippingClaimed(ctx.orderCases),
+    committedFen: committedOnOrderFen(ctx.orderCases),
+  };
 }
 
 function caseNamedBefore(items: readonly { skuId: string }[], k: number, skuId: string): boolean {
