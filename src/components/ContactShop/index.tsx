@@ -25,7 +25,7 @@ export default function ContactShop({ hotline, officialAccount }: Props) {
       ) : (
         <View className="contact__item contact__item--off">
           <Text className="contact__label">在线客服</Text>
-          <Text className="contact__hint">在微信中打开可用</Text>
+          <Text className="contact__hint">微信内可用</Text>
         </View>
       )}
       {validHotline && (

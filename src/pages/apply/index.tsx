@@ -285,7 +285,7 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
           </View>
         }
       >
-        <Button className="btn btn--primary apply-page__submit" loading={submitting} disabled={submitting} onClick={() => void submit()}>
+        <Button className={`btn btn--primary apply-page__submit${submitting ? ' btn--disabled' : ''}`} loading={submitting || undefined} disabled={submitting || undefined} onClick={() => void submit()}>
           {submitting ? '提交中' : '提交申请'}
         </Button>
       </BottomBar>

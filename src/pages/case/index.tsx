@@ -393,9 +393,9 @@ function CaseView({ c }: { c: AfterSaleCase }) {
         <Timeline
           entries={[...c.history].reverse().map((h, i) => ({
             key: `${h.hash}-${i}`,
-            title: `${ACTOR_LABELS[h.actor]}：${ACTION_LABELS[h.action] ?? CASE_STATUS_LABELS[h.to]}`,
+            title: ACTION_LABELS[h.action] ?? CASE_STATUS_LABELS[h.to],
             detail: h.note,
-            time: `${formatTime(h.at)} · 存证 ${h.hash.slice(0, 8)}`,
+            time: `${formatTime(h.at)} · ${ACTOR_LABELS[h.actor]} · 存证 ${h.hash.slice(0, 8)}`,
           }))}
         />
       </Section>
@@ -418,37 +418,37 @@ function CaseView({ c }: { c: AfterSaleCase }) {
       {(allowed.length > 0 || c.status === 'REFUNDED') && (
         <BottomBar>
           {allowed.includes('CANCEL') && (
-            <Button className="btn" disabled={Boolean(busy)} onClick={() => void run('cancel', { caseId: c._id }, '已撤销申请')}>
+            <Button className={`btn${busy ? ' btn--disabled' : ''}`} disabled={busy ? true : undefined} onClick={() => void run('cancel', { caseId: c._id }, '已撤销申请')}>
               撤销申请
             </Button>
           )}
           {allowed.includes('DECLINE_OFFER') && (
-            <Button className="btn" disabled={Boolean(busy)} onClick={() => void run('declineOffer', { caseId: c._id }, '已转平台处理')}>
+            <Button className={`btn${busy ? ' btn--disabled' : ''}`} disabled={busy ? true : undefined} onClick={() => void run('declineOffer', { caseId: c._id }, '已转平台处理')}>
               不同意
             </Button>
           )}
           {allowed.includes('ACCEPT_OFFER') && (
-            <Button className="btn btn--primary" loading={busy === 'acceptOffer'} disabled={Boolean(busy)} onClick={() => void run('acceptOffer', { caseId: c._id }, '已同意协商')}>
+            <Button className={`btn btn--primary${busy ? ' btn--disabled' : ''}`} loading={busy === 'acceptOffer' || undefined} disabled={busy ? true : undefined} onClick={() => void run('acceptOffer', { caseId: c._id }, '已同意协商')}>
               同意协商
             </Button>
           )}
           {allowed.includes('SHIP_RETURN') && (
-            <Button className="btn btn--primary" loading={busy === 'shipReturn'} disabled={Boolean(busy)} onClick={shipReturn}>
+            <Button className={`btn btn--primary${busy ? ' btn--disabled' : ''}`} loading={busy === 'shipReturn' || undefined} disabled={busy ? true : undefined} onClick={shipReturn}>
               提交退货物流
             </Button>
           )}
           {allowed.includes('ESCALATE') && (
-            <Button className="btn btn--primary" loading={busy === 'escalate'} disabled={Boolean(busy)} onClick={escalate}>
+            <Button className={`btn btn--primary${busy ? ' btn--disabled' : ''}`} loading={busy === 'escalate' || undefined} disabled={busy ? true : undefined} onClick={escalate}>
               申请平台介入
             </Button>
           )}
           {allowed.includes('REPORT_NOT_RECEIVED') && (
-            <Button className="btn" loading={busy === 'reportNotReceived'} disabled={Boolean(busy)} onClick={() => void run('reportNotReceived', { caseId: c._id }, '已提交工单')}>
+            <Button className={`btn${busy ? ' btn--disabled' : ''}`} loading={busy === 'reportNotReceived' || undefined} disabled={busy ? true : undefined} onClick={() => void run('reportNotReceived', { caseId: c._id }, '已提交工单')}>
               退款未到账
             </Button>
           )}
           {allowed.includes('ADD_EVIDENCE') && !allowed.includes('ACCEPT_OFFER') && (
-            <Button className="btn btn--primary" disabled={Boolean(busy) || Boolean(uploading)} onClick={() => void addEvidence()}>
+            <Button className={`btn btn--primary${busy || uploading ? ' btn--disabled' : ''}`} disabled={busy || uploading ? true : undefined} onClick={() => void addEvidence()}>
               补充凭证
             </Button>
           )}

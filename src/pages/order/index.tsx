@@ -181,7 +181,7 @@ export default function OrderPage() {
             查看售后
           </Button>
         ) : (
-          <Button className="btn btn--primary" disabled onClick={() => void Taro.showToast({ title: blocked?.message ?? '', icon: 'none' })}>
+          <Button className="btn btn--primary btn--disabled" onClick={() => void Taro.showToast({ title: blocked?.message ?? '', icon: 'none' })}>
             申请售后
           </Button>
         )}

@@ -1,0 +1,3 @@
+export * from './browser';
+export * from './h5Build';
+export * from './host';
