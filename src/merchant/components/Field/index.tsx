@@ -44,7 +44,7 @@ export function TextInput({ value, onChange, placeholder, type = 'text', maxleng
       type={type}
       placeholder={placeholder}
       maxlength={maxlength ?? -1}
-      disabled={disabled}
+      disabled={disabled || undefined}
       data-name={name}
       onInput={(e) => onChange(e.detail.value)}
     />

@@ -89,7 +89,7 @@ export function QcReportSheet({ c, visible, onClose }: Props) {
             <Image key={f.fileId} className="m-qc__img" src={evidenceUrl(f.fileId)} mode="aspectFill" />
           ))}
           {room > 0 && (
-            <Button className="m-qc__add" disabled={progress !== undefined} onClick={() => void add()}>
+            <Button className="m-qc__add" disabled={progress !== undefined || undefined} onClick={() => void add()}>
               {progress === undefined ? '＋ 选择照片' : `上传中 ${progress}%`}
             </Button>
           )}

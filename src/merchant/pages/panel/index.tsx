@@ -120,8 +120,8 @@ function Panel() {
           <Text className="panel__bar-count">{selected.length > 0 ? `已选 ${selected.length} 单` : '全选'}</Text>
           <Button
             className="panel__bar-btn"
-            disabled={selected.length === 0 || batch.running}
-            loading={batch.running}
+            disabled={selected.length === 0 || batch.running || undefined}
+            loading={batch.running || undefined}
             onClick={() => void approve()}
           >
             {batch.running ? `处理中 ${batch.done}/${batch.total}` : `批量同意${selected.length > 0 ? `（${selected.length}）` : ''}`}

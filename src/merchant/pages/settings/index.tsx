@@ -30,7 +30,7 @@ function Area({ value, onChange, disabled, name, maxlength }: { value: string; o
     <Textarea
       className="m-field__textarea"
       value={value}
-      disabled={disabled}
+      disabled={disabled || undefined}
       maxlength={maxlength}
       data-name={name}
       onInput={(e) => onChange(e.detail.value)}
@@ -143,7 +143,7 @@ function Settings() {
                     <TextInput
                       name={`windowDaysByReason.${r}`}
                       type="number"
-                      disabled={readOnly}
+                      disabled={readOnly || undefined}
                       value={form.windowDaysByReason[r]}
                       placeholder={form.windowDays}
                       onChange={(v) => set({ windowDaysByReason: { ...form.windowDaysByReason, [r]: v } })}
@@ -214,7 +214,7 @@ function Settings() {
             </Section>
             {!readOnly && (
               <BottomBar aside={Object.keys(errors).length > 0 && <Text className="settings__bad">有 {Object.keys(errors).length} 项需要修改</Text>}>
-                <Button className="settings__save" loading={saving} disabled={saving} onClick={() => void submit()}>
+                <Button className="settings__save" loading={saving || undefined} disabled={saving || undefined} onClick={() => void submit()}>
                   保存设置
                 </Button>
               </BottomBar>

@@ -103,7 +103,7 @@ function Stats() {
         )}
       </PageState>
       <BottomBar aside={<Text className="stats__aside">导出明细给财务或品控</Text>}>
-        <Button className="stats__export" disabled={!stats} onClick={() => void download()}>
+        <Button className="stats__export" disabled={!stats || undefined} onClick={() => void download()}>
           导出 CSV
         </Button>
       </BottomBar>
