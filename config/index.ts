@@ -7,6 +7,8 @@ import prodConfig from './prod';
 // baseline the real package sizes and first-screen times are compared with.
 const bareBaseline = process.env.TARO_BARE_BASELINE === '1';
 const outputRoot = process.env.TARO_ENV === 'h5' ? 'dist-h5' : 'dist';
+// The size check and the bench build into their own folder, so they never race someone's build of dist/.
+const outputOverride = process.env.TARO_OUTPUT_ROOT;
 
 export default defineConfig<'webpack5'>(async (merge) => {
   const baseConfig: UserConfigExport<'webpack5'> = {
@@ -15,7 +17,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     designWidth: 375,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: bareBaseline ? 'bench/bare/src' : 'src',
-    outputRoot: bareBaseline ? `bench/tmp/bare-${outputRoot}` : outputRoot,
+    outputRoot: outputOverride || (bareBaseline ? `bench/tmp/bare-${outputRoot}` : outputRoot),
     plugins: [],
     defineConstants: {
       // The h5 build talks to the local cloud host on the same origin; weapp uses Taro.cloud.
