@@ -192,6 +192,7 @@ describe('buyer journey', () => {
       await top(page).locator('.bottom-bar').getByText('提交退货物流').click();
       await top(page).getByText('待商家收货').first().waitFor();
       await top(page).getByText('SF1234567890123').waitFor();
+      await page.waitForTimeout(1_600); // let the success toast fade
       await screenshot(page, 'case-return-shipped');
     });
 
@@ -224,6 +225,7 @@ describe('buyer journey', () => {
       await top(page).locator('.bottom-bar').getByText('申请平台介入').click();
       await top(page).getByText('平台介入中').first().waitFor();
       await top(page).getByText('微信小法庭').first().waitFor();
+      await page.waitForTimeout(1_600); // let the success toast fade
       await screenshot(page, 'case-escalated');
     });
   });
