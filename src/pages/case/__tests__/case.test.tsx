@@ -1,0 +1,160 @@
+import Taro from '@tarojs/taro';
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { resetTaroMock, setRouterParams } from '../../../../test/taro/taro';
+import { BUYER_OPENID, buyerCase, buyerOrder } from '../../../../test/taro/buyerFixtures';
+import type { AfterSaleCase } from '../../../../types/domain';
+import { appendHistory } from '../../../core/chain';
+import { HOUR_MS } from '../../../core/time';
+import { callAfterSale, CloudError } from '../../../services/cloud';
+import { useCasesStore } from '../../../stores/cases';
+import { useIdentityStore } from '../../../stores/identity';
+import { useOrdersStore } from '../../../stores/orders';
+import CasePage from '../index';
+
+jest.mock('../../../services/cloud', () => {
+  const actual = jest.requireActual('../../../services/cloud');
+  return { ...actual, callAfterSale: jest.fn() };
+});
+const call = callAfterSale as jest.MockedFunction<typeof callAfterSale>;
+const settle = () => act(() => new Promise((r) => setTimeout(r, 0)));
+
+/** A case with a real hash-chained history of one APPLY event. */
+function chained(over: Partial<AfterSaleCase>): AfterSaleCase {
+  const base = buyerCase(over);
+  return appendHistory({ ...base, history: [] }, { at: base.createdAt, actor: 'BUYER', action: 'APPLY', to: 'PENDING' });
+}
+
+function serve(c: AfterSaleCase, handlers: Record<string, (req: Record<string, unknown>) => Promise<unknown>> = {}) {
+  call.mockImplementation(((action: string, req: Record<string, unknown>) => {
+    if (handlers[action]) return handlers[action](req);
+    if (action === 'get') return Promise.resolve(c);
+    if (action === 'order.get') return Promise.resolve(buyerOrder());
+    return Promise.reject(new Error(`unexpected ${action}`));
+  }) as typeof callAfterSale);
+}
+
+async function openCase(c: AfterSaleCase) {
+  if (!call.getMockImplementation()) serve(c);
+  setRouterParams({ id: c._id });
+  render(<CasePage />);
+  await screen.findByText('申请信息');
+  await settle();
+}
+
+const actions = () => call.mock.calls.map(([a]) => a).filter((a) => a !== 'get' && a !== 'order.get');
+
+beforeEach(() => {
+  resetTaroMock();
+  call.mockReset();
+  useCasesStore.setState({ lists: {}, byId: {}, detailError: {}, busy: {} });
+  useOrdersStore.setState({ lists: {}, byId: {}, detailError: {} });
+  useIdentityStore.setState({ identity: { openid: BUYER_OPENID, role: 'BUYER' } });
+});
+
+describe('case detail', () => {
+  it('counts down to auto-approval (R16) and shows the auto-reply (R17) of a pending case', async () => {
+    await openCase(chained({ deadlineAt: Date.now() + 47 * HOUR_MS + 30 * 60_000 }));
+    expect(screen.getByText('待商家处理')).toBeTruthy();
+    expect(screen.getByText('1天23小时')).toBeTruthy();
+    expect(screen.getByText(/商家未处理将自动同意/)).toBeTruthy();
+    expect(screen.getByText('您的退款申请已收到,预计48小时内处理完毕')).toBeTruthy();
+    expect(screen.getByRole('button', { name: '撤销申请' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '申请平台介入' })).toBeNull();
+  });
+
+  it('cancels only after the buyer confirms, with one request', async () => {
+    const c = chained({});
+    serve(c, { cancel: async () => ({ ...c, status: 'CANCELLED' }) });
+    await openCase(c);
+    (Taro.showModal as jest.Mock).mockResolvedValueOnce({ confirm: false, cancel: true });
+    fireEvent.click(screen.getByRole('button', { name: '撤销申请' }));
+    await settle();
+    expect(actions()).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: '撤销申请' }));
+    await settle();
+    await settle();
+    expect(actions()).toEqual(['cancel']);
+    expect(screen.getByText('已撤销')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: '撤销申请' })).toBeNull();
+  });
+
+  it('offers escalation with the 微信小法庭 entry for a rejected case of ¥500 or more (R24), and needs a reason', async () => {
+    const c = chained({
+      status: 'REJECTED',
+      amountFen: 68_800,
+      deadlineAt: Date.now() + 6 * 24 * HOUR_MS,
+      rejection: { reasonCode: 'NO_EVIDENCE', note: '未看到商品问题的照片', at: Date.now() },
+    });
+    serve(c, { escalate: async (req) => ({ ...c, status: 'ESCALATED', tier: 'LEGAL', legalEntry: true, escalatedAt: Date.now(), history: c.history, note: req.note }) });
+    await openCase(c);
+    expect(screen.getByText('凭证不足：未看到商品问题的照片')).toBeTruthy();
+    expect(screen.getByText(/可以通过「微信小法庭」在线调解/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: '申请平台介入' }));
+    await settle();
+    expect(actions()).toEqual([]);
+    expect(Taro.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '请写明申请平台介入的理由' }));
+    fireEvent.change(screen.getByPlaceholderText(/说说您为什么不认同/), { target: { value: '照片已经上传了' } });
+    fireEvent.click(screen.getByRole('button', { name: '申请平台介入' }));
+    await settle();
+    await settle();
+    expect(call).toHaveBeenCalledWith('escalate', { caseId: c._id, note: '照片已经上传了' });
+    expect(screen.getByText('平台介入中')).toBeTruthy();
+  });
+
+  it('hides the 小法庭 entry below ¥500', async () => {
+    await openCase(chained({ status: 'REJECTED', amountFen: 49_999, deadlineAt: Date.now() + HOUR_MS, rejection: { reasonCode: 'OTHER', note: '不符合', at: Date.now() } }));
+    expect(screen.queryByText('微信小法庭')).toBeNull();
+  });
+
+  it('asks for the return shipment (R23) and sends company and tracking number', async () => {
+    const c = chained({
+      type: 'RETURN_REFUND',
+      status: 'AWAITING_RETURN',
+      deadlineAt: Date.now() + 7 * 24 * HOUR_MS,
+      returnAddress: { name: '小满', phone: '13800000000', address: '上海市浦东新区张江路1号' },
+    });
+    serve(c, { shipReturn: async (req) => ({ ...c, status: 'RETURN_SHIPPED', returnShipment: { company: req.company as string, trackingNo: req.trackingNo as string, at: Date.now() } }) });
+    await openCase(c);
+    expect(screen.getByText('上海市浦东新区张江路1号')).toBeTruthy();
+    fireEvent.change(screen.getByPlaceholderText('例如：顺丰速运'), { target: { value: '顺丰速运' } });
+    fireEvent.change(screen.getByPlaceholderText('请填写完整单号'), { target: { value: 'SF123456789' } });
+    fireEvent.click(screen.getByRole('button', { name: '提交退货物流' }));
+    await settle();
+    await settle();
+    expect(call).toHaveBeenCalledWith('shipReturn', { caseId: c._id, company: '顺丰速运', trackingNo: 'SF123456789' });
+    expect(screen.getByText('SF123456789')).toBeTruthy();
+  });
+
+  it('shows the catalogue message and solution when 退款未到账 is reported too early (R8)', async () => {
+    const c = chained({ status: 'REFUNDED', deadlineAt: undefined, refunds: [{ outRefundNo: 'case_t1-1', amountFen: 9_800, status: 'SUCCESS', at: Date.now(), settledAt: Date.now(), method: 'ORIGINAL' }] });
+    serve(c, {
+      reportNotReceived: () =>
+        Promise.reject(new CloudError({ code: 'REFUND_SYNC_DELAYED', message: '退款已发起，银行到账可能有延迟', solution: '48小时未到账可提交工单查询交易流水号，请耐心等待' })),
+    });
+    await openCase(c);
+    fireEvent.click(screen.getByRole('button', { name: '退款未到账' }));
+    await settle();
+    await settle();
+    expect(Taro.showModal).toHaveBeenLastCalledWith(
+      expect.objectContaining({ title: '退款已发起，银行到账可能有延迟', content: '48小时未到账可提交工单查询交易流水号，请耐心等待' }),
+    );
+  });
+
+  it('verifies the hash chain on the device and in the cloud, and reports a broken link', async () => {
+    const c = chained({});
+    serve(c, { verify: async () => ({ ok: true }) });
+    await openCase(c);
+    fireEvent.click(screen.getByText('校验存证'));
+    await settle();
+    expect(screen.getByText('存证校验通过：1条记录环环相扣，未被改动')).toBeTruthy();
+    expect(screen.getByText('本机与云端各校验了一次')).toBeTruthy();
+
+    const tampered = { ...c, history: [{ ...c.history[0], note: '改过的记录' }] };
+    act(() => useCasesStore.getState().remember(tampered));
+    serve(tampered, { verify: async () => ({ ok: false, brokenAt: 0 }) });
+    await settle();
+    fireEvent.click(screen.getByText('校验存证'));
+    await settle();
+    expect(screen.getByText('存证校验未通过：第1条记录与前一条不一致')).toBeTruthy();
+  });
+});
