@@ -159,6 +159,12 @@ describe('buyer journey', () => {
       await top(page).getByText('没有这个状态的售后').waitFor();
       await screenshot(page, 'cases-empty');
     });
+    await step(phone, 'order-not-shipped', async () => {
+      await signInAs(page, '刘洋');
+      await open(page, '/pages/order/index?id=OD1008', '暂不能申请售后');
+      await top(page).getByText(/请直接取消订单/).first().waitFor();
+      await screenshot(page, 'order-not-shipped');
+    });
     await step(phone, 'product-cross-border', async () => {
       await signInAs(page, '李娜');
       await open(page, '/pages/product/index?orderId=OD1005&skuId=SKU-AU-MILK', '跨境商品：进口流程与税费');
