@@ -110,6 +110,11 @@ const uploadFailed = () =>
 
 function uploadViaCloud(m: PickedMedia & { sha256: string }, openid: string, onProgress: (percent: number) => void): Promise<UploadedFile> {
   return new Promise((resolve, reject) => {
+    // Without the caller's openid the file would land outside their prefix and the case would refuse it (R22).
+    if (!openid) {
+      reject(uploadFailed());
+      return;
+    }
     const task = Taro.cloud.uploadFile({
       cloudPath: `evidence/${openid}/${fileName(m)}`,
       filePath: m.path,

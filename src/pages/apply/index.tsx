@@ -305,6 +305,8 @@ export default function ApplyPage() {
 
   useEffect(() => {
     void fetchOrder(orderId);
+    // Uploads go under the caller's own prefix, so who the caller is must be known before the first photo.
+    void useIdentityStore.getState().load();
   }, [fetchOrder, orderId]);
   useEffect(() => {
     if (order && !draft) open(orderId, remainingUnits(order), skuId);
