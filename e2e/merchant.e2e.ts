@@ -50,6 +50,11 @@ async function applyAs(openid: string, orderId: string, skuId: string, descripti
   );
 }
 
+/** A bottom sheet has finished sliding in (NutUI marks it), so its screenshot is sharp and whole. */
+async function sheetOpen(page: Page, confirmText: string) {
+  await page.locator('.m-sheet.nut-popup-slide-bottom-enter-done').getByText(confirmText).waitFor();
+}
+
 function rowIds(page: Page): Promise<string[]> {
   return top(page)
     .locator('[data-case-id]')
@@ -99,7 +104,7 @@ describe('merchant journey', () => {
 
     await step(phone, 'merchant-approve', async () => {
       await top(page).locator('.bottom-bar').getByText('同意退款').click();
-      await page.getByText('确认同意').waitFor();
+      await sheetOpen(page, '确认同意');
       await page.locator('.m-sheet textarea').fill('已同意退款，给您带来不便非常抱歉，我们会加强发货前检查');
       await screenshot(page, 'merchant-approve-sheet');
       await page.getByText('确认同意').click();
@@ -124,7 +129,7 @@ describe('merchant journey', () => {
       await signInAs(page, '王芳');
       await open(page, `/merchant/pages/review/index?id=${lamp._id}`, '订单快照');
       await top(page).locator('.bottom-bar').getByText('拒绝', { exact: true }).click();
-      await page.getByText('确认拒绝').waitFor();
+      await sheetOpen(page, '确认拒绝');
       await page.locator('.m-sheet').getByText('非商家责任').click();
       await page.getByText('确认拒绝').click();
       await page.getByText('请填写拒绝说明（至少2个字），买家会看到这段说明').waitFor();
@@ -162,7 +167,7 @@ describe('merchant journey', () => {
       await top(page).locator('.bottom-bar').getByText('判定退款').waitFor();
       await screenshot(page, 'merchant-platform-review');
       await top(page).locator('.bottom-bar').getByText('判定退款').click();
-      await page.getByText('确认退款').waitFor();
+      await sheetOpen(page, '确认退款');
       await page.locator('.m-sheet textarea').fill('商品使用一周即出现调光故障，属于质量问题，商家拒绝理由不成立');
       await screenshot(page, 'merchant-platform-decide');
       await page.getByText('确认退款').click();
@@ -222,6 +227,34 @@ describe('merchant journey', () => {
     });
   });
 
+  it('approves two ticked cases at once after one confirmation, and sums up each', async () => {
+    const { page } = phone;
+    const wok = await applyAs(ZHANG, 'OD1011', 'SKU-WOK', '炒锅锅底不平，放在灶上会晃');
+    const candle = await applyAs(ZHANG, 'OD1015', 'SKU-CANDLE', '蜡烛有一支断成两截');
+    await step(phone, 'merchant-batch', async () => {
+      await signInAs(page, '王芳');
+      await open(page, '/merchant/pages/panel/index', '待审核');
+      await top(page).locator(`[data-case-id="${candle._id}"]`).waitFor();
+      expect(await rowIds(page)).toEqual([wok._id, candle._id]);
+      for (const c of [wok, candle]) await top(page).locator(`[data-case-id="${c._id}"] [role="checkbox"]`).click();
+      await top(page).getByText('已选 2 单').waitFor();
+      await screenshot(page, 'merchant-panel-selected');
+      await top(page).getByText('批量同意（2）').click();
+      await page.getByText('批量同意 2 单退款').waitFor();
+      await screenshot(page, 'merchant-batch-confirm');
+      await page.getByText('确认同意', { exact: true }).click();
+      await sheetOpen(page, '知道了');
+      await page.locator('.m-sheet').getByText('已同意 2 单').waitFor();
+      await screenshot(page, 'merchant-batch-result');
+      await page.getByText('知道了').click();
+      await top(page).getByText('没有待审核的售后申请，新申请会出现在这里').waitFor();
+      for (const c of [wok, candle]) {
+        const after = await api<AfterSaleCase>('merchant.get', { caseId: c._id }, 'oMerchantOwnerHaowu');
+        expect(['REFUNDING', 'REFUNDED']).toContain(after.status);
+      }
+    });
+  });
+
   it('keeps the panel’s DOM bounded with 1,000 pending cases while scrolling to the end', async () => {
     const { page } = phone;
     const now = Date.now();
@@ -260,6 +293,8 @@ describe('merchant journey', () => {
       await step(phone, 'merchant-panel-1000', async () => {
         await signInAs(page, '王芳');
         await open(page, '/merchant/pages/panel/index', '待审核');
+        // A cold start on the panel's URL: the list must load although the role check comes first.
+        await page.reload();
         await top(page).locator('[data-case-id="AS-LOAD-0000"]').waitFor();
         const count = () =>
           page.evaluate(() => {

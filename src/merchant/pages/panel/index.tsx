@@ -1,4 +1,4 @@
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useState } from 'react';
 import PageState from '../../../components/PageState';
@@ -11,6 +11,7 @@ import { MerchantNav } from '../../components/MerchantNav';
 import { RoleGate } from '../../components/RoleGate';
 import { Tick } from '../../components/Tick';
 import { VerifyBanner } from '../../components/VerifyBanner';
+import { useFreshOnShow } from '../../hooks/useFreshOnShow';
 import { useVirtualRows } from '../../hooks/useVirtualRows';
 import { PANEL_TABS, type PanelTabKey } from '../../logic/tabs';
 import { ROUTES, reviewUrl } from '../../routes';
@@ -34,9 +35,8 @@ function Panel() {
     void loadShop();
   }, [loadShop]);
 
-  useDidShow(() => {
-    if (usePanelStore.getState().lists[usePanelStore.getState().tab].status === 'idle') void load();
-  });
+  // Every return to the panel asks again: new applications arrive while staff review one case.
+  useFreshOnShow(() => void load());
 
   usePullDownRefresh(() => {
     void Promise.all([load(), loadShop(true)]).finally(() => Taro.stopPullDownRefresh());

@@ -1,6 +1,6 @@
-import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import PageState from '../../../components/PageState';
 import { REASON_LABELS } from '../../../core/classifier-data';
 import { formatYuan } from '../../../core/money';
@@ -9,6 +9,7 @@ import { formatTime } from '../../../core/time';
 import { useNow } from '../../../hooks/useNow';
 import { Badge } from '../../components/Badge';
 import { RoleGate } from '../../components/RoleGate';
+import { useFreshOnShow } from '../../hooks/useFreshOnShow';
 import { LiftRiskSheet } from '../../components/sheets/LiftRiskSheet';
 import { caseBadges } from '../../logic/badges';
 import { deadlineView } from '../../logic/countdown';
@@ -21,12 +22,7 @@ function Queue() {
   const [lifting, setLifting] = useState(false);
   const now = useNow(30_000);
 
-  useEffect(() => {
-    void load();
-  }, [load]);
-  useDidShow(() => {
-    if (usePlatformStore.getState().status === 'idle') void load();
-  });
+  useFreshOnShow(() => void load());
   usePullDownRefresh(() => {
     void load().finally(() => Taro.stopPullDownRefresh());
   });
