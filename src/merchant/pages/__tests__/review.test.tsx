@@ -5,6 +5,7 @@ import { resetTaroMock, setRouterParams } from '../../../../test/taro/taro';
 import { CASE_STATUS_LABELS } from '../../../components/labels';
 import { CATALOGUE } from '../../../core/errors';
 import { CloudError, callAfterSale } from '../../../services/cloud';
+import { pickMedia, prepareMedia, uploadEvidence } from '../../../services/upload';
 import { useIdentityStore } from '../../../stores/identity';
 import { MERCHANT_OPENID, NOW, mcase, morder, settingsView } from '../../__fixtures__/cases';
 import { usePanelStore } from '../../stores/panel';
@@ -14,6 +15,12 @@ import ReviewPage from '../review/index';
 
 jest.mock('../../../services/cloud', () => ({ ...jest.requireActual('../../../services/cloud'), callAfterSale: jest.fn() }));
 jest.mock('../../components/Sheet', () => jest.requireActual('../../__fixtures__/standins').sheetModule);
+jest.mock('../../../services/upload', () => ({
+  ...jest.requireActual('../../../services/upload'),
+  pickMedia: jest.fn(),
+  prepareMedia: jest.fn(),
+  uploadEvidence: jest.fn(),
+}));
 
 const call = callAfterSale as jest.MockedFunction<typeof callAfterSale>;
 type Handler = (req: Record<string, unknown>) => unknown;
@@ -248,5 +255,35 @@ describe('review actions', () => {
     await settle();
     expect(calls('platform.decide')[0][1]).toEqual({ caseId: 'AS1', decision: 'REJECT', note: '商家拒绝理由成立' });
     expect(screen.getByText('已驳回买家申请')).toBeTruthy();
+  });
+});
+
+describe('QC report (R15)', () => {
+  it('uploads the shipping QC report under the merchant’s own prefix and adds it as qc_report evidence', async () => {
+    const fresh = mcase({ items: [{ skuId: 'sku_crab', qty: 1 }], itemTitles: ['大闸蟹礼盒'] });
+    (pickMedia as jest.Mock).mockResolvedValue([{ path: 'blob:qc', kind: 'image', size: 2048 }]);
+    (prepareMedia as jest.Mock).mockImplementation(async (m) => ({ ...m, sha256: 'c'.repeat(64) }));
+    (uploadEvidence as jest.Mock).mockImplementation(async (_m, openid: string, progress: (p: number) => void) => {
+      progress(100);
+      return { fileId: `local://evidence/${openid}/qc.jpg`, sha256: 'c'.repeat(64) };
+    });
+    serve({ 'merchant.addEvidence': (req) => ({ ...fresh, evidence: [...fresh.evidence, ...(req.evidence as []).map((e: object) => ({ ...e, by: 'MERCHANT' }))], version: 2 }) });
+    await open(fresh);
+    fireEvent.click(screen.getByText('上传质检报告'));
+    const s = sheet('上传质检报告');
+    fireEvent.click(s.getByRole('button', { name: '提交质检报告' }));
+    await settle();
+    expect(s.getByText('请先选择质检报告照片')).toBeTruthy();
+    fireEvent.click(s.getByRole('button', { name: '＋ 选择照片' }));
+    await settle();
+    expect(uploadEvidence).toHaveBeenCalledWith(expect.objectContaining({ sha256: 'c'.repeat(64) }), MERCHANT_OPENID, expect.any(Function));
+    fireEvent.click(s.getByRole('button', { name: '提交质检报告' }));
+    await settle();
+    expect(calls('merchant.addEvidence')[0][1]).toEqual({
+      caseId: 'AS1',
+      evidence: [{ fileId: `local://evidence/${MERCHANT_OPENID}/qc.jpg`, kind: 'image', sha256: 'c'.repeat(64), tag: 'qc_report' }],
+    });
+    expect(screen.getByText('质检报告已上传')).toBeTruthy();
+    expect(screen.getByText('商家提供')).toBeTruthy();
   });
 });
