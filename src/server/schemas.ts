@@ -82,6 +82,11 @@ const returnAddress = z.strictObject({
 const dayCount = (min: number, max: number) => z.number().int().min(min).max(max);
 const templates = z.array(z.string().trim().min(1).max(200)).max(20);
 
+const reasonWindows = Object.fromEntries(REASONS.map((r) => [r, dayCount(DEFAULT_SETTINGS.windowDays, 365).optional()])) as Record<
+  (typeof REASONS)[number],
+  z.ZodOptional<z.ZodNumber>
+>;
+
 /**
  * Windows that protect the buyer may only be lengthened; deadlines on the merchant or the platform
  * may only be shortened (a shop can be kinder than the platform, never harsher).
@@ -90,7 +95,8 @@ const settingsPatch = z.strictObject({
   autoReplyText: z.string().trim().min(1).max(200).optional(),
   autoApproveHours: dayCount(1, DEFAULT_SETTINGS.autoApproveHours).optional(),
   windowDays: dayCount(DEFAULT_SETTINGS.windowDays, 365).optional(),
-  windowDaysByReason: z.partialRecord(z.enum(REASONS), dayCount(DEFAULT_SETTINGS.windowDays, 365)).optional(),
+  // An object of the reasons, not a record: zod's record drops a `__proto__` key silently instead of refusing it.
+  windowDaysByReason: z.strictObject(reasonWindows).optional(),
   quickRefundThresholdFen: fen.optional(),
   quickRefundSkuIds: z.array(id).max(200).optional(),
   platformFeeRateBp: z.number().int().min(0).max(10_000).optional(),
@@ -267,8 +273,12 @@ export function parseAction(body: unknown): ParsedAction {
     const issue = result.error.issues[0];
     const path = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
-      const field = [...path, issue.keys[0]].join('.');
-      throw new DomainError('INVALID_INPUT', { field, message: `不支持的字段：${issue.keys[0]}` });
+      const key = issue.keys[0];
+      // An empty key cannot be named as a path of its own: the object holding it is named instead.
+      if (key === '') {
+        throw new DomainError('INVALID_INPUT', { field: path.length > 0 ? path.join('.') : 'body', message: '不支持空的字段名' });
+      }
+      throw new DomainError('INVALID_INPUT', { field: [...path, key].join('.'), message: `不支持的字段：${key}` });
     }
     const field = path.length > 0 ? path.join('.') : 'body';
     throw new DomainError('INVALID_INPUT', { field, message: `「${labelOf(path) || '请求内容'}」填写有误` });
