@@ -162,7 +162,7 @@ export function nextTimerAt(c: AfterSaleCase, now: EpochMs): EpochMs | undefined
     case 'ESCALATED':
       return c.platformOverdue === true ? undefined : c.deadlineAt;
     case 'REFUNDING':
-      return now;
+      return now + LIMITS.refundQueryDelayMs;
     case 'REFUND_FAILED':
       return c.lastError !== undefined && TIMER_RETRYABLE.includes(c.lastError.code) ? now : undefined;
     default:

@@ -14,6 +14,11 @@ export const LIMITS = {
   riskWindowDays: 30,
   /** R8 */
   refundSyncDelayHours: 48,
+  /**
+   * A refund in flight is queried by the timer only after this long without a callback (WeChat Pay
+   * usually calls back within seconds), and again this long after each answer of PROCESSING.
+   */
+  refundQueryDelayMs: 60_000,
   /** R24: ¥500 → tier LEGAL and 微信小法庭. */
   legalThresholdFen: 50_000,
   /** R31 */

@@ -52,6 +52,12 @@ export type InsertResult =
   /** Another case was inserted on this order or by this buyer since the guard was read: reload and re-check. */
   | { inserted: false; reason: 'CONFLICT' };
 
+/** Where a sweep has got to in the due queue. */
+export interface DueKey {
+  timerAt: EpochMs;
+  id: string;
+}
+
 export interface CaseRepo {
   get(caseId: string): Promise<AfterSaleCase | null>;
   findByIdempotencyKey(buyerOpenid: string, key: string): Promise<AfterSaleCase | null>;
@@ -71,8 +77,11 @@ export interface CaseRepo {
   listForShop(shopId: string, q: CaseListQuery): Promise<Page<AfterSaleCase>>;
   /** ESCALATED cases of every shop, by deadlineAt ascending. */
   listEscalated(q: Omit<CaseListQuery, 'status'>): Promise<Page<AfterSaleCase>>;
-  /** Cases whose timerAt ≤ now, by timerAt ascending, at most `limit` (the sweep re-queries; no skip). */
-  due(now: EpochMs, limit: number): Promise<AfterSaleCase[]>;
+  /**
+   * Cases whose timerAt ≤ now, by (timerAt, _id) ascending, at most `limit`; with `after`, only those
+   * past that key (keyset paging: a sweep moves past cases it could not act on yet without writing them).
+   */
+  due(now: EpochMs, limit: number, after?: DueKey): Promise<AfterSaleCase[]>;
   /** The shop's cases created in [from, to) (R25 analytics). */
   listForStats(shopId: string, from: EpochMs, to: EpochMs): Promise<AfterSaleCase[]>;
 

@@ -274,6 +274,25 @@ export function runRepoContract(name: string, make: () => Promise<RepoHarness>):
         expect(ids(due)).toEqual(ids(cs).sort());
       });
 
+      it('due(now, limit, after) pages past a key, ties included, without repeats or gaps', async () => {
+        const tied = Array.from({ length: 3 }, () => makeCase({ orderId: uniq('o'), timerAt: T0 + H }));
+        const later = [2, 3].map((k) => makeCase({ orderId: uniq('o'), timerAt: T0 + k * H }));
+        await insertAll([...tied, ...later]);
+        const all = await h.svc.cases.due(T0 + 3 * H, 100);
+        const walked: string[] = [];
+        let after: { timerAt: number; id: string } | undefined;
+        for (;;) {
+          const page = await h.svc.cases.due(T0 + 3 * H, 2, after);
+          if (page.length === 0) break;
+          walked.push(...ids(page));
+          const last = page[page.length - 1];
+          after = { timerAt: last.timerAt as number, id: last._id };
+        }
+        expect(walked).toEqual(ids(all));
+        expect(new Set(walked).size).toBe(5);
+        expect(await h.svc.cases.due(T0 + 3 * H, 10, { timerAt: T0 + 3 * H, id: ids(later)[1] })).toEqual([]);
+      });
+
       it('listForShop PENDING lists the shop’s pending cases by deadline, soonest first', async () => {
         const shopId = uniq('s');
         const pending = [30, 10, 20].map((k) => makeCase({ shopId, orderId: uniq('o'), deadlineAt: T0 + k * H }));

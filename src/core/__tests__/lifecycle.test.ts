@@ -155,10 +155,10 @@ describe('the lifecycle table (docs/DESIGN.md)', () => {
     expect(allowedEvents(paying, 'BUYER')).toEqual([]);
   });
 
-  it('keeps timerAt on the deadline, on now while refunding, and clears it when nothing is due', () => {
+  it('keeps timerAt on the deadline, a query delay ahead while refunding, and clears it when nothing is due', () => {
     const c = makeCase({ deadlineAt: T0 + 5 });
     expect(nextTimerAt(c, T0)).toBe(T0 + 5);
-    expect(nextTimerAt({ ...c, status: 'REFUNDING' }, T0)).toBe(T0);
+    expect(nextTimerAt({ ...c, status: 'REFUNDING' }, T0)).toBe(T0 + LIMITS.refundQueryDelayMs);
     expect(nextTimerAt({ ...c, status: 'ESCALATED', platformOverdue: true }, T0)).toBeUndefined();
     expect(nextTimerAt({ ...c, status: 'REFUND_FAILED', lastError: { ...CATALOGUE.REFUND_ABNORMAL, code: 'REFUND_ABNORMAL' } }, T0)).toBeUndefined();
     expect(nextTimerAt({ ...c, status: 'REFUND_FAILED' }, T0)).toBeUndefined();
@@ -217,7 +217,7 @@ describe('approval outcome and refund start', () => {
 
   it('starts a PROCESSING attempt <caseId>-1 for approvedFen and asks for the refund', () => {
     const r = run(opened(), { type: 'APPROVE', via: 'MERCHANT', note: '同意，抱歉给您添麻烦了' }, 'MERCHANT', { now: T0 + HOUR_MS });
-    expect(r.case).toMatchObject({ status: 'REFUNDING', approvedFen: 5_000, approvedAt: T0 + HOUR_MS, approvedBy: 'MERCHANT', timerAt: T0 + HOUR_MS });
+    expect(r.case).toMatchObject({ status: 'REFUNDING', approvedFen: 5_000, approvedAt: T0 + HOUR_MS, approvedBy: 'MERCHANT', timerAt: T0 + HOUR_MS + LIMITS.refundQueryDelayMs });
     expect(r.case.deadlineAt).toBeUndefined();
     expect(r.case.refunds).toEqual([{ outRefundNo: 'AS1-1', amountFen: 5_000, status: 'PROCESSING', at: T0 + HOUR_MS, method: 'ORIGINAL' }]);
     expect(effectsOf(r, 'REQUEST_REFUND')).toEqual([{ type: 'REQUEST_REFUND', caseId: 'AS1', orderId: 'order_1', attempt: r.case.refunds[0] }]);

@@ -8,8 +8,7 @@ import type { AfterSaleCase, RefundAttempt } from '../../../types/domain';
 import type { CaseEventType, TransitionResult } from '../../core/context';
 import { DomainError } from '../../core/errors';
 import { deferTimer, nextTimerAt, timerEvent, transition } from '../../core/lifecycle';
-import { MINUTE_MS } from '../../core/time';
-import type { Services } from '../ports';
+import type { DueKey, Services } from '../ports';
 import { loadOrder, loadTransitionContext } from './context';
 import { applySystemEvent, commitTransition, requestRefund, stillProcessing } from './effects';
 
@@ -35,8 +34,6 @@ export interface SweepOptions {
 const DEFAULT_BATCH = 100;
 /** Well inside a cloud function's time limit, with room for the last batch to finish. */
 const DEFAULT_BUDGET_MS = 20_000;
-/** A refund still PROCESSING, or a failed one whose cause is still there, is looked at again this much later. */
-export const RECHECK_MS = MINUTE_MS;
 /** One case moves a few steps in one run at most (e.g. approved, then its refund queried). */
 const MAX_VISITS = 4;
 
@@ -57,14 +54,17 @@ function isLostRace(e: unknown): boolean {
 }
 
 /**
- * Nothing could be done yet (a refund still PROCESSING, a failed refund whose cause is still there):
- * only timerAt moves, so the case comes back later instead of blocking the head of the due queue.
+ * Nothing could be done yet (a refund still PROCESSING, a failed refund whose cause is still there, a
+ * deadline whose event the rules refuse): the case is left exactly as it is, so a second sweep at the
+ * same moment changes nothing; the run's keyset cursor moves past it and the next run looks again.
+ * Only a timer the case no longer needs, or one set for later, is written.
  */
 async function recheckLater(svc: Services, c: AfterSaleCase): Promise<void> {
   const now = svc.clock.now();
   const planned = nextTimerAt(c, now);
-  const timerAt = planned === undefined || planned > now ? planned : now + RECHECK_MS;
-  await svc.cases.update(deferTimer(c, timerAt, now), c.version, []);
+  if (planned !== undefined && planned <= now) return;
+  if (planned === c.timerAt) return;
+  await svc.cases.update(deferTimer(c, planned, now), c.version, []);
 }
 
 function processingAttempt(c: AfterSaleCase): RefundAttempt | undefined {
@@ -148,32 +148,32 @@ export async function sweep(svc: Services, opts: SweepOptions = {}): Promise<Swe
   /** caseId → the version it had when we last took it up, and how often we did. */
   const seen = new Map<string, { version: number; visits: number }>();
 
+  let after: DueKey | undefined;
   for (;;) {
     if (spent()) {
-      report.remaining = (await svc.cases.due(now, 1)).length > 0;
+      report.remaining = (await svc.cases.due(now, 1, after)).length > 0;
       break;
     }
-    const batch = await svc.cases.due(now, batchSize);
+    const batch = await svc.cases.due(now, batchSize, after);
     if (batch.length === 0) break;
     report.batches += 1;
-    let acted = false;
+    const last = batch[batch.length - 1];
+    after = { timerAt: last.timerAt as number, id: last._id };
     for (const c of batch) {
-      if (spent()) break;
-      // Back with the version we found it at: processing changed nothing, so it waits for the next run.
-      const last = seen.get(c._id);
-      if (last && (last.version === c.version || last.visits >= MAX_VISITS)) continue;
-      acted = true;
-      seen.set(c._id, { version: c.version, visits: (last?.visits ?? 0) + 1 });
+      if (spent()) {
+        report.remaining = true;
+        return report;
+      }
+      // A case that moved and is due again comes back, a few steps at most; one left as it was does not.
+      const seenBefore = seen.get(c._id);
+      if (seenBefore && (seenBefore.version === c.version || seenBefore.visits >= MAX_VISITS)) continue;
+      seen.set(c._id, { version: c.version, visits: (seenBefore?.visits ?? 0) + 1 });
       try {
         await processOne(svc, c, report);
       } catch (e) {
         console.error(`sweep: case ${c._id} failed; looked at again later`, e);
         await recheckLater(svc, c).catch(() => undefined);
       }
-    }
-    if (!acted) {
-      report.remaining = true;
-      break;
     }
   }
   return report;

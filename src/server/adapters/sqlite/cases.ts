@@ -1,6 +1,6 @@
 import type { Page } from '../../../../types/api';
 import type { AfterSaleCase, EpochMs, Fen, Notification, Ticket } from '../../../../types/domain';
-import type { ApplyGuard, CaseListQuery, CaseRepo, InsertResult } from '../../ports';
+import type { ApplyGuard, CaseListQuery, CaseRepo, DueKey, InsertResult } from '../../ports';
 import type { Db } from './open';
 import { keysetPage, Statements } from './statements';
 
@@ -150,10 +150,15 @@ export class SqliteCaseRepo implements CaseRepo {
     });
   }
 
-  async due(now: EpochMs, limit: number): Promise<AfterSaleCase[]> {
-    const rows = this.st
-      .get('SELECT doc FROM cases WHERE timer_at IS NOT NULL AND timer_at <= ? ORDER BY timer_at, id LIMIT ?')
-      .all(now, Math.max(0, Math.floor(limit))) as { doc: string }[];
+  async due(now: EpochMs, limit: number, after?: DueKey): Promise<AfterSaleCase[]> {
+    const n = Math.max(0, Math.floor(limit));
+    const rows = (
+      after
+        ? this.st
+            .get('SELECT doc FROM cases WHERE timer_at IS NOT NULL AND timer_at <= ? AND (timer_at, id) > (?, ?) ORDER BY timer_at, id LIMIT ?')
+            .all(now, after.timerAt, after.id, n)
+        : this.st.get('SELECT doc FROM cases WHERE timer_at IS NOT NULL AND timer_at <= ? ORDER BY timer_at, id LIMIT ?').all(now, n)
+    ) as { doc: string }[];
     return rows.map((r) => JSON.parse(r.doc) as AfterSaleCase);
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { Page } from '../../../../types/api';
 import type { AfterSaleCase, EpochMs, Fen, Notification, Ticket } from '../../../../types/domain';
-import type { ApplyGuard, CaseListQuery, CaseRepo, InsertResult } from '../../ports';
+import type { ApplyGuard, CaseListQuery, CaseRepo, DueKey, InsertResult } from '../../ports';
 import { caseDocument, caseFromDocument, caseReplacement, keysetPage, scanAll, type KeysetSpec } from './docs';
 import { COLLECTIONS, type WxCollection, type WxCommand, type WxDatabase, type WxFilter, type WxTransaction } from './sdk';
 
@@ -118,16 +118,27 @@ export class WxCaseRepo implements CaseRepo {
     return this.page({ filter: { status: 'ESCALATED' }, sortField: '_deadlineKey', direction: 'asc', tag: 'e', cursor: q.cursor, limit: q.limit });
   }
 
-  async due(now: EpochMs, limit: number): Promise<AfterSaleCase[]> {
-    const n = Math.max(0, Math.floor(limit));
+  async due(now: EpochMs, limit: number, after?: DueKey): Promise<AfterSaleCase[]> {
+    const n = Math.min(Math.max(0, Math.floor(limit)), 1000);
     if (n === 0) return [];
-    const { data } = await this.cases
-      .where({ timerAt: this._.lte(now) })
-      .orderBy('timerAt', 'asc')
-      .orderBy('_id', 'asc')
-      .limit(Math.min(n, 1000))
-      .get();
-    return data.map(caseFromDocument);
+    if (!after) {
+      const { data } = await this.cases.where({ timerAt: this._.lte(now) }).orderBy('timerAt', 'asc').orderBy('_id', 'asc').limit(n).get();
+      return data.map(caseFromDocument);
+    }
+    // The keyset (timerAt, _id) > after as two ranges on the timer index: the rest of the tie on
+    // after.timerAt, then strictly later timers.
+    const tie = await this.cases.where({ timerAt: after.timerAt, _id: this._.gt(after.id) }).orderBy('_id', 'asc').limit(n).get();
+    const out = tie.data.map(caseFromDocument);
+    if (out.length < n && after.timerAt < now) {
+      const rest = await this.cases
+        .where({ timerAt: this._.gt(after.timerAt).and(this._.lte(now)) })
+        .orderBy('timerAt', 'asc')
+        .orderBy('_id', 'asc')
+        .limit(n - out.length)
+        .get();
+      out.push(...rest.data.map(caseFromDocument));
+    }
+    return out;
   }
 
   async listForStats(shopId: string, from: EpochMs, to: EpochMs): Promise<AfterSaleCase[]> {

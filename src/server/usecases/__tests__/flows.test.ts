@@ -1,4 +1,5 @@
 /** The lifecycle paths of SPEC §2, each end to end through the handlers. */
+import { LIMITS } from '../../../core/settings';
 import type { AfterSaleCase, Order } from '../../../../types/domain';
 import { DAY_MS, HOUR_MS } from '../../../core/time';
 import {
@@ -102,7 +103,7 @@ describe('return → ship → confirm → REFUNDED (R23, R33)', () => {
 
     const confirmed = await w.ok(STAFF, 'merchant.confirmReturn', { caseId: c._id });
     expect(confirmed.status).toBe('REFUNDING');
-    w.clock.advance(2_000);
+    w.clock.advance(LIMITS.refundQueryDelayMs);
     const report = await w.sweep();
     expect(report.refundsSettled).toBe(1);
     expect((await get(c)).status).toBe('REFUNDED');
@@ -304,6 +305,8 @@ describe('gateway failures after acceptance', () => {
     expect(gatewayRows(c._id)).toBe(0);
     w.svc.gateway.request = real;
 
+    expect((await w.sweep()).refundsRetried).toBe(0);
+    w.clock.advance(LIMITS.refundQueryDelayMs);
     const first = await w.sweep();
     expect(first.refundsRetried).toBe(1);
     expect(gatewayRows(c._id)).toBe(1);

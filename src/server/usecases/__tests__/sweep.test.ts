@@ -1,5 +1,6 @@
 /** The autoApprove timer (SPEC §4): every deadline ≤ now, bounded batches, idempotent, never looping. */
 import type { AfterSaleCase, Order } from '../../../../types/domain';
+import { LIMITS } from '../../../core/settings';
 import { addBusinessDays, DAY_MS, HOUR_MS } from '../../../core/time';
 import { ALICE, makeWorld, NEW_OWNER, order, OWNER, refundOnly, T0, UNVERIFIED_SHOP, type World } from './support/world';
 
@@ -167,7 +168,7 @@ describe('idempotence and races', () => {
     expect((await w.sweep()).approved).toBe(0);
   });
 
-  test('a case that fails unexpectedly is logged and put back, without looping or blocking the cases behind it', async () => {
+  test('a case that fails unexpectedly is logged and left as it was, without looping or blocking the cases behind it', async () => {
     const broken = await pendingCases(3);
     for (const c of broken) w.local.db.prepare('DELETE FROM orders WHERE id = ?').run(c.orderId);
     w.clock.advance(HOUR_MS);
@@ -177,22 +178,24 @@ describe('idempotence and races', () => {
     const report = await w.sweep({ batchSize: 2 });
     expect(logged).toHaveBeenCalledTimes(3);
     logged.mockRestore();
-    expect(report.approved).toBe(2);
+    expect(report).toMatchObject({ approved: 2, remaining: false });
     for (const c of fine) expect((await stored(c)).status).toBe('REFUNDING');
-    for (const c of broken) expect((await stored(c)).timerAt).toBeGreaterThan(w.clock.now());
+    for (const c of broken) expect(await stored(c)).toEqual(c);
   });
 
-  test('a case the run cannot even put back is taken up once, and the run ends saying cases remain', async () => {
+  test('a case the run cannot act on is taken up once per run and again by the next run', async () => {
     const [c] = await pendingCases(1);
     w.clock.advance(48 * HOUR_MS);
     w.local.db.prepare('DELETE FROM orders WHERE id = ?').run(c.orderId);
-    const update = jest.spyOn(w.svc.cases, 'update').mockResolvedValue(false);
+    const update = jest.spyOn(w.svc.cases, 'update');
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const report = await w.sweep();
+    expect(await w.sweep()).toMatchObject({ approved: 0, remaining: false, batches: 1 });
     expect(logged).toHaveBeenCalledTimes(1);
+    expect(await w.sweep()).toMatchObject({ approved: 0, remaining: false, batches: 1 });
+    expect(logged).toHaveBeenCalledTimes(2);
     logged.mockRestore();
+    expect(update).not.toHaveBeenCalled();
     update.mockRestore();
-    expect(report).toMatchObject({ approved: 0, remaining: true, batches: 2 });
   });
 
   test('a stale timer on a case that needs none is cleared, without a history event', async () => {
@@ -219,17 +222,34 @@ describe('idempotence and races', () => {
     expect(finished).toMatchObject({ approved: 4, remaining: false });
   });
 
-  test('a refund still PROCESSING is looked at again later, not on every pass of the same run', async () => {
-    const [c] = await pendingCases(1);
+  test('a refund in flight is queried only after the callback had its minute, then a minute after each PROCESSING answer', async () => {
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ refundScenario: 'LATE' })));
     await w.ok(OWNER, 'merchant.approve', { caseId: c._id });
     const query = jest.spyOn(w.svc.gateway, 'query');
+    await w.sweep();
+    expect(query).not.toHaveBeenCalled();
+    w.clock.advance(LIMITS.refundQueryDelayMs);
     await w.sweep();
     expect(query).toHaveBeenCalledTimes(1);
     const s = await stored(c);
     expect(s.status).toBe('REFUNDING');
-    expect(s.timerAt).toBeGreaterThan(w.clock.now());
+    expect(s.timerAt).toBe(w.clock.now() + LIMITS.refundQueryDelayMs);
     expect(s.history.at(-1)?.action).toBe('APPROVE');
     await w.sweep();
     expect(query).toHaveBeenCalledTimes(1);
+    expect(await stored(c)).toEqual(s);
+  });
+
+  test('an R5 case waits untouched while its shop is unverified and is retried by the first sweep after verification', async () => {
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ shopId: UNVERIFIED_SHOP })));
+    await w.ok(NEW_OWNER, 'merchant.approve', { caseId: c._id });
+    const blocked = await stored(c);
+    expect(blocked).toMatchObject({ status: 'REFUND_FAILED', lastError: { code: 'MERCHANT_ACCOUNT_ABNORMAL' } });
+    await w.sweep();
+    await w.sweep();
+    expect(await stored(c)).toEqual(blocked);
+    w.local.db.prepare("UPDATE shops SET doc = json_set(doc, '$.verified', json('true')) WHERE id = ?").run(UNVERIFIED_SHOP);
+    expect((await w.sweep()).refundsRetried).toBe(1);
+    expect(await stored(c)).toMatchObject({ status: 'REFUNDING', refunds: [{ status: 'PROCESSING' }] });
   });
 });
