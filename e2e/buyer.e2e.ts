@@ -159,6 +159,12 @@ describe('buyer journey', () => {
       await top(page).getByText('没有这个状态的售后').waitFor();
       await screenshot(page, 'cases-empty');
     });
+    await step(phone, 'orders-merchant', async () => {
+      await signInAs(page, '王芳');
+      await top(page).getByText('进入商家售后工作台').waitFor();
+      await top(page).getByText('这里还没有订单').waitFor();
+      await screenshot(page, 'orders-merchant');
+    });
     await step(phone, 'order-not-shipped', async () => {
       await signInAs(page, '刘洋');
       await open(page, '/pages/order/index?id=OD1008', '暂不能申请售后');

@@ -49,7 +49,8 @@ export const useIdentityStore = create<IdentityState>((set, get) => ({
     setDevOpenid(openid);
     Taro.setStorageSync(DEV_NAME_KEY, name ?? '');
     set({ identity: undefined });
-    return get().load(true);
+    // A whoami still on its way was asked as the previous identity: let it land, then ask again.
+    return (inflight ?? Promise.resolve(undefined)).then(() => get().load(true));
   },
   signOut: () => {
     clearDevOpenid();

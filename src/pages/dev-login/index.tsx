@@ -6,7 +6,7 @@ import Section from '../../components/Section';
 import { describeError } from '../../services/cloud';
 import { fetchDevIdentities, type DevIdentity } from '../../services/devIdentities';
 import { getDevOpenid } from '../../services/identity';
-import { useIdentityStore } from '../../stores/identity';
+import { switchIdentity } from '../../stores/session';
 import { routes } from '../routes';
 import './index.scss';
 
@@ -22,7 +22,6 @@ const ROLE_NAMES: Record<DevIdentity['role'], string> = { BUYER: '买家', STAFF
 export default function DevLoginPage() {
   const [list, setList] = useState<DevIdentity[] | undefined>();
   const [error, setError] = useState<{ message: string; solution: string } | undefined>();
-  const signIn = useIdentityStore((s) => s.signIn);
   const current = getDevOpenid();
 
   const load = useCallback(() => {
@@ -34,7 +33,7 @@ export default function DevLoginPage() {
   useEffect(load, [load]);
 
   const choose = async (it: DevIdentity) => {
-    const who = await signIn(it.openid, it.name);
+    const who = await switchIdentity(it.openid, it.name);
     if (!who) {
       void Taro.showToast({ title: '登录失败，请确认本地云服务已启动', icon: 'none' });
       return;

@@ -74,18 +74,22 @@ export default function OrdersPage() {
   const loadList = useOrdersStore((s) => s.loadList);
   const identity = useIdentityStore((s) => s.identity);
   const loadIdentity = useIdentityStore((s) => s.load);
+  const identityError = useIdentityStore((s) => s.error);
 
+  // Orders are a buyer's: merchant and platform identities get the entry to their pages instead.
+  const isBuyer = identity?.role === 'BUYER';
   useDidShow(() => {
     if (needsDevSignIn()) {
       void Taro.redirectTo({ url: routes.devLogin });
       return;
     }
-    void loadIdentity();
-    void loadList(tab, 'refresh');
+    void loadIdentity().then((who) => {
+      if (who?.role === 'BUYER') void loadList(tab, 'refresh');
+    });
   });
   useEffect(() => {
-    if (!needsDevSignIn() && !useOrdersStore.getState().lists[tab]?.loaded) void loadList(tab, 'refresh');
-  }, [tab, loadList]);
+    if (isBuyer && !useOrdersStore.getState().lists[tab]?.loaded) void loadList(tab, 'refresh');
+  }, [tab, loadList, isBuyer]);
   usePullDownRefresh(() => {
     void loadList(tab, 'refresh').finally(() => Taro.stopPullDownRefresh());
   });
@@ -129,11 +133,17 @@ export default function OrdersPage() {
       </View>
       <StatusTabs tabs={ORDER_TABS} value={tab} onChange={setTab} />
       <PageState
-        loading={!list.loaded && list.loading}
-        error={list.items.length === 0 ? list.error : undefined}
-        empty={list.loaded && list.items.length === 0}
-        emptyText="这里还没有订单"
-        onRetry={() => void loadList(tab, 'refresh')}
+        loading={(!list.loaded && list.loading) || (!identity && !identityError)}
+        error={identityError ?? (list.items.length === 0 ? list.error : undefined)}
+        empty={(list.loaded && list.items.length === 0) || (identity !== undefined && !isBuyer)}
+        emptyText={identity && !isBuyer ? '当前是商家/平台身份，没有买家订单；请从上方入口进入工作台' : '这里还没有订单'}
+        onRetry={() => {
+          if (identity) void loadList(tab, 'refresh');
+          else
+            void loadIdentity(true).then((who) => {
+              if (who?.role === 'BUYER') void loadList(tab, 'refresh');
+            });
+        }}
       >
         <View className="orders-page__list">
           {list.items.map((o) => (
