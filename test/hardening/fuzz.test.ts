@@ -10,14 +10,13 @@
  */
 import fc from 'fast-check';
 import type { ActionName } from '../../types/api';
-import type { CaseStatus } from '../../types/domain';
 import { ERROR_CODES, HTTP_STATUS, type ApiError } from '../../types/errors';
 import { ACCESS } from '../../src/server/authz';
 import { schemas } from '../../src/server/schemas';
 import { SAMPLES } from '../../src/server/usecases/__tests__/support/samples';
 import { fuzzAction, related, type FuzzBody } from './bodies';
 import { ok } from '../support/http';
-import { contentDigest, OWNER, REVIEWER, SHOPS, Stage, totalChanges, type Staged } from './support';
+import { ACTION_STATUS, contentDigest, OWNER, REVIEWER, SHOPS, Stage, totalChanges, type Staged } from './support';
 
 jest.setTimeout(600_000);
 
@@ -43,17 +42,6 @@ const READ_ONLY = new Set<ActionName>([
   'platform.list',
   'platform.get',
 ]);
-
-/** The status a case-bound action's valid body can act on, so that valid bodies reach the use case's end. */
-const TARGET_STATUS: Partial<Record<ActionName, CaseStatus>> = {
-  shipReturn: 'AWAITING_RETURN',
-  acceptOffer: 'NEGOTIATING',
-  declineOffer: 'NEGOTIATING',
-  escalate: 'REJECTED',
-  reportNotReceived: 'REFUNDED',
-  'merchant.confirmReturn': 'RETURN_SHIPPED',
-  'merchant.retryRefund': 'REFUND_FAILED',
-};
 
 /** Samples that leave optional fields out are filled in, so that every declared place exists to be broken. */
 const FULLER: Partial<Record<ActionName, Record<string, unknown>>> = {
@@ -122,7 +110,7 @@ async function validBase(action: ActionName): Promise<{ base: Record<string, unk
   // A settings patch the fuzzer got accepted (a quick-refund threshold, say) must not shape the next action's records.
   ok(await stage.api.dev.seed({ shops: SHOPS }));
   const rule = ACCESS[action];
-  const status = rule.who === 'PLATFORM' ? 'ESCALATED' : (TARGET_STATUS[action] ?? 'PENDING');
+  const status = rule.who === 'PLATFORM' ? 'ESCALATED' : (ACTION_STATUS[action] ?? 'PENDING');
   let target: Staged;
   if (rule.owns === 'ORDER') {
     const buyer = stage.newBuyer('fz');

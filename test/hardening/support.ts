@@ -74,6 +74,20 @@ export function moneyProblems(c: AfterSaleCase, rows: readonly GatewayRow[]): st
   return problems;
 }
 
+/**
+ * The status a case-bound action can act on, so that a well-formed call reaches the end of its use
+ * case; any action not named acts on a PENDING case.
+ */
+export const ACTION_STATUS: Partial<Record<ActionName, CaseStatus>> = {
+  shipReturn: 'AWAITING_RETURN',
+  acceptOffer: 'NEGOTIATING',
+  declineOffer: 'NEGOTIATING',
+  escalate: 'REJECTED',
+  reportNotReceived: 'REFUNDED',
+  'merchant.confirmReturn': 'RETURN_SHIPPED',
+  'merchant.retryRefund': 'REFUND_FAILED',
+};
+
 // ── a stage ──
 
 /** Which status a case is brought to, and from what kind of order. */
