@@ -144,4 +144,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX gateway_case ON gateway_refunds (case_id);
   CREATE INDEX gateway_undelivered ON gateway_refunds (next_notify_at) WHERE notified < notify_target;
   `,
+  // R3's yearly sum (shopCommittedFen, read by every apply and approval) fetched each approved row of
+  // the shop's year from the table: 45 ms per apply for a shop with 8,000 refunds (npm run bench).
+  // Covering it (committed_fen, and id for the excluded case) makes it a range scan of the index alone.
+  `
+  DROP INDEX cases_shop_approved;
+  CREATE INDEX cases_shop_approved ON cases (shop_id, approved_at, committed_fen, id) WHERE approved_at IS NOT NULL;
+  `,
 ];
