@@ -8,6 +8,8 @@ import { createHash, randomBytes } from 'crypto';
 import type { ActionName, ActionRequest, ActionResponse, EvidenceInput } from '../../types/api';
 import type { AfterSaleCase, CaseStatus, EvidenceKind, Order } from '../../types/domain';
 import type { Db } from '../../src/server/adapters/sqlite/open';
+import { handleAfterSale, handleRefundNotify, runSweep } from '../../src/server/handler';
+import type { Services } from '../../src/server/ports';
 import { DAY_MS } from '../../src/core/time';
 import { MERCHANTS, OWNER, order as worldOrder, REVIEWER, SHOPS, T0 } from '../../src/server/usecases/__tests__/support/world';
 import { startInProcessHost, type InProcessHost } from '../support/host';
@@ -88,6 +90,80 @@ export const ACTION_STATUS: Partial<Record<ActionName, CaseStatus>> = {
   'merchant.retryRefund': 'REFUND_FAILED',
 };
 
+// ── real interleaving ──
+
+/**
+ * The SQLite adapters answer synchronously inside their promises, so a request on the in-process host
+ * runs from its first read to its compare-and-set without giving way to another: 50 "parallel"
+ * requests would simply queue. This wraps every repository, gateway and file-store call so that it
+ * first yields to the event loop (setImmediate, or a 1 ms timer, by a seeded draw): requests then
+ * interleave between their read and their write, and the compare-and-set is really contested.
+ */
+export interface Jitter {
+  seed: number;
+  /** compare-and-set writes (`cases.update`) that found the case changed under them. */
+  lostUpdates: number;
+  calls: number;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export function jittered(svc: Services, jitter: Jitter): Services {
+  const random = mulberry32(jitter.seed);
+  const pause = () => new Promise<void>((resolve) => (random() < 0.8 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+  const wrap = <T extends object>(target: T, name: string): T =>
+    new Proxy(target, {
+      get(t, prop, receiver) {
+        const v: unknown = Reflect.get(t, prop, receiver);
+        if (typeof v !== 'function') return v;
+        return async (...args: unknown[]) => {
+          jitter.calls += 1;
+          await pause();
+          const result: unknown = await (v as (...a: unknown[]) => unknown).apply(t, args);
+          if (name === 'cases' && prop === 'update' && result === false) jitter.lostUpdates += 1;
+          return result;
+        };
+      },
+    });
+  return {
+    ...svc,
+    cases: wrap(svc.cases, 'cases'),
+    orders: wrap(svc.orders, 'orders'),
+    shops: wrap(svc.shops, 'shops'),
+    merchants: wrap(svc.merchants, 'merchants'),
+    risk: wrap(svc.risk, 'risk'),
+    gateway: wrap(svc.gateway, 'gateway'),
+    files: wrap(svc.files, 'files'),
+  };
+}
+
+/** The shared entry points, each given the jittered services. */
+export function jitteredHandlers(jitter: Jitter): NonNullable<Parameters<typeof startInProcessHost>[0]>['handlers'] {
+  const cache = new WeakMap<Services, Services>();
+  const j = (svc: Services) => {
+    let w = cache.get(svc);
+    if (!w) {
+      w = jittered(svc, jitter);
+      cache.set(svc, w);
+    }
+    return w;
+  };
+  return {
+    afterSale: (svc, openid, body) => handleAfterSale(j(svc), openid, body),
+    refundNotify: (svc, body) => handleRefundNotify(j(svc), body),
+    sweep: (svc, opts) => runSweep(j(svc), opts),
+  };
+}
+
 // ── a stage ──
 
 /** Which status a case is brought to, and from what kind of order. */
@@ -111,8 +187,12 @@ export class Stage {
   ) {}
 
   /** An in-process host (no refund loop, no sweep timer unless asked), seeded with the world's shops and merchants, its clock at T0. */
-  static async inProcess(opts: { refundNotifyIntervalMs?: number; sweepIntervalMs?: number } = {}): Promise<Stage> {
-    const host = await startInProcessHost({ refundNotifyIntervalMs: opts.refundNotifyIntervalMs ?? 0, sweepIntervalMs: opts.sweepIntervalMs ?? 0 });
+  static async inProcess(opts: { refundNotifyIntervalMs?: number; sweepIntervalMs?: number; jitter?: Jitter } = {}): Promise<Stage> {
+    const host = await startInProcessHost({
+      refundNotifyIntervalMs: opts.refundNotifyIntervalMs ?? 0,
+      sweepIntervalMs: opts.sweepIntervalMs ?? 0,
+      ...(opts.jitter ? { handlers: jitteredHandlers(opts.jitter) } : {}),
+    });
     const stage = new Stage(new HostClient(host.url), host);
     await stage.seedWorld();
     return stage;
@@ -141,8 +221,8 @@ export class Stage {
   }
 
   /** Lets the simulated gateway reach every result in flight, and delivers the callbacks. */
-  async settle(): Promise<void> {
-    await this.advance(5_000);
+  async settle(ms = 5_000): Promise<void> {
+    await this.advance(ms);
     ok(await this.api.dev.run('refundNotify'));
   }
 
