@@ -106,7 +106,8 @@ export function createApp(ctx: AppContext): Hono {
     const openid = c.req.header(IDENTITY_HEADER);
     if (openid === undefined || !OPENID_SEGMENT.test(openid)) throw forbidden('未识别到微信身份，无法上传');
     const stored = await receiveUpload(c.req.raw, openid, local.files);
-    return ok(c, stored);
+    // `url` is where GET serves the file back (to its uploader, the case's shop and the platform).
+    return ok(c, { ...stored, url: stored.fileId.replace('local://', '/files/') });
   });
   app.on(['GET', 'HEAD'], '/files/evidence/:owner/:name', async (c) => {
     // <img> and <video> tags cannot send headers, so the h5 build may name the caller in the query

@@ -176,7 +176,9 @@ describe('POST /upload', () => {
     const r = await api.upload(BUYER, sample.bytes, `evidence.${sample.ext}`, 'application/octet-stream');
     const data = ok(r);
     const sha = createHash('sha256').update(sample.bytes).digest('hex');
-    expect(data).toEqual({ fileId: `local://evidence/${BUYER}/${sha.slice(0, 32)}.${sample.ext}`, sha256: sha, size: sample.bytes.length, kind: sample.kind });
+    const name = `${BUYER}/${sha.slice(0, 32)}.${sample.ext}`;
+    expect(data).toEqual({ fileId: `local://evidence/${name}`, url: `/files/evidence/${name}`, sha256: sha, size: sample.bytes.length, kind: sample.kind });
+    expect((await fetch(`${host.url}${data.url}`, { headers: { 'x-wx-openid': BUYER } })).status).toBe(200);
     expect(await host.local.svc.files.stat(data.fileId)).toEqual({ sha256: sha, size: sample.bytes.length, kind: sample.kind });
   });
 
