@@ -72,7 +72,7 @@ export class HostClient {
   upload(openid: string | undefined, bytes: Uint8Array, filename = 'photo.jpg', type = 'application/octet-stream') {
     const form = new FormData();
     form.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), filename);
-    return this.raw<{ fileId: string; sha256: string; size: number; kind: 'image' | 'video' }>('/upload', { method: 'POST', body: form, openid });
+    return this.raw<{ fileId: string; url: string; sha256: string; size: number; kind: 'image' | 'video' }>('/upload', { method: 'POST', body: form, openid });
   }
 
   /** GET a stored file: the raw Response (it is not an envelope when it succeeds). */
