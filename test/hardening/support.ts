@@ -90,6 +90,21 @@ export const ACTION_STATUS: Partial<Record<ActionName, CaseStatus>> = {
   'merchant.retryRefund': 'REFUND_FAILED',
 };
 
+// ── logged errors ──
+
+/**
+ * Collects what the server logs through console.error while a suite runs (in process, its logs are
+ * ours), keeping quiet the lines a suite expects and keeping every other one for the suite to fail on.
+ */
+export function watchErrors(expected: readonly RegExp[]): { unexpected: string[]; restore(): void } {
+  const unexpected: string[] = [];
+  const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    const line = args.map((a) => (a instanceof Error ? `${a.name}: ${a.message}` : String(a))).join(' ');
+    if (!expected.some((re) => re.test(line))) unexpected.push(line);
+  });
+  return { unexpected, restore: () => spy.mockRestore() };
+}
+
 // ── real interleaving ──
 
 /**
