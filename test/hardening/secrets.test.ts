@@ -75,7 +75,7 @@ describe('the cloud functions read their secrets from the environment', () => {
 
   test('the sub-merchant number comes from SUB_MCH_ID, with no default; without it no refund is sent', async () => {
     const value = `1${hex(9).replace(/\D/g, '7').slice(0, 9)}`;
-    expect(wxConfigFromEnv({ SUB_MCH_ID: value } as NodeJS.ProcessEnv).subMchId).toBe(value);
+    expect(wxConfigFromEnv(Object.assign({} as NodeJS.ProcessEnv, { SUB_MCH_ID: value })).subMchId).toBe(value);
     expect(wxConfigFromEnv({} as NodeJS.ProcessEnv).subMchId).toBe('');
     const refund = jest.fn();
     const gateway = new CloudPayGateway({ cloudPay: { refund, queryRefund: jest.fn() } }, wxConfigFromEnv({} as NodeJS.ProcessEnv));
