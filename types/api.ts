@@ -186,7 +186,9 @@ export interface OrderView extends Order {
     settings: Pick<
       ShopSettings,
       'policyText' | 'hotline' | 'officialAccount' | 'windowDays' | 'windowDaysByReason' | 'valuableItemFen' | 'customsFeeFen' | 'platformFeeRateBp' | 'autoApproveHours'
-    >;
+    > &
+      /** The weapp asks the buyer to subscribe to these right before applying, so the shop's notices can reach them. */
+      Partial<Pick<ShopSettings, 'subscribeTemplateIds'>>;
   };
   /** The buyer's cases on this order (summaries are enough to preview on the device). */
   cases: AfterSaleCase[];
