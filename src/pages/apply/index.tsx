@@ -23,6 +23,7 @@ import { useApplyForm, type ApplyField } from '../../hooks/useApplyForm';
 import { useNow } from '../../hooks/useNow';
 import { describeError } from '../../services/cloud';
 import { getDevOpenid } from '../../services/identity';
+import { askToSubscribe } from '../../services/subscribe';
 import { evidenceUrl, pickMedia } from '../../services/upload';
 import { useCasesStore } from '../../stores/cases';
 import { useDraftStore, type ApplyDraft } from '../../stores/draft';
@@ -114,6 +115,8 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
       void Taro.showToast({ title: first, icon: 'none', duration: 2500 });
       return;
     }
+    // Still inside the tap, as WeChat requires for its subscribe prompt.
+    await askToSubscribe(order.shop.settings.subscribeTemplateIds);
     try {
       const c = await submitDraft(orderId, req);
       remember(c);

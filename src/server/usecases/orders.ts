@@ -28,6 +28,7 @@ function shopSummary(shop: Shop): OrderView['shop'] {
       customsFeeFen: s.customsFeeFen,
       platformFeeRateBp: s.platformFeeRateBp,
       autoApproveHours: s.autoApproveHours,
+      subscribeTemplateIds: s.subscribeTemplateIds,
     },
   };
   if (shop.returnAddress) summary.returnAddress = shop.returnAddress;

@@ -53,6 +53,7 @@ describe('order views (R27, R28)', () => {
       customsFeeFen: 0,
       platformFeeRateBp: 60,
       autoApproveHours: 48,
+      subscribeTemplateIds: { decision: '', refund: '' },
     });
     expect(v.shop.settings).not.toHaveProperty('quickRefundSkuIds');
   });
