@@ -69,8 +69,10 @@ export function parseRefundNotify(body: unknown): RefundResult {
 }
 
 function notifyInvalid(path: readonly PropertyKey[]): DomainError {
+  // An empty key has no path of its own: the object holding it is named instead.
+  const named = path.length > 0 && String(path[path.length - 1]) === '' ? path.slice(0, -1) : path;
   return new DomainError('INVALID_INPUT', {
-    field: path.length > 0 ? path.map(String).join('.') : 'body',
+    field: named.length > 0 ? named.map(String).join('.') : 'body',
     message: '退款结果通知格式有误',
   });
 }
