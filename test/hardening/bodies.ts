@@ -356,8 +356,8 @@ export function serialize(body: unknown): string {
 }
 
 /** Applies the mutations in order; a later one at or above an earlier one's place supersedes it, and one whose parent is gone is dropped. */
-export function mutate(action: string, base: Record<string, unknown>, mutations: readonly Mutation[]): FuzzBody {
-  const body = clone({ ...base, action }) as Record<string, unknown>;
+export function mutate(action: string | null, base: Record<string, unknown>, mutations: readonly Mutation[]): FuzzBody {
+  const body = clone(action === null ? base : { ...base, action }) as Record<string, unknown>;
   const effective: { at: Path; named: string; invalid: boolean; m: Mutation }[] = [];
   const within = (p: Path, root: Path) => root.length <= p.length && root.every((step, i) => String(step) === String(p[i]));
   for (const m of mutations) {
@@ -429,6 +429,18 @@ const notAnObject = fc.oneof(
   }),
   fc.constant(null).map(() => JSON.stringify({ action: 'whoami', pad: 'x'.repeat(300 * 1024) })),
 );
+
+/**
+ * Hostile bodies for an endpoint without an action (the refund callback): the same field mutations
+ * around `base`, and bodies that are not objects at all.
+ */
+export function fuzzPlainBody(schema: z.ZodType, base: Record<string, unknown>): fc.Arbitrary<FuzzBody> {
+  const { slots, objects } = slotsOf(schema, base);
+  return fc.oneof(
+    { weight: 9, arbitrary: fc.array(mutationArb(slots, objects), { minLength: 1, maxLength: 3 }).map((ms) => mutate(null, base, ms)) },
+    { weight: 1, arbitrary: notAnObject.map((text): FuzzBody => ({ text, touched: ['body'], invalid: true, label: 'body' })) },
+  );
+}
 
 export interface ActionFuzz {
   arbitrary: fc.Arbitrary<FuzzBody>;

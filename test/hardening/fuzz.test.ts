@@ -14,9 +14,10 @@ import { ERROR_CODES, HTTP_STATUS, type ApiError } from '../../types/errors';
 import { ACCESS } from '../../src/server/authz';
 import { schemas } from '../../src/server/schemas';
 import { SAMPLES } from '../../src/server/usecases/__tests__/support/samples';
-import { fuzzAction, related, type FuzzBody } from './bodies';
+import { z } from 'zod';
+import { fuzzAction, fuzzPlainBody, related, type FuzzBody } from './bodies';
 import { ok } from '../support/http';
-import { ACTION_STATUS, contentDigest, OWNER, REVIEWER, SHOPS, Stage, totalChanges, type Staged } from './support';
+import { ACTION_STATUS, contentDigest, gatewayRows, moneyProblems, OWNER, REVIEWER, SHOPS, Stage, T0, totalChanges, type Staged } from './support';
 
 jest.setTimeout(600_000);
 
@@ -79,6 +80,7 @@ let sinceDigest = 0;
 const replies: Record<string, number> = {};
 const perAction: Partial<Record<ActionName, number>> = {};
 let invalidSent = 0;
+let callbacksSent = 0;
 
 beforeAll(async () => {
   stage = await Stage.inProcess();
@@ -88,7 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stage?.stop();
   console.log(
-    `fuzzed ${sent} bodies (${invalidSent} invalid by construction) over ${ACTIONS.length} actions, seed ${SEED}; replies: ${JSON.stringify(replies)}`,
+    `fuzzed ${sent} bodies (${invalidSent} invalid by construction) over ${ACTIONS.length} actions, and ${callbacksSent} refund callbacks, seed ${SEED}; replies: ${JSON.stringify(replies)}`,
   );
 });
 
@@ -206,6 +208,57 @@ describe('fuzzing the afterSale function over HTTP (R30)', () => {
   });
 });
 
+describe('fuzzing the refund callback (refundNotify), which moves money', () => {
+  /** The callback's plain form as the gateway port documents it (ports.ts, refundNotify.ts): what is generated around. */
+  const callbackShape = z.strictObject({
+    outRefundNo: z.string(),
+    status: z.enum(['SUCCESS', 'ABNORMAL', 'CLOSED']),
+    settledAt: z.number().optional(),
+    failure: z.string().optional(),
+  });
+  const CALLBACKS = Math.ceil(TOTAL / 10);
+
+  test(`${CALLBACKS} hostile callbacks: never a 5xx; a refusal changes nothing; only a processing attempt ever moves`, async () => {
+    const targets = await Promise.all([stage.caseIn('REFUNDING'), stage.caseIn('REFUNDING'), stage.caseIn('REFUNDED'), stage.caseIn('REFUND_FAILED')]);
+    const numbers = targets.flatMap((t) => t.c.refunds.map((r) => r.outRefundNo));
+    baseline = contentDigest(stage.db);
+    let moved = 0;
+    const arbitrary = fc
+      .tuple(fc.constantFrom(...numbers), fc.constantFrom('SUCCESS', 'ABNORMAL', 'CLOSED'))
+      .chain(([outRefundNo, status]) => fuzzPlainBody(callbackShape, { outRefundNo, status, settledAt: T0, failure: '银行退票' }));
+    await fc.assert(
+      fc.asyncProperty(arbitrary, async (b) => {
+        const before = totalChanges(stage.db);
+        const r = await stage.api.raw('/api/refundNotify', { method: 'POST', body: b.text, headers: { 'content-type': 'application/json' } });
+        const after = totalChanges(stage.db);
+        callbacksSent += 1;
+        const where = `[${b.label}] → HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`;
+        if (r.status >= 500) throw new Error(`5xx: ${where}`);
+        const problem = envelopeProblem(r.status, r.body);
+        if (problem) throw new Error(`${problem}: ${where}`);
+        if (b.invalid && (r.body.ok || r.body.error.code !== 'INVALID_INPUT' || !related(r.body.error.field ?? '', b.touched))) {
+          throw new Error(`a callback breaking the contract was not refused on a touched field: ${where}`);
+        }
+        const appliedNow = r.body.ok && (r.body.data as { applied: boolean }).applied;
+        if (!appliedNow && after !== before) throw new Error(`${after - before} row(s) changed by a callback that changed nothing: ${where}`);
+        if (appliedNow) {
+          moved += 1;
+          baseline = contentDigest(stage.db);
+        }
+      }),
+      { numRuns: CALLBACKS, seed: SEED, endOnFailure: true },
+    );
+    expect(contentDigest(stage.db)).toBe(baseline);
+    // Only the two attempts still processing could be settled, and each at most once.
+    expect(moved).toBeLessThanOrEqual(2);
+    for (const t of targets) {
+      const c = await stage.get(t.buyer, t.c._id);
+      expect(await stage.ok(t.buyer, 'verify', { caseId: c._id })).toEqual({ ok: true });
+      expect(moneyProblems(c, gatewayRows(stage.db, c._id))).toEqual([]);
+    }
+  });
+});
+
 describe('refusals the fuzzer first found wanting, replayed as fixed bodies', () => {
   async function refusal(openid: string, text: string): Promise<ApiError> {
     const before = totalChanges(stage.db);
@@ -222,6 +275,13 @@ describe('refusals the fuzzer first found wanting, replayed as fixed bodies', ()
     expect(top.message).toContain('空');
     const nested = await refusal(OWNER, '{"action":"merchant.settings.set","returnAddress":{"name":"王店长","phone":"13800138000","address":"杭州市文一西路100号","":"x"}}');
     expect(nested.field).toBe('returnAddress');
+  });
+
+  test('the refund callback names the body for an empty key too', async () => {
+    const before = totalChanges(stage.db);
+    const r = await stage.api.raw('/api/refundNotify', { method: 'POST', body: '{"outRefundNo":"AS1-1","status":"SUCCESS","":1}', headers: { 'content-type': 'application/json' } });
+    expect(r.body.ok ? null : [r.status, r.body.error.code, r.body.error.field]).toEqual([400, 'INVALID_INPUT', 'body']);
+    expect(totalChanges(stage.db)).toBe(before);
   });
 
   test('a reason-keyed window takes no key but a reason: __proto__ is refused, not silently dropped', async () => {
