@@ -1,0 +1,102 @@
+/**
+ * Phase 4: the autoApprove timer. On a fresh copy of the 100,000-case database the host's clock is
+ * moved past every PENDING deadline (20,000 cases), then one sweep is run through
+ * `POST /__dev/run/autoApprove`, which replies once the whole sweep has committed. Beside it, on
+ * another fresh copy, the raw SQLite conditional update of the same rows: one statement that makes
+ * the same row changes (status, version, timer, deadline, approval columns and the stored document),
+ * without rules, history, refunds or notifications. That is the floor any sweep stands on.
+ */
+import Database from 'better-sqlite3';
+import path from 'path';
+import { startHostProcess } from '../../test/support/host';
+import { HostClient, ok } from '../../test/support/http';
+import { DEFAULT_SWEEP_INTERVAL_MS } from '../../src/server/host/host';
+import { DB_FILE_NAME } from '../../src/server/adapters/sqlite/open';
+import { copyDataDir } from '../lib/copyDb';
+import type { Manifest } from '../lib/dataset';
+import { DbPeek } from '../lib/dbPeek';
+import { PeakRss } from '../lib/memory';
+
+export interface TimerRound {
+  sweepMs: number;
+  approved: number;
+  batches: number;
+  /** The sweep said it left due cases for a later run. */
+  remaining: boolean;
+  /** PENDING cases due at the sweep's start and still PENDING after it: must be 0. */
+  leftPending: number;
+  /** PENDING cases past deadline + one sweep interval at the end: must be 0. */
+  latePending: number;
+  rawMs: number;
+  rawRows: number;
+  peakRssBytes: number;
+}
+
+const RAW_UPDATE = `
+  UPDATE cases SET
+    status = 'REFUNDING', version = version + 1, updated_at = @now, approved_at = @now, timer_at = @now,
+    deadline_at = NULL, deadline_key = ${Number.MAX_SAFE_INTEGER}, committed_fen = json_extract(doc, '$.amountFen'),
+    doc = json_set(doc, '$.status', 'REFUNDING', '$.version', version + 1, '$.approvedAt', @now,
+                   '$.approvedFen', json_extract(doc, '$.amountFen'), '$.updatedAt', @now, '$.timerAt', @now)
+  WHERE timer_at <= @now AND status = 'PENDING'`;
+
+/** The raw conditional update on a copy, as the host opens its file (WAL, synchronous NORMAL). */
+function rawUpdate(dataDir: string, now: number): { ms: number; rows: number } {
+  const db = new Database(path.join(dataDir, DB_FILE_NAME));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    const stmt = db.prepare(RAW_UPDATE);
+    const t = process.hrtime.bigint();
+    const r = stmt.run({ now });
+    return { ms: Number(process.hrtime.bigint() - t) / 1e6, rows: r.changes };
+  } finally {
+    db.close();
+  }
+}
+
+async function sweepOnce(baseDir: string, runDir: string, m: Manifest, sweepAt: number): Promise<Omit<TimerRound, 'rawMs' | 'rawRows'>> {
+  copyDataDir(baseDir, runDir);
+  const host = await startHostProcess({ dataDir: runDir, env: { SWEEP_INTERVAL_MS: '0' }, timeoutMs: 120_000 });
+  const pid = host.child.pid;
+  if (pid === undefined) throw new Error('timer: host has no pid');
+  const rss = new PeakRss(pid);
+  const peek = new DbPeek(runDir);
+  try {
+    const api = new HostClient(host.url);
+    ok(await api.dev.clock(sweepAt));
+    const t = process.hrtime.bigint();
+    const report = ok(await api.dev.run('autoApprove')) as { approved: number; batches: number; remaining: boolean };
+    const sweepMs = Number(process.hrtime.bigint() - t) / 1e6;
+    const endNow = await api.dev.now();
+    if (report.approved !== m.pendingCount) throw new Error(`timer: the sweep approved ${report.approved} of ${m.pendingCount} overdue cases`);
+    return {
+      sweepMs,
+      approved: report.approved,
+      batches: report.batches,
+      remaining: report.remaining,
+      leftPending: peek.pendingDueBy(sweepAt),
+      latePending: peek.pendingDueBy(endNow - DEFAULT_SWEEP_INTERVAL_MS),
+      peakRssBytes: rss.stop(),
+    };
+  } finally {
+    rss.stop();
+    peek.close();
+    await host.stop();
+  }
+}
+
+export async function timerPhase(baseDir: string, tmpDir: string, m: Manifest, rounds: number, log: (s: string) => void): Promise<TimerRound[]> {
+  // A minute past the last deadline: every PENDING case is overdue, and nothing else is due.
+  const sweepAt = m.lastPendingDeadline + 60_000;
+  const out: TimerRound[] = [];
+  for (let r = 0; r < rounds; r += 1) {
+    const sweep = await sweepOnce(baseDir, path.join(tmpDir, 'run-timer'), m, sweepAt);
+    const rawDir = copyDataDir(baseDir, path.join(tmpDir, 'run-raw'));
+    const raw = rawUpdate(rawDir, sweepAt);
+    if (raw.rows !== m.pendingCount) throw new Error(`timer: the raw update changed ${raw.rows} rows, expected ${m.pendingCount}`);
+    out.push({ ...sweep, rawMs: raw.ms, rawRows: raw.rows });
+    log(`  round ${r + 1}: sweep ${Math.round(sweep.sweepMs)} ms for ${sweep.approved} cases, raw update ${Math.round(raw.ms)} ms`);
+  }
+  return out;
+}

@@ -1,0 +1,362 @@
+/**
+ * `npm run bench`: what users feel, each speed figure beside a baseline measured in the same run.
+ * Prints the table, writes bench/results.json, and (after a full run) the table into bench/README.md.
+ *
+ *   npm run bench                      every phase (about 8 minutes on a fresh clone, 2 cores)
+ *   npm run bench -- --only=core,h5    some phases (size, core, host, timer, h5); README left alone
+ *
+ * Setup that is not measured runs first: the four Taro builds (reused while their sources are
+ * unchanged) beside the 100,000-case database, each in a child process. Every measurement then runs
+ * alone, the host under load in its own process and the load generator in this one.
+ */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { BENCH_TMP, ensureBuild, packageSizes, REPO_ROOT, type BuildKind, type BuildResult } from './lib/builds';
+import { runJson } from './lib/child';
+import type { Manifest } from './lib/dataset';
+import { KB, median, round, verdict, type Target } from './lib/stats';
+import type { CoreRun } from './phases/core';
+import { h5Phase, SCREENS, type H5Result } from './phases/h5';
+import { hostLoadPhase, ROUTES, type HostLoadResult } from './phases/hostLoad';
+import { timerPhase, type TimerRound } from './phases/timer';
+
+const PHASES = ['size', 'core', 'host', 'timer', 'h5'] as const;
+type Phase = (typeof PHASES)[number];
+
+const RUNS = { core: 5, host: 3, timer: 3, h5: 3 };
+const HOST = { readSeconds: 5, applyPerRound: 1_000, approvePerRound: 1_000 };
+const PANEL_CASES = 1_000;
+const MB = 1024 * KB;
+
+const TARGETS = {
+  mainBytes: { kind: 'max', limit: 600 * KB, text: '≤ 600 KB' },
+  mainVsBare: { kind: 'max', limit: 1.8, text: '≤ 1.8× bare' },
+  packageBytes: { kind: 'max', limit: 2 * MB, text: '≤ 2 MB (WeChat)' },
+  previewPerS: { kind: 'min', limit: 50_000, text: '≥ 50,000/s' },
+  getVsTrivial: { kind: 'min', limit: 0.5, text: '≥ 0.5× /healthz' },
+  applyP99Ms: { kind: 'max', limit: 25, text: 'p99 ≤ 25 ms' },
+  sweepVsRaw: { kind: 'max', limit: 3, text: '≤ 3× raw update' },
+  leftPending: { kind: 'max', limit: 0, text: '0 left' },
+  screenVsBare: { kind: 'max', limit: 1.5, text: '≤ 1.5× bare' },
+  panelNodes: { kind: 'max', limit: 300, text: '≤ 300' },
+  peakRss: { kind: 'max', limit: 250 * MB, text: '≤ 250 MB' },
+} satisfies Record<string, Target>;
+
+interface Row {
+  section: string;
+  measure: string;
+  value: string;
+  baseline: string;
+  ratio: string;
+  runs: string;
+  target: string;
+  pass: boolean | null;
+}
+
+const rows: Row[] = [];
+function row(r: Omit<Row, 'pass'> & { checks?: { value: number; target: Target }[] }): void {
+  const checks = r.checks ?? [];
+  const verdicts = checks.map((c) => verdict(c.value, c.target));
+  rows.push({
+    section: r.section,
+    measure: r.measure,
+    value: r.value,
+    baseline: r.baseline,
+    ratio: r.ratio,
+    runs: r.runs,
+    target: verdicts.map((v) => v.target).join(', ') || r.target,
+    pass: verdicts.length === 0 ? null : verdicts.every((v) => v.pass),
+  });
+}
+
+const int = (x: number) => Math.round(x).toLocaleString('en');
+const kb = (b: number) => `${(b / KB).toFixed(1)} KB`;
+const mb = (b: number) => `${(b / MB).toFixed(0)} MB`;
+const x = (r: number) => `${r.toFixed(2)}×`;
+
+function log(s: string): void {
+  process.stdout.write(`${s}\n`);
+}
+
+function parseOnly(): Set<Phase> {
+  const arg = process.argv.find((a) => a.startsWith('--only='));
+  if (!arg) return new Set(PHASES);
+  const picked = arg.slice('--only='.length).split(',');
+  for (const p of picked) if (!(PHASES as readonly string[]).includes(p)) throw new Error(`unknown phase "${p}" (${PHASES.join(', ')})`);
+  return new Set(picked as Phase[]);
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memGB: round(os.totalmem() / 1024 ** 3, 1),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    loadAverageAtStart: os.loadavg().map((l) => round(l, 2)),
+  };
+}
+
+/** The builds one after another (Taro's own workers use the cores); resolves with each result. */
+async function buildAll(kinds: BuildKind[]): Promise<Record<string, BuildResult>> {
+  const out: Record<string, BuildResult> = {};
+  for (const k of kinds) {
+    out[k] = await ensureBuild(k);
+    log(`  ${k}: ${out[k].built ? `built in ${Math.round(out[k].ms / 1000)} s` : 'current, reused'}`);
+  }
+  return out;
+}
+
+function sizeSection(builds: Record<string, BuildResult>) {
+  const app = packageSizes(builds['app-weapp'].dir);
+  const bare = packageSizes(builds['bare-weapp'].dir);
+  const ratio = app.mainBytes / bare.mainBytes;
+  row({
+    section: '1 size',
+    measure: 'weapp main package',
+    value: kb(app.mainBytes),
+    baseline: `bare page ${kb(bare.mainBytes)}`,
+    ratio: x(ratio),
+    runs: 'deterministic',
+    target: '',
+    checks: [
+      { value: app.mainBytes, target: TARGETS.mainBytes },
+      { value: ratio, target: TARGETS.mainVsBare },
+    ],
+  });
+  row({
+    section: '1 size',
+    measure: 'weapp merchant subpackage',
+    value: kb(app.subBytes),
+    baseline: '—',
+    ratio: '—',
+    runs: 'deterministic',
+    target: '',
+    checks: [{ value: app.subBytes, target: TARGETS.packageBytes }],
+  });
+  return { app, bare, mainVsBare: ratio };
+}
+
+function coreSection(runs: CoreRun[]) {
+  const out: Record<string, { previewPerS: number; roundTripPerS: number; ratio: number; runs: CoreRun[] }> = {};
+  for (const draft of [...new Set(runs.map((r) => r.draft))]) {
+    const mine = runs.filter((r) => r.draft === draft);
+    const previewPerS = median(mine.map((r) => r.previewPerS));
+    const roundTripPerS = median(mine.map((r) => r.roundTripPerS));
+    out[draft] = { previewPerS, roundTripPerS, ratio: previewPerS / roundTripPerS, runs: mine };
+    row({
+      section: '2 core',
+      measure: `preview, 50-line order, 20 cases: ${draft}`,
+      value: `${int(previewPerS)}/s`,
+      baseline: `JSON round-trip of order+draft ${int(roundTripPerS)}/s`,
+      ratio: x(previewPerS / roundTripPerS),
+      runs: String(mine.length),
+      target: '',
+      checks: [{ value: previewPerS, target: TARGETS.previewPerS }],
+    });
+  }
+  return out;
+}
+
+function hostSection(r: HostLoadResult) {
+  const med = Object.fromEntries(
+    ROUTES.map((k) => [
+      k,
+      {
+        rps: median(r.rounds.map((x) => x[k].rps)),
+        p50Ms: median(r.rounds.map((x) => x[k].p50Ms)),
+        p99Ms: median(r.rounds.map((x) => x[k].p99Ms)),
+      },
+    ]),
+  ) as Record<(typeof ROUTES)[number], { rps: number; p50Ms: number; p99Ms: number }>;
+  const trivial = med.healthz.rps;
+  const label: Record<string, string> = {
+    healthz: 'GET /healthz (trivial route, the baseline)',
+    get: 'get (buyer, random case of 100,000)',
+    list: 'merchant.list (first page of PENDING)',
+    apply: `apply (fresh order each, ${int(HOST.applyPerRound)} per run)`,
+    approve: `merchant.approve (distinct PENDING case each, ${int(HOST.approvePerRound)} per run)`,
+  };
+  for (const k of ROUTES) {
+    const checks: { value: number; target: Target }[] = [];
+    if (k === 'get') checks.push({ value: med.get.rps / trivial, target: TARGETS.getVsTrivial });
+    if (k === 'apply') checks.push({ value: med.apply.p99Ms, target: TARGETS.applyP99Ms });
+    row({
+      section: '3 host, 50 conns',
+      measure: label[k],
+      value: `${int(med[k].rps)} req/s, p50 ${med[k].p50Ms} ms, p99 ${med[k].p99Ms} ms`,
+      baseline: k === 'healthz' ? '—' : `/healthz ${int(trivial)} req/s`,
+      ratio: k === 'healthz' ? '1.00×' : x(med[k].rps / trivial),
+      runs: String(r.rounds.length),
+      target: '—',
+      checks,
+    });
+  }
+  return { medians: med, ratios: Object.fromEntries(ROUTES.map((k) => [k, med[k].rps / trivial])) };
+}
+
+function timerSection(rounds: TimerRound[], pendingCount: number) {
+  const sweepMs = median(rounds.map((r) => r.sweepMs));
+  const rawMs = median(rounds.map((r) => r.rawMs));
+  const ratio = sweepMs / rawMs;
+  row({
+    section: '4 timer',
+    measure: `sweep approving ${int(pendingCount)} overdue of 100,000`,
+    value: `${int(sweepMs)} ms, ${int((pendingCount / sweepMs) * 1000)} cases/s`,
+    baseline: `raw conditional UPDATE ${int(rawMs)} ms`,
+    ratio: x(ratio),
+    runs: String(rounds.length),
+    target: '',
+    checks: [{ value: ratio, target: TARGETS.sweepVsRaw }],
+  });
+  const left = Math.max(...rounds.map((r) => r.leftPending + r.latePending));
+  row({
+    section: '4 timer',
+    measure: 'PENDING past deadline (+ one 60 s sweep interval) after the sweep',
+    value: String(left),
+    baseline: '—',
+    ratio: '—',
+    runs: String(rounds.length),
+    target: '',
+    checks: [{ value: left, target: TARGETS.leftPending }],
+  });
+  return { sweepMs, rawMs, ratio, casesPerS: (pendingCount / sweepMs) * 1000, leftPending: left };
+}
+
+function h5Section(r: H5Result) {
+  const med = Object.fromEntries(SCREENS.map((s) => [s, median(r.rounds.map((x) => x[s].interactiveMs))])) as Record<(typeof SCREENS)[number], number>;
+  const nodes = Math.max(...r.rounds.map((x) => x.panel.nodes), r.scroll.maxNodes);
+  const label = { orders: 'h5 order list interactive (张伟, demo orders)', panel: `h5 merchant panel interactive (${int(PANEL_CASES)} PENDING)` };
+  for (const s of ['orders', 'panel'] as const) {
+    row({
+      section: '5 h5 first screen',
+      measure: label[s],
+      value: `${int(med[s])} ms`,
+      baseline: `bare Taro page ${int(med.bare)} ms`,
+      ratio: x(med[s] / med.bare),
+      runs: String(r.rounds.length),
+      target: '',
+      checks: [{ value: med[s] / med.bare, target: TARGETS.screenVsBare }],
+    });
+  }
+  row({
+    section: '5 h5 first screen',
+    measure: `panel DOM elements, most seen (first screen, and scrolled through all ${int(r.scroll.rowsLoaded)})`,
+    value: String(nodes),
+    baseline: '—',
+    ratio: '—',
+    runs: String(r.rounds.length + 1),
+    target: '',
+    checks: [{ value: nodes, target: TARGETS.panelNodes }],
+  });
+  return { medians: med, ratios: { orders: med.orders / med.bare, panel: med.panel / med.bare }, panelNodes: nodes };
+}
+
+function table(): string {
+  const head = '| § | measure | value (median) | baseline, same run | ratio | runs | target | |';
+  const rule = '|---|---|---|---|---|---|---|---|';
+  const lines = rows.map(
+    (r) => `| ${r.section} | ${r.measure} | ${r.value} | ${r.baseline} | ${r.ratio} | ${r.runs} | ${r.target} | ${r.pass === null ? '' : r.pass ? 'pass' : '**miss**'} |`,
+  );
+  return [head, rule, ...lines].join('\n');
+}
+
+const README = path.join(REPO_ROOT, 'bench', 'README.md');
+const START = '<!-- bench:latest:start -->';
+const END = '<!-- bench:latest:end -->';
+
+function updateReadme(block: string): void {
+  if (!fs.existsSync(README)) return;
+  const text = fs.readFileSync(README, 'utf8');
+  const a = text.indexOf(START);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) return;
+  fs.writeFileSync(README, `${text.slice(0, a + START.length)}\n${block}\n${text.slice(b)}`);
+}
+
+async function main(): Promise<void> {
+  const only = parseOnly();
+  const started = Date.now();
+  const date = new Date();
+  const m = machine();
+  fs.mkdirSync(BENCH_TMP, { recursive: true });
+  log(`npm run bench — ${date.toISOString()} — ${m.cpu}, ${m.cores} cores, ${m.memGB} GB, ${m.node}, load ${m.loadAverageAtStart.join(' ')}`);
+
+  log('setup (not measured): Taro builds beside the 100,000-case database');
+  const kinds: BuildKind[] = [
+    ...(only.has('size') ? (['app-weapp', 'bare-weapp'] as const) : []),
+    ...(only.has('h5') ? (['app-h5', 'bare-h5'] as const) : []),
+  ];
+  const baseDir = path.join(BENCH_TMP, 'dataset');
+  const manifestFile = path.join(BENCH_TMP, 'dataset-manifest.json');
+  const needData = only.has('host') || only.has('timer');
+  const [builds] = await Promise.all([
+    buildAll(kinds),
+    needData
+      ? runJson<{ ms: number }>(path.join(REPO_ROOT, 'bench', 'phases', 'dataset.ts'), [baseDir, manifestFile]).then((d) =>
+          log(`  100,000 cases written through the SQLite adapter in ${Math.round(d.ms / 1000)} s`),
+        )
+      : Promise.resolve(),
+  ]);
+  const manifest = needData ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest) : undefined;
+
+  const results: Record<string, unknown> = { date: date.toISOString(), machine: m, runs: RUNS, partial: only.size < PHASES.length };
+  const peaks: number[] = [];
+
+  if (only.has('size')) {
+    log('1 package size');
+    results.size = sizeSection(builds);
+  }
+  if (only.has('core')) {
+    log(`2 core preview (${RUNS.core} runs, its own process)`);
+    results.core = coreSection(await runJson<CoreRun[]>(path.join(REPO_ROOT, 'bench', 'phases', 'core.ts'), [String(RUNS.core), '50000']));
+  }
+  if (only.has('host') && manifest) {
+    log(`3 host under load (${RUNS.host} rounds, 50 connections)`);
+    const r = await hostLoadPhase(baseDir, path.join(BENCH_TMP, 'run-load'), manifest, { rounds: RUNS.host, ...HOST }, log);
+    peaks.push(r.peakRssBytes);
+    results.host = { ...hostSection(r), rounds: r.rounds, peakRssBytes: r.peakRssBytes, finalStatuses: r.finalStatuses };
+  }
+  if (only.has('timer') && manifest) {
+    log(`4 timer (${RUNS.timer} rounds, a fresh copy each)`);
+    const rounds = await timerPhase(baseDir, BENCH_TMP, manifest, RUNS.timer, log);
+    peaks.push(...rounds.map((r) => r.peakRssBytes));
+    results.timer = { ...timerSection(rounds, manifest.pendingCount), rounds };
+  }
+  if (only.has('h5')) {
+    log(`5 h5 first screen (${RUNS.h5} rounds, a fresh browser per load)`);
+    const r = await h5Phase({ app: builds['app-h5'].dir, bare: builds['bare-h5'].dir, tmp: BENCH_TMP }, RUNS.h5, PANEL_CASES, log);
+    results.h5 = { ...h5Section(r), rounds: r.rounds, scroll: r.scroll };
+  }
+  if (peaks.length > 0) {
+    const peak = Math.max(...peaks);
+    row({
+      section: '6 memory',
+      measure: `host peak RSS (VmHWM) during ${[only.has('host') ? '3' : '', only.has('timer') ? '4' : ''].filter(Boolean).join(' and ')}`,
+      value: mb(peak),
+      baseline: '—',
+      ratio: '—',
+      runs: String(peaks.length),
+      target: '',
+      checks: [{ value: peak, target: TARGETS.peakRss }],
+    });
+    results.memory = { peakRssBytes: peak, perProcess: peaks };
+  }
+
+  const seconds = Math.round((Date.now() - started) / 1000);
+  results.durationS = seconds;
+  results.rows = rows;
+  const header = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC · ${m.cpu}, ${m.cores} cores, ${m.memGB} GB · ${m.os} · Node ${m.node} · load average at start ${m.loadAverageAtStart.join(' / ')} · whole run ${seconds} s`;
+  const block = `${header}\n\n${table()}`;
+  log(`\n${block}\n`);
+  fs.writeFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  if (only.size === PHASES.length) updateReadme(block);
+  log(`bench/results.json written${only.size === PHASES.length ? ', bench/README.md updated' : ''} (${seconds} s)`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
