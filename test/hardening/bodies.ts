@@ -366,6 +366,8 @@ export function mutate(action: string | null, base: Record<string, unknown>, mut
     if (!parent) continue;
     const indexed = m.op !== 'extra' && typeof m.path[m.path.length - 1] === 'number';
     if (Array.isArray(parent) !== indexed) continue;
+    // Removing an element a list no longer has changes nothing: it is not a mutation.
+    if (m.op === 'delete' && indexed && !Object.prototype.hasOwnProperty.call(parent, m.path[m.path.length - 1])) continue;
     const at = m.op === 'extra' ? [...m.path, m.key] : m.path;
     for (let i = effective.length - 1; i >= 0; i -= 1) if (within(effective[i].at, at)) effective.splice(i, 1);
     if (m.op === 'set') put(parent, m.path[m.path.length - 1], m.value);
