@@ -1,6 +1,6 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { OrderView } from '../../../types/api';
 import type { CaseType, EvidenceTag, Reason } from '../../../types/domain';
 import { CASE_TYPES, EVIDENCE_TAGS, REASONS } from '../../../types/domain';
@@ -311,8 +311,14 @@ export default function ApplyPage() {
     // Uploads go under the caller's own prefix, so who the caller is must be known before the first photo.
     void useIdentityStore.getState().load();
   }, [fetchOrder, orderId]);
+  // Once per visit: a submitted draft is discarded while the page is still on screen, and opening a
+  // new one then would save the line just applied for as the order's draft for its next application.
+  const opened = useRef(false);
   useEffect(() => {
-    if (order && !draft) open(orderId, remainingUnits(order), skuId);
+    if (order && !draft && !opened.current) {
+      opened.current = true;
+      open(orderId, remainingUnits(order), skuId);
+    }
   }, [order, draft, open, orderId, skuId]);
 
   if (!order || !draft) return <PageState loading={!error} error={error} onRetry={() => void fetchOrder(orderId)} />;

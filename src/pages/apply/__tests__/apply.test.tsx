@@ -200,6 +200,18 @@ describe('validation and submit', () => {
     expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/case/index?id=case_new' });
   });
 
+  it('leaves no draft behind once the case is created, so the next application of the order starts fresh', async () => {
+    serve(async () => buyerCase({ _id: 'case_new' }));
+    await openApply({ skuId: 'sku_cup' });
+    fireEvent.click(screen.getByRole('radio', { name: '质量问题' }));
+    fireEvent.click(submitButton());
+    await settle();
+    await settle();
+    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/case/index?id=case_new' });
+    expect(useDraftStore.getState().drafts.order_t1).toBeUndefined();
+    expect(Taro.getStorageSync('aftersale.draft.order_t1')).toBe('');
+  });
+
   it('shows the catalogue message and solution when the cloud refuses, and keeps the draft', async () => {
     const { CloudError } = jest.requireActual('../../../services/cloud');
     serve(() => Promise.reject(new CloudError({ code: 'RISK_CONTROL_TRIGGERED', message: '近期退款次数较多，已触发风控', solution: '联系微信支付客服提交申诉材料解除限制' })));
