@@ -75,7 +75,8 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
 
   async load(caseId, mode) {
     const same = get().caseId === caseId && get().mode === mode && get().data !== undefined;
-    set({ caseId, mode, status: same ? 'ready' : 'loading', error: undefined, ...(same ? {} : { data: undefined, outcome: undefined }) });
+    // What the last action did is news only on the visit it was done in: the case may have moved on since.
+    set({ caseId, mode, status: same ? 'ready' : 'loading', error: undefined, outcome: undefined, ...(same ? {} : { data: undefined }) });
     try {
       const data = await fetchCase(caseId, mode);
       if (get().caseId !== caseId) return;

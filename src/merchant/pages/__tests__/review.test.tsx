@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import type { ActionName } from '../../../../types/api';
 import type { AfterSaleCase } from '../../../../types/domain';
 import { resetTaroMock, setRouterParams } from '../../../../test/taro/taro';
@@ -170,6 +170,19 @@ describe('review actions', () => {
     await settle();
     expect(calls('merchant.approve')[0][1]).toEqual({ caseId: 'AS1', refundMethod: 'ORIGINAL', note: '抱歉，已退款' });
     expect(screen.getByText('已同意，退款 ¥49.00 处理中')).toBeTruthy();
+  });
+
+  it('forgets what the last action did when the case is opened again later', async () => {
+    serve({ 'merchant.approve': () => ({ ...current, status: 'AWAITING_RETURN', approvedFen: 4900, version: 2 }) });
+    await open(mcase({ type: 'RETURN_REFUND' }));
+    fireEvent.click(screen.getByRole('button', { name: '同意退款' }));
+    fireEvent.click(sheet('同意退款').getByRole('button', { name: '确认同意' }));
+    await settle();
+    expect(screen.getByText('已同意，等待买家退货')).toBeTruthy();
+    cleanup();
+    await open({ ...current, status: 'RETURN_SHIPPED', version: 3 });
+    expect(screen.getByText(CASE_STATUS_LABELS.RETURN_SHIPPED)).toBeTruthy();
+    expect(screen.queryByText('已同意，等待买家退货')).toBeNull();
   });
 
   it('needs an account to approve to a designated account (R19)', async () => {
