@@ -49,3 +49,10 @@ export async function hostPost<T = unknown>(url: string, route: string, body: un
   if (!reply.ok) throw new Error(`${route}: ${reply.error?.code} ${reply.error?.message}`);
   return reply.data as T;
 }
+
+/** GET a dev route (`/__dev/clock`, `/__dev/outbox`…) and unwrap its envelope. */
+export async function hostGet<T = unknown>(url: string, route: string): Promise<T> {
+  const reply = (await (await fetch(`${url}${route}`)).json()) as { ok: boolean; data?: T; error?: { code: string; message: string } };
+  if (!reply.ok) throw new Error(`${route}: ${reply.error?.code} ${reply.error?.message}`);
+  return reply.data as T;
+}
