@@ -24,6 +24,17 @@ export function committedFen(c: AfterSaleCase): Fen {
   return c.approvedFen;
 }
 
+/** Shanghai is UTC+8 all year; the triggers of migration 3 bucket approvals by the same rule. */
+const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+
+function shanghaiYear(at: EpochMs): number {
+  return new Date(at + SHANGHAI_OFFSET_MS).getUTCFullYear();
+}
+
+function shanghaiYearStart(year: number): EpochMs {
+  return Date.UTC(year, 0, 1) - SHANGHAI_OFFSET_MS;
+}
+
 function parse(row: { doc: string } | undefined): AfterSaleCase | null {
   return row ? (JSON.parse(row.doc) as AfterSaleCase) : null;
 }
@@ -78,6 +89,20 @@ export class SqliteCaseRepo implements CaseRepo {
   }
 
   async shopCommittedFen(shopId: string, from: EpochMs, to: EpochMs, excludeCaseId?: string): Promise<Fen> {
+    const year = shanghaiYear(from);
+    if (from === shanghaiYearStart(year) && to === shanghaiYearStart(year + 1)) {
+      // R3 asks for a whole calendar year: the running total (migration 3), less the excluded case's share.
+      const total = this.st.get('SELECT fen FROM shop_year_committed WHERE shop_id = ? AND year = ?').get(shopId, year) as
+        | { fen: number }
+        | undefined;
+      const excluded =
+        excludeCaseId === undefined
+          ? undefined
+          : (this.st
+              .get('SELECT committed_fen AS fen FROM cases WHERE id = ? AND shop_id = ? AND approved_at >= ? AND approved_at < ?')
+              .get(excludeCaseId, shopId, from, to) as { fen: number } | undefined);
+      return (total?.fen ?? 0) - (excluded?.fen ?? 0);
+    }
     const row = this.st
       .get(
         `SELECT COALESCE(SUM(committed_fen), 0) AS fen FROM cases

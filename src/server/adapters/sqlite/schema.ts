@@ -151,4 +151,42 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX cases_shop_approved;
   CREATE INDEX cases_shop_approved ON cases (shop_id, approved_at, committed_fen, id) WHERE approved_at IS NOT NULL;
   `,
+  // Even index-only, that sum still walked every approval of the shop's year: 0.7 ms per approval in a
+  // shop with 10,000 of them, 37% of a 20,000-case sweep (npm run bench profile). The triggers keep it
+  // per shop and Shanghai calendar year (UTC+8, no DST), in the same transaction as the case write.
+  `
+  CREATE TABLE shop_year_committed (
+    shop_id TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    fen INTEGER NOT NULL,
+    PRIMARY KEY (shop_id, year)
+  ) STRICT;
+
+  INSERT INTO shop_year_committed (shop_id, year, fen)
+    SELECT shop_id, CAST(strftime('%Y', (approved_at + 28800000) / 1000, 'unixepoch') AS INTEGER), SUM(committed_fen) FROM cases
+    WHERE approved_at IS NOT NULL GROUP BY 1, 2;
+
+  CREATE TRIGGER cases_committed_insert AFTER INSERT ON cases
+  WHEN NEW.approved_at IS NOT NULL AND NEW.committed_fen <> 0
+  BEGIN
+    INSERT INTO shop_year_committed (shop_id, year, fen) VALUES (NEW.shop_id, CAST(strftime('%Y', (NEW.approved_at + 28800000) / 1000, 'unixepoch') AS INTEGER), NEW.committed_fen)
+    ON CONFLICT (shop_id, year) DO UPDATE SET fen = fen + excluded.fen;
+  END;
+
+  CREATE TRIGGER cases_committed_update AFTER UPDATE OF shop_id, approved_at, committed_fen ON cases
+  WHEN OLD.shop_id IS NOT NEW.shop_id OR OLD.approved_at IS NOT NEW.approved_at OR OLD.committed_fen IS NOT NEW.committed_fen
+  BEGIN
+    UPDATE shop_year_committed SET fen = fen - OLD.committed_fen
+    WHERE OLD.approved_at IS NOT NULL AND shop_id = OLD.shop_id AND year = CAST(strftime('%Y', (OLD.approved_at + 28800000) / 1000, 'unixepoch') AS INTEGER);
+    INSERT INTO shop_year_committed (shop_id, year, fen)
+    SELECT NEW.shop_id, CAST(strftime('%Y', (NEW.approved_at + 28800000) / 1000, 'unixepoch') AS INTEGER), NEW.committed_fen WHERE NEW.approved_at IS NOT NULL AND NEW.committed_fen <> 0
+    ON CONFLICT (shop_id, year) DO UPDATE SET fen = fen + excluded.fen;
+  END;
+
+  CREATE TRIGGER cases_committed_delete AFTER DELETE ON cases
+  WHEN OLD.approved_at IS NOT NULL AND OLD.committed_fen <> 0
+  BEGIN
+    UPDATE shop_year_committed SET fen = fen - OLD.committed_fen WHERE shop_id = OLD.shop_id AND year = CAST(strftime('%Y', (OLD.approved_at + 28800000) / 1000, 'unixepoch') AS INTEGER);
+  END;
+  `,
 ];
