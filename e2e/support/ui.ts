@@ -37,9 +37,14 @@ export async function sheetOpen(page: Page, confirmText: string): Promise<void> 
   await page.locator('.m-sheet.nut-popup-slide-bottom-enter-done').getByText(confirmText).waitFor();
 }
 
-/** A success toast covers the middle of the page for 1.5 s; screenshots wait it out. */
+/** A toast covers the middle of the page for 1.5–2.5 s; screenshots wait until Taro has hidden it. */
 export async function toastGone(page: Page): Promise<void> {
-  await page.waitForTimeout(1_600);
+  // The toast is shown in the same tick as the result the test waited for; give it that tick.
+  await page.waitForTimeout(100);
+  await page.waitForFunction(() => {
+    const toast = document.querySelector<HTMLElement>('.taro__toast');
+    return !toast || toast.style.display === 'none' || toast.style.opacity === '0';
+  }, undefined, { timeout: 10_000 });
 }
 
 export interface PhotoSpec {
