@@ -11,6 +11,8 @@
  * Screenshots: e2e/screenshots/journey-*.png; a failed step leaves its HTML, screenshot and console log
  * in e2e/artifacts/<step>.*.
  */
+import fs from 'fs';
+import path from 'path';
 import type { Locator, Page } from 'playwright-core';
 import type { AfterSaleCase } from '../types/domain';
 import {
@@ -136,6 +138,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await phone?.close();
   await host?.close();
+  for (const file of Object.values(photos)) if (file) fs.rmSync(path.dirname(file), { recursive: true, force: true });
 });
 
 describe('newcomer journeys', () => {
