@@ -14,7 +14,7 @@ export interface ActionButton {
  * the case's status (so a case that moved on shows no stale button), primary action last (rightmost,
  * under the thumb).
  */
-export function reviewButtons(c: AfterSaleCase, mode: 'merchant' | 'platform', now: EpochMs): ActionButton[] {
+export function reviewButtons(c: AfterSaleCase, mode: 'merchant' | 'platform', now: EpochMs, shopVerified?: boolean): ActionButton[] {
   if (mode === 'platform') {
     const events = allowedEvents(c, 'PLATFORM', now);
     return events.includes('PLATFORM_DECIDE')
@@ -30,7 +30,10 @@ export function reviewButtons(c: AfterSaleCase, mode: 'merchant' | 'platform', n
   if (events.includes('OFFER')) out.push({ sheet: 'offer', text: c.status === 'NEGOTIATING' ? '修改协商金额' : '协商退款', kind: 'secondary' });
   if (events.includes('APPROVE')) out.push({ sheet: 'approve', text: '同意退款', kind: 'primary' });
   if (events.includes('CONFIRM_RETURN')) out.push({ sheet: 'confirmReturn', text: '确认收货', kind: 'primary' });
-  if (events.includes('RETRY_REFUND')) out.push({ sheet: 'retryRefund', text: '重新退款', kind: 'primary' });
+  // R5: while the account is unverified a retry cannot pay either; the banner shows the fix, and the
+  // timer retries by itself once the shop is verified.
+  const blockedByAccount = c.lastError?.code === 'MERCHANT_ACCOUNT_ABNORMAL' && shopVerified === false;
+  if (events.includes('RETRY_REFUND') && !blockedByAccount) out.push({ sheet: 'retryRefund', text: '重新退款', kind: 'primary' });
   return out;
 }
 

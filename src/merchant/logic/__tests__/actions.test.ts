@@ -1,5 +1,6 @@
-import { mcase } from '../../__fixtures__/cases';
+import { mcase, NOW } from '../../__fixtures__/cases';
 import { checkApprove, checkDecide, checkLiftRisk, checkOffer, checkReject, checkRetry } from '../actions';
+import { reviewButtons } from '../reviewActions';
 
 const c = mcase({ amountFen: 4900 });
 
@@ -105,5 +106,23 @@ describe('review actions validation', () => {
     expect(checkLiftRisk({ openid: '', note: '已申诉' }).ok).toBe(false);
     expect(checkLiftRisk({ openid: 'buyer_1', note: '' }).ok).toBe(false);
     expect(checkLiftRisk({ openid: ' buyer_1 ', note: '已提交申诉材料' })).toEqual({ ok: true, request: { openid: 'buyer_1', note: '已提交申诉材料' } });
+  });
+});
+
+describe('review buttons (R5)', () => {
+  const blocked = mcase({
+    status: 'REFUND_FAILED',
+    approvedFen: 4900,
+    lastError: { code: 'MERCHANT_ACCOUNT_ABNORMAL', message: '商家账户异常，退款暂未打款', solution: '立即补全企业资质，完成微信支付商户号实名认证' },
+  });
+
+  it('offers no retry while the unverified account would refuse it again', () => {
+    expect(reviewButtons(blocked, 'merchant', NOW, false).map((b) => b.sheet)).not.toContain('retryRefund');
+  });
+
+  it('offers the retry once the shop is verified, and for failures of other causes', () => {
+    expect(reviewButtons(blocked, 'merchant', NOW, true).map((b) => b.sheet)).toContain('retryRefund');
+    const abnormal = { ...blocked, lastError: { code: 'REFUND_ABNORMAL', message: '退款异常', solution: '改为指定账户' } };
+    expect(reviewButtons(abnormal, 'merchant', NOW, false).map((b) => b.sheet)).toContain('retryRefund');
   });
 });

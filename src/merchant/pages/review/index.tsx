@@ -58,7 +58,7 @@ function Review({ caseId, mode }: { caseId: string; mode: ReviewMode }) {
 
   const c = data;
   const deadline = deadlineView(c.status, c.deadlineAt, now);
-  const buttons = reviewButtons(c, mode, now);
+  const buttons = reviewButtons(c, mode, now, view?.shop.verified);
   const templates = view?.settings.noteTemplates;
   const close = () => setSheet(undefined);
 
