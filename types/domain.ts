@@ -285,6 +285,8 @@ export interface AfterSaleCase {
    * (merchant.list, listMine) can name the goods without loading each order.
    */
   itemTitles?: string[];
+  /** The shop's name, copied at apply, for the platform's queue across shops. */
+  shopName?: string;
   /** What the buyer asked for. */
   amountFen: Fen;
   /** What was agreed (approval, accepted offer, platform decision), compensation included. */

@@ -34,6 +34,7 @@ export const apply: UseCase<'apply'> = async (svc, access, input) => {
     const ctx = await loadRuleContext(svc, order, buyer, now);
     const result = openCase(ctx, input, { caseId: svc.ids.caseId(now) });
     result.case.itemTitles ??= input.items.map((it) => order.items.find((l) => l.skuId === it.skuId)?.title ?? it.skuId);
+    result.case.shopName ??= ctx.shop.name;
     await checkEvidenceFiles(svc, input.evidence);
     const rows = rowsOf(svc, result.case, result.effects);
     const inserted = await svc.cases.insert(result.case, guard, rows.notifications);

@@ -64,7 +64,7 @@ function Queue() {
               <View className="platform__row-top">
                 <Text className="platform__amount">{formatYuan(c.amountFen)}</Text>
                 <Text className="platform__reason">{REASON_LABELS[c.reason]}</Text>
-                <Text className="platform__shop">店铺 {c.shopId}</Text>
+                <Text className="platform__shop">{c.shopName ?? `店铺 ${c.shopId}`}</Text>
               </View>
               <Text className="platform__goods">{c.rejection ? `商家拒绝：${c.rejection.note}` : (c.offer ? `协商未达成：${c.offer.note}` : c.description)}</Text>
               <View className="platform__row-bottom">

@@ -46,6 +46,7 @@ describe('apply: the new case', () => {
     });
     expect(c.suggestion?.reason).toBeDefined();
     expect(c.itemTitles).toEqual(['纯棉T恤']);
+    expect(c.shopName).toBe('小林家居');
     expect(c.history.map((h) => h.action)).toEqual(['APPLY']);
     expect(c.evidence[0]).toMatchObject({ by: 'BUYER', at: T0 });
     expect(await w.svc.cases.get(c._id)).toEqual(c);
