@@ -1,20 +1,22 @@
 /**
- * `npm start`: the whole product on one machine. Builds the H5 app when `dist-h5/index.html` is
- * missing, then starts the local cloud host with the demo shop (seeded on first run only) and prints
+ * `npm start`: the whole product on one machine. Builds the H5 app when it is missing or older than
+ * its sources, then starts the local cloud host with the demo shop (seeded on first run only) and prints
  * where to go and who to be.
  */
 import { spawnSync } from 'child_process';
-import fs from 'fs';
-import path from 'path';
+import { buildExists, buildIsFresh, REPO_ROOT } from '../../../scripts/build-freshness';
 import { DEMO_IDENTITIES } from '../seed/demo';
-import { DEFAULT_DIST_DIR, REPO_ROOT } from './host';
 import { READY_PREFIX, serveFromEnv } from './serve';
 
 const ROLE_LABEL = { BUYER: '买家', STAFF: '商家客服', OWNER: '店主', PLATFORM: '平台审核' } as const;
 
-function buildH5IfMissing(): void {
-  if (fs.existsSync(path.join(DEFAULT_DIST_DIR, 'index.html'))) return;
-  console.log('首次启动：正在构建 H5 页面（npm run build:h5），大约需要一两分钟…');
+function buildH5IfNeeded(): void {
+  if (buildIsFresh('h5')) return;
+  console.log(
+    buildExists('h5')
+      ? '页面代码有更新：正在重新构建 H5 页面（npm run build:h5），大约需要一两分钟…'
+      : '首次启动：正在构建 H5 页面（npm run build:h5），大约需要一两分钟…',
+  );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const r = spawnSync(npm, ['run', 'build:h5'], { cwd: REPO_ROOT, stdio: 'inherit', env: process.env });
   if (r.status !== 0) {
@@ -23,7 +25,7 @@ function buildH5IfMissing(): void {
 }
 
 async function main(): Promise<void> {
-  buildH5IfMissing();
+  buildH5IfNeeded();
   const host = await serveFromEnv({ seedDemo: true });
   console.log(`${READY_PREFIX}${host.url}`);
   console.log('');
