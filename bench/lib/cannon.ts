@@ -21,6 +21,9 @@ interface CannonOptions {
   duration?: number;
   amount?: number;
   timeout?: number;
+  sampleInt?: number;
+  /** Requests per second offered over all connections together (open loop); unset = as fast as answered. */
+  overallRate?: number;
   requests: CannonRequest[];
 }
 
@@ -49,12 +52,19 @@ export interface LoadFigures {
 
 export const CONNECTIONS = 50;
 
-export async function cannon(url: string, run: { requests: CannonRequest[]; durationS?: number; amount?: number }): Promise<LoadFigures> {
+export async function cannon(
+  url: string,
+  run: { requests: CannonRequest[]; durationS?: number; amount?: number; overallRate?: number },
+): Promise<LoadFigures> {
   const r = await autocannon({
     url,
     connections: CONNECTIONS,
     timeout: 30,
+    // autocannon ends a run on its next sample tick: at the default 1 s, a fixed-amount run's length
+    // (and so its rate) is rounded up to whole seconds.
+    sampleInt: 50,
     requests: run.requests,
+    ...(run.overallRate !== undefined ? { overallRate: run.overallRate } : {}),
     ...(run.amount !== undefined ? { amount: run.amount } : { duration: run.durationS ?? 5 }),
   });
   const statusCodes: Record<string, number> = {};

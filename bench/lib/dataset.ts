@@ -29,7 +29,7 @@ export interface DatasetSpec {
   applyOrders: number;
 }
 
-export const FULL_DATASET: DatasetSpec = { cases: 100_000, shops: 10, pendingEvery: 5, applyOrders: 5_000 };
+export const FULL_DATASET: DatasetSpec = { cases: 100_000, shops: 10, pendingEvery: 5, applyOrders: 8_000 };
 
 export interface Manifest {
   now: number;

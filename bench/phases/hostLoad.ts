@@ -1,14 +1,20 @@
 /**
  * Phase 3: the local host under load, on a copy of the 100,000-case database. Per round, in this
- * order: GET /healthz (the baseline: the same server, process and connections, no database), get,
- * merchant.list (first page of PENDING), apply, merchant.approve. Rounds repeat the whole sequence so
- * that the machine's drift lands on the baseline and the routes alike.
+ * order: GET /healthz (the baseline: the same server, process and connections, no database), the
+ * framework floor (floorServer.ts: the same HTTP stack answering a POST with a stored case, nothing
+ * else), get, merchant.list (first page of PENDING), apply, apply again at half the rate the first run
+ * reached (offered evenly over the same 50 connections: latency under heavy load, not overload),
+ * merchant.approve. Rounds repeat the whole sequence so that the machine's drift lands on the
+ * baselines and the routes alike.
  *
  * The sweep timer is off (phase 4 measures it on its own); the gateway's refund callbacks run as in
  * `npm run serve:cloud`, and the bench waits for them to land after each write run, so that one run's
  * refunds are not billed to the next run.
  */
+import path from 'path';
 import { startHostProcess } from '../../test/support/host';
+import { REPO_ROOT } from '../lib/builds';
+import { spawnReady } from '../lib/child';
 import { cannon, CONNECTIONS, type CannonRequest, type LoadFigures } from '../lib/cannon';
 import { copyDataDir } from '../lib/copyDb';
 import { DbPeek, quiesce } from '../lib/dbPeek';
@@ -22,8 +28,8 @@ export interface HostLoadConfig {
   approvePerRound: number;
 }
 
-export type Route = 'healthz' | 'get' | 'list' | 'apply' | 'approve';
-export const ROUTES: Route[] = ['healthz', 'get', 'list', 'apply', 'approve'];
+export type Route = 'healthz' | 'floor' | 'get' | 'list' | 'apply' | 'applyPaced' | 'approve';
+export const ROUTES: Route[] = ['healthz', 'floor', 'get', 'list', 'apply', 'applyPaced', 'approve'];
 
 export interface HostLoadResult {
   rounds: Record<Route, LoadFigures>[];
@@ -46,8 +52,8 @@ function random(seed: number): () => number {
   };
 }
 
-function post(body: unknown, openid: string): CannonRequest {
-  return { method: 'POST', path: '/api/afterSale', headers: { ...JSON_HEADERS, 'x-wx-openid': openid }, body: JSON.stringify(body) };
+function post(body: unknown, openid: string, to = '/api/afterSale'): CannonRequest {
+  return { method: 'POST', path: to, headers: { ...JSON_HEADERS, 'x-wx-openid': openid }, body: JSON.stringify(body) };
 }
 
 /** One request per item, in order; autocannon builds a few more than it sends, hence the headroom in the lists. */
@@ -66,12 +72,12 @@ function each<T>(items: readonly T[], make: (item: T) => CannonRequest): CannonR
   ];
 }
 
-function getRequests(m: Manifest, seed: number): CannonRequest[] {
+function getRequests(m: Manifest, seed: number, to?: string): CannonRequest[] {
   const rnd = random(seed);
   const pick = () => m.cases[Math.floor(rnd() * m.cases.length)];
   const make = () => {
     const [caseId, buyer] = pick();
-    return post({ action: 'get', caseId }, buyer);
+    return post({ action: 'get', caseId }, buyer, to);
   };
   return [{ ...make(), setupRequest: (req) => ({ ...req, ...make() }) }];
 }
@@ -105,6 +111,8 @@ export async function hostLoadPhase(baseDir: string, runDir: string, m: Manifest
   if (pid === undefined) throw new Error('load: host has no pid');
   const rss = new PeakRss(pid);
   const peek = new DbPeek(runDir);
+  const floor = await spawnReady(path.join(REPO_ROOT, 'bench', 'phases', 'floorServer.ts'), { DATA_DIR: runDir });
+  const floorRequests = (seed: number) => getRequests(m, seed, '/floor');
   const headroom = 2 * CONNECTIONS;
   let applyAt = 0;
   const applySlice = (n: number) => {
@@ -122,14 +130,15 @@ export async function hostLoadPhase(baseDir: string, runDir: string, m: Manifest
     await quiesce(peek);
     return f;
   };
-  const applyRun = async (n: number) => {
-    const f = await cannon(host.url, { amount: n, requests: each(applySlice(n), applyBody) });
+  const applyRun = async (n: number, overallRate?: number) => {
+    const f = await cannon(host.url, { amount: n, overallRate, requests: each(applySlice(n), applyBody) });
     await quiesce(peek);
     return f;
   };
   try {
     // Warm-up: JIT, SQLite's page cache and the OS cache, for every route; not recorded.
     await cannon(host.url, { durationS: 2, requests: [{ method: 'GET', path: '/healthz' }] });
+    await cannon(floor.url, { durationS: 2, requests: floorRequests(1) });
     await cannon(host.url, { durationS: 2, requests: getRequests(m, 1) });
     await cannon(host.url, { durationS: 1, requests: listBody() });
     await applyRun(500);
@@ -137,11 +146,13 @@ export async function hostLoadPhase(baseDir: string, runDir: string, m: Manifest
     const rounds: Record<Route, LoadFigures>[] = [];
     for (let r = 0; r < cfg.rounds; r += 1) {
       const healthz = check('healthz', await cannon(host.url, { durationS: cfg.readSeconds, requests: [{ method: 'GET', path: '/healthz' }] }));
+      const floorRun = check('floor', await cannon(floor.url, { durationS: cfg.readSeconds, requests: floorRequests(100 + r) }));
       const get = check('get', await cannon(host.url, { durationS: cfg.readSeconds, requests: getRequests(m, 100 + r) }));
       const list = check('list', await cannon(host.url, { durationS: cfg.readSeconds, requests: listBody() }));
       const apply = check('apply', await applyRun(cfg.applyPerRound));
+      const applyPaced = check('applyPaced', await applyRun(cfg.applyPerRound, Math.max(1, Math.round(apply.rps / 2))));
       const approve = check('approve', await approveRun(cfg.approvePerRound));
-      rounds.push({ healthz, get, list, apply, approve });
+      rounds.push({ healthz, floor: floorRun, get, list, apply, applyPaced, approve });
       log(
         `  round ${r + 1}: ` +
           ROUTES.map((k) => `${k} ${Math.round(rounds[r][k].rps)}/s p99 ${rounds[r][k].p99Ms} ms`).join(' · '),
@@ -151,6 +162,7 @@ export async function hostLoadPhase(baseDir: string, runDir: string, m: Manifest
   } finally {
     rss.stop();
     peek.close();
+    await floor.stop();
     await host.stop();
   }
 }

@@ -4,13 +4,17 @@
  * `POST /__dev/run/autoApprove`, which replies once the whole sweep has committed. Beside it, on
  * another fresh copy, the raw SQLite conditional update of the same rows: one statement that makes
  * the same row changes (status, version, timer, deadline, approval columns and the stored document),
- * without rules, history, refunds or notifications. That is the floor any sweep stands on.
+ * without rules, history, refunds or notifications. That is the floor any sweep stands on. And a
+ * second baseline between the two: the same row changes made one case at a time, each read, parsed,
+ * rewritten and committed in its own compare-and-set transaction, as any sweep that commits per case
+ * must at least do.
  */
 import Database from 'better-sqlite3';
 import path from 'path';
 import { startHostProcess } from '../../test/support/host';
 import { HostClient, ok } from '../../test/support/http';
 import { DEFAULT_SWEEP_INTERVAL_MS } from '../../src/server/host/host';
+import { LIMITS } from '../../src/core/settings';
 import { DB_FILE_NAME } from '../../src/server/adapters/sqlite/open';
 import { copyDataDir } from '../lib/copyDb';
 import type { Manifest } from '../lib/dataset';
@@ -29,15 +33,17 @@ export interface TimerRound {
   latePending: number;
   rawMs: number;
   rawRows: number;
+  /** The same changes one row per transaction. */
+  perRowMs: number;
   peakRssBytes: number;
 }
 
 const RAW_UPDATE = `
   UPDATE cases SET
-    status = 'REFUNDING', version = version + 1, updated_at = @now, approved_at = @now, timer_at = @now,
+    status = 'REFUNDING', version = version + 1, updated_at = @now, approved_at = @now, timer_at = @queryAt,
     deadline_at = NULL, deadline_key = ${Number.MAX_SAFE_INTEGER}, committed_fen = json_extract(doc, '$.amountFen'),
     doc = json_set(doc, '$.status', 'REFUNDING', '$.version', version + 1, '$.approvedAt', @now,
-                   '$.approvedFen', json_extract(doc, '$.amountFen'), '$.updatedAt', @now, '$.timerAt', @now)
+                   '$.approvedFen', json_extract(doc, '$.amountFen'), '$.updatedAt', @now, '$.timerAt', @queryAt)
   WHERE timer_at <= @now AND status = 'PENDING'`;
 
 /** The raw conditional update on a copy, as the host opens its file (WAL, synchronous NORMAL). */
@@ -48,14 +54,45 @@ function rawUpdate(dataDir: string, now: number): { ms: number; rows: number } {
     db.pragma('synchronous = NORMAL');
     const stmt = db.prepare(RAW_UPDATE);
     const t = process.hrtime.bigint();
-    const r = stmt.run({ now });
+    const r = stmt.run({ now, queryAt: now + LIMITS.refundQueryDelayMs });
     return { ms: Number(process.hrtime.bigint() - t) / 1e6, rows: r.changes };
   } finally {
     db.close();
   }
 }
 
-async function sweepOnce(baseDir: string, runDir: string, m: Manifest, sweepAt: number): Promise<Omit<TimerRound, 'rawMs' | 'rawRows'>> {
+/** The same row changes one case at a time: read, parse, rewrite, compare-and-set, commit. */
+function perRowUpdate(dataDir: string, now: number): { ms: number; rows: number } {
+  const db = new Database(path.join(dataDir, DB_FILE_NAME));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    // The sweep's own query (adapters/sqlite/cases.ts due): every due case, by timer, from the index.
+    const due = db.prepare('SELECT id, version, doc FROM cases WHERE timer_at IS NOT NULL AND timer_at <= ? ORDER BY timer_at, id LIMIT 100');
+    const write = db.prepare(
+      `UPDATE cases SET status = 'REFUNDING', version = ?, updated_at = ?, approved_at = ?, timer_at = ?, deadline_at = NULL,
+         deadline_key = ${Number.MAX_SAFE_INTEGER}, committed_fen = ?, doc = ? WHERE id = ? AND version = ?`,
+    );
+    const queryAt = now + LIMITS.refundQueryDelayMs;
+    const t = process.hrtime.bigint();
+    let rows = 0;
+    for (;;) {
+      // Re-queried in batches of 100, as the sweep does: changed rows leave the filter.
+      const batch = due.all(now) as { id: string; version: number; doc: string }[];
+      if (batch.length === 0) break;
+      for (const r of batch) {
+        const c = JSON.parse(r.doc) as { amountFen: number } & Record<string, unknown>;
+        const next = { ...c, status: 'REFUNDING', version: r.version + 1, approvedAt: now, approvedFen: c.amountFen, updatedAt: now, timerAt: queryAt };
+        rows += db.transaction(() => write.run(r.version + 1, now, now, queryAt, c.amountFen, JSON.stringify(next), r.id, r.version).changes).immediate();
+      }
+    }
+    return { ms: Number(process.hrtime.bigint() - t) / 1e6, rows };
+  } finally {
+    db.close();
+  }
+}
+
+async function sweepOnce(baseDir: string, runDir: string, m: Manifest, sweepAt: number): Promise<Omit<TimerRound, 'rawMs' | 'rawRows' | 'perRowMs'>> {
   copyDataDir(baseDir, runDir);
   const host = await startHostProcess({ dataDir: runDir, env: { SWEEP_INTERVAL_MS: '0' }, timeoutMs: 120_000 });
   const pid = host.child.pid;
@@ -92,11 +129,15 @@ export async function timerPhase(baseDir: string, tmpDir: string, m: Manifest, r
   const out: TimerRound[] = [];
   for (let r = 0; r < rounds; r += 1) {
     const sweep = await sweepOnce(baseDir, path.join(tmpDir, 'run-timer'), m, sweepAt);
-    const rawDir = copyDataDir(baseDir, path.join(tmpDir, 'run-raw'));
-    const raw = rawUpdate(rawDir, sweepAt);
+    const raw = rawUpdate(copyDataDir(baseDir, path.join(tmpDir, 'run-raw')), sweepAt);
     if (raw.rows !== m.pendingCount) throw new Error(`timer: the raw update changed ${raw.rows} rows, expected ${m.pendingCount}`);
-    out.push({ ...sweep, rawMs: raw.ms, rawRows: raw.rows });
-    log(`  round ${r + 1}: sweep ${Math.round(sweep.sweepMs)} ms for ${sweep.approved} cases, raw update ${Math.round(raw.ms)} ms`);
+    const perRow = perRowUpdate(copyDataDir(baseDir, path.join(tmpDir, 'run-raw')), sweepAt);
+    if (perRow.rows !== m.pendingCount) throw new Error(`timer: the per-row update changed ${perRow.rows} rows, expected ${m.pendingCount}`);
+    out.push({ ...sweep, rawMs: raw.ms, rawRows: raw.rows, perRowMs: perRow.ms });
+    log(
+      `  round ${r + 1}: sweep ${Math.round(sweep.sweepMs)} ms for ${sweep.approved} cases, raw update ${Math.round(raw.ms)} ms, ` +
+        `one transaction per row ${Math.round(perRow.ms)} ms`,
+    );
   }
   return out;
 }
