@@ -8,7 +8,10 @@ interface IdentityState {
   identity?: Identity;
   loading: boolean;
   error?: { message: string; solution: string };
-  /** Asks the cloud who the caller is (`whoami`); cached until `signIn`/`signOut`. */
+  /**
+   * Who the caller is (`whoami`). The last answer is kept in storage for this caller, so pages render
+   * at once on every visit after the first; it is asked again in the background once per launch.
+   */
   load: (force?: boolean) => Promise<Identity | undefined>;
   /** h5 only: becomes one of the demo identities. */
   signIn: (openid: string, name?: string) => Promise<Identity | undefined>;
@@ -22,16 +25,39 @@ export function devName(): string {
   return (Taro.getStorageSync(DEV_NAME_KEY) as string) || '';
 }
 
+const CACHE_KEY = 'aftersale.identity';
+
+/** Whose identity the cache may hold: the h5 demo openid; in WeChat, the one user of this device. */
+function cacheOwner(): string {
+  return process.env.TARO_ENV === 'h5' ? getDevOpenid() : 'weapp';
+}
+
+function cachedIdentity(): Identity | undefined {
+  const c = Taro.getStorageSync(CACHE_KEY) as { owner?: string; identity?: Identity } | '';
+  return c && c.owner === cacheOwner() && cacheOwner() !== '' ? c.identity : undefined;
+}
+
 let inflight: Promise<Identity | undefined> | null = null;
+let revalidated = false;
 
 export const useIdentityStore = create<IdentityState>((set, get) => ({
+  identity: cachedIdentity(),
   loading: false,
   load: (force = false) => {
-    if (!force && get().identity) return Promise.resolve(get().identity);
+    const known = get().identity;
+    if (!force && known) {
+      if (!revalidated && !inflight) {
+        revalidated = true;
+        void get().load(true);
+      }
+      return Promise.resolve(known);
+    }
     if (inflight) return inflight;
-    set({ loading: true, error: undefined });
+    set({ loading: known === undefined, error: undefined });
     inflight = callAfterSale('whoami', {})
       .then((identity) => {
+        revalidated = true;
+        Taro.setStorageSync(CACHE_KEY, { owner: cacheOwner(), identity });
         set({ identity, loading: false });
         return identity;
       })
@@ -48,6 +74,7 @@ export const useIdentityStore = create<IdentityState>((set, get) => ({
   signIn: (openid, name) => {
     setDevOpenid(openid);
     Taro.setStorageSync(DEV_NAME_KEY, name ?? '');
+    Taro.removeStorageSync(CACHE_KEY);
     set({ identity: undefined });
     // A whoami still on its way was asked as the previous identity: let it land, then ask again.
     return (inflight ?? Promise.resolve(undefined)).then(() => get().load(true));
@@ -55,6 +82,7 @@ export const useIdentityStore = create<IdentityState>((set, get) => ({
   signOut: () => {
     clearDevOpenid();
     Taro.removeStorageSync(DEV_NAME_KEY);
+    Taro.removeStorageSync(CACHE_KEY);
     set({ identity: undefined, error: undefined });
   },
 }));

@@ -83,9 +83,11 @@ export default function OrdersPage() {
       void Taro.redirectTo({ url: routes.devLogin });
       return;
     }
-    void loadIdentity().then((who) => {
-      if (who?.role === 'BUYER') void loadList(tab, 'refresh');
-    });
+    // Most callers are buyers: their orders are asked for alongside whoami rather than after it; for
+    // anyone else the answer (FORBIDDEN) is never shown.
+    const known = useIdentityStore.getState().identity;
+    if (!known || known.role === 'BUYER') void loadList(tab, 'refresh');
+    void loadIdentity();
   });
   useEffect(() => {
     if (isBuyer && !useOrdersStore.getState().lists[tab]?.loaded) void loadList(tab, 'refresh');
@@ -134,7 +136,7 @@ export default function OrdersPage() {
       <StatusTabs tabs={ORDER_TABS} value={tab} onChange={setTab} />
       <PageState
         loading={(!list.loaded && list.loading) || (!identity && !identityError)}
-        error={identityError ?? (list.items.length === 0 ? list.error : undefined)}
+        error={identityError ?? (isBuyer && list.items.length === 0 ? list.error : undefined)}
         empty={(list.loaded && list.items.length === 0) || (identity !== undefined && !isBuyer)}
         emptyText={identity && !isBuyer ? '当前是商家/平台身份，没有买家订单；请从上方入口进入工作台' : '这里还没有订单'}
         onRetry={() => {
