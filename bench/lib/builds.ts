@@ -31,7 +31,7 @@ export const BUILDS: Record<BuildKind, BuildSpec> = {
 export const STAMP = '.bench-fingerprint';
 
 /** What both kinds of build read besides their source root. */
-const SHARED_INPUTS = ['config', 'types', 'babel.config.js', 'package-lock.json', 'project.config.json'];
+const SHARED_INPUTS = ['config', 'types', 'babel.config.js', 'package.json', 'package-lock.json', 'project.config.json'];
 
 function skipped(rel: string): boolean {
   // Server code and tests never reach a bundle: a change there must not cost a rebuild.
