@@ -43,10 +43,15 @@ export function shanghaiDate(at: EpochMs): string {
   return shanghai(at).format('YYYY-MM-DD');
 }
 
-/** [start, end) of the Shanghai calendar year containing `at` (R3's yearly cap). */
+const SHANGHAI_OFFSET_MS = SHANGHAI_OFFSET_MINUTES * 60_000;
+
+/**
+ * [start, end) of the Shanghai calendar year containing `at` (R3's yearly cap). Plain arithmetic on
+ * the fixed offset: the sweep asks this for every case it approves.
+ */
 export function calendarYearRange(at: EpochMs): [EpochMs, EpochMs] {
-  const start = shanghai(at).startOf('year');
-  return [start.valueOf(), start.add(1, 'year').valueOf()];
+  const year = new Date(at + SHANGHAI_OFFSET_MS).getUTCFullYear();
+  return [Date.UTC(year, 0, 1) - SHANGHAI_OFFSET_MS, Date.UTC(year + 1, 0, 1) - SHANGHAI_OFFSET_MS];
 }
 
 /** Monday 00:00 Shanghai of the week containing `at`, as `YYYY-MM-DD` (R25's weekly buckets). */
