@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: what users feel, each speed figure beside a baseline measured in the same run.
- * Prints the table, writes bench/results.json, and (after a full run) the table into bench/README.md.
+ * Prints the table, writes bench/results.json, and (after a full run) the table into README.md and bench/README.md.
  *
  *   npm run bench                      every phase (about 8 minutes on a fresh clone, 2 cores)
  *   npm run bench -- --only=core,h5    some phases (size, core, host, timer, h5); README left alone
@@ -274,17 +274,20 @@ function table(): string {
   return [head, rule, ...lines].join('\n');
 }
 
-const README = path.join(REPO_ROOT, 'bench', 'README.md');
+/** The latest table stands in both: the project README for newcomers, bench/README.md beside its explanations. */
+const READMES = [path.join(REPO_ROOT, 'README.md'), path.join(REPO_ROOT, 'bench', 'README.md')];
 const START = '<!-- bench:latest:start -->';
 const END = '<!-- bench:latest:end -->';
 
-function updateReadme(block: string): void {
-  if (!fs.existsSync(README)) return;
-  const text = fs.readFileSync(README, 'utf8');
-  const a = text.indexOf(START);
-  const b = text.indexOf(END);
-  if (a < 0 || b < a) return;
-  fs.writeFileSync(README, `${text.slice(0, a + START.length)}\n${block}\n${text.slice(b)}`);
+function updateReadmes(block: string): void {
+  for (const readme of READMES) {
+    if (!fs.existsSync(readme)) continue;
+    const text = fs.readFileSync(readme, 'utf8');
+    const a = text.indexOf(START);
+    const b = text.indexOf(END);
+    if (a < 0 || b < a) continue;
+    fs.writeFileSync(readme, `${text.slice(0, a + START.length)}\n${block}\n${text.slice(b)}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -363,8 +366,8 @@ async function main(): Promise<void> {
   const block = `${header}\n\n${table()}`;
   log(`\n${block}\n`);
   fs.writeFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  if (only.size === PHASES.length) updateReadme(block);
-  log(`bench/results.json written${only.size === PHASES.length ? ', bench/README.md updated' : ''} (${seconds} s)`);
+  if (only.size === PHASES.length) updateReadmes(block);
+  log(`bench/results.json written${only.size === PHASES.length ? ', README.md and bench/README.md updated' : ''} (${seconds} s)`);
 }
 
 main().catch((e: unknown) => {
