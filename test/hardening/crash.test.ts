@@ -113,12 +113,18 @@ function withDb<T>(fn: (db: Database.Database) => T): T {
   }
 }
 
-/** Every case in the file and the gateway's books, read directly. */
+/**
+ * Every case in the file and the gateway's books, read directly, in ONE read transaction: the host's
+ * sweep keeps retrying refunds meanwhile, and two separate reads could see a retry's gateway row
+ * without the case commit that came before it.
+ */
 function stored(): { all: AfterSaleCase[]; rows: GatewayRow[] } {
-  return withDb((db) => ({
-    all: (db.prepare('SELECT doc FROM cases').pluck(true).all() as string[]).map((d) => JSON.parse(d) as AfterSaleCase),
-    rows: db.prepare('SELECT out_refund_no, case_id, amount_fen, outcome FROM gateway_refunds').all() as GatewayRow[],
-  }));
+  return withDb((db) =>
+    db.transaction(() => ({
+      all: (db.prepare('SELECT doc FROM cases').pluck(true).all() as string[]).map((d) => JSON.parse(d) as AfterSaleCase),
+      rows: db.prepare('SELECT out_refund_no, case_id, amount_fen, outcome FROM gateway_refunds').all() as GatewayRow[],
+    }))(),
+  );
 }
 
 function fileProblems(): string[] {
