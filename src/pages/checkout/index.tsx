@@ -1,6 +1,5 @@
 import Taro, { useRouter } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import { useEffect } from 'react';
 import Alert from '../../components/Alert';
 import AmountText from '../../components/AmountText';
 import BottomBar from '../../components/BottomBar';
@@ -9,21 +8,16 @@ import PolicyCard from '../../components/PolicyCard';
 import Section from '../../components/Section';
 import { PAY_CHANNEL_LABELS } from '../../components/labels';
 import { purchaseNotices } from '../../hooks/purchaseNotices';
-import { useOrdersStore } from '../../stores/orders';
+import { useCachedOrder } from '../../hooks/useCachedOrder';
 import './index.scss';
 
 /** Checkout summary of the demo shop: what is paid, the notices owed before paying, the policy (R27). */
 export default function CheckoutPage() {
   const { params } = useRouter();
   const orderId = params.orderId ?? '';
-  const order = useOrdersStore((s) => s.byId[orderId]);
-  const error = useOrdersStore((s) => s.detailError[orderId]);
-  const fetchOrder = useOrdersStore((s) => s.fetchOrder);
-  useEffect(() => {
-    if (!useOrdersStore.getState().byId[orderId]) void fetchOrder(orderId);
-  }, [orderId, fetchOrder]);
+  const { order, error, retry } = useCachedOrder(orderId);
 
-  if (!order) return <PageState loading={!error} error={error} onRetry={() => void fetchOrder(orderId)} />;
+  if (!order) return <PageState loading={!error} error={error} onRetry={retry} />;
   const notices = order.items.flatMap((i) => purchaseNotices(i, order.shop.settings).map((n) => ({ ...n, key: `${i.skuId}-${n.rule}`, item: i.title })));
   const goodsFen = order.paidFen - order.shippingFen;
 

@@ -1,11 +1,10 @@
 import { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { useEffect } from 'react';
 import PolicyCard from '../../components/PolicyCard';
 import Section from '../../components/Section';
 import { formatYuan } from '../../core/money';
 import { DEFAULT_SETTINGS, LIMITS } from '../../core/settings';
-import { useOrdersStore } from '../../stores/orders';
+import { useCachedOrder } from '../../hooks/useCachedOrder';
 import './index.scss';
 
 /** 七、常见问题快速解答 (seed). */
@@ -33,11 +32,7 @@ const advice = (valuableItemFen: number): { title: string; text: string }[] => [
 export default function HelpPage() {
   const { params } = useRouter();
   const orderId = params.orderId;
-  const order = useOrdersStore((s) => (orderId ? s.byId[orderId] : undefined));
-  const fetchOrder = useOrdersStore((s) => s.fetchOrder);
-  useEffect(() => {
-    if (orderId && !useOrdersStore.getState().byId[orderId]) void fetchOrder(orderId);
-  }, [orderId, fetchOrder]);
+  const { order } = useCachedOrder(orderId);
 
   return (
     <View className="help-page">

@@ -1,6 +1,5 @@
 import { useRouter } from '@tarojs/taro';
 import { Button, Image, Text, View } from '@tarojs/components';
-import { useEffect } from 'react';
 import Alert from '../../components/Alert';
 import AmountText from '../../components/AmountText';
 import BottomBar from '../../components/BottomBar';
@@ -8,7 +7,7 @@ import PageState from '../../components/PageState';
 import PolicyCard from '../../components/PolicyCard';
 import Section from '../../components/Section';
 import { purchaseNotices } from '../../hooks/purchaseNotices';
-import { useOrdersStore } from '../../stores/orders';
+import { useCachedOrder } from '../../hooks/useCachedOrder';
 import { go, routes } from '../routes';
 import './index.scss';
 
@@ -16,15 +15,10 @@ import './index.scss';
 export default function ProductPage() {
   const { params } = useRouter();
   const orderId = params.orderId ?? '';
-  const order = useOrdersStore((s) => s.byId[orderId]);
-  const error = useOrdersStore((s) => s.detailError[orderId]);
-  const fetchOrder = useOrdersStore((s) => s.fetchOrder);
-  useEffect(() => {
-    if (!useOrdersStore.getState().byId[orderId]) void fetchOrder(orderId);
-  }, [orderId, fetchOrder]);
+  const { order, error, retry } = useCachedOrder(orderId);
 
   const item = order?.items.find((i) => i.skuId === params.skuId) ?? order?.items[0];
-  if (!order || !item) return <PageState loading={!error} error={error} onRetry={() => void fetchOrder(orderId)} />;
+  if (!order || !item) return <PageState loading={!error} error={error} onRetry={retry} />;
   const notices = purchaseNotices(item, order.shop.settings);
 
   return (
