@@ -12,21 +12,10 @@ import path from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { copyDataDir } from '../lib/copyDb';
 import { spawnReady, type ReadyChild } from '../lib/child';
+import { CHROMIUM, CHROMIUM_FLAGS as FLAGS, PHONE } from '../../e2e/support/browser';
 import { REPO_ROOT } from '../lib/builds';
 import { buildPanelDataset } from '../lib/dataset';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const PHONE = { width: 375, height: 812 };
 const H5_HOST = path.join(REPO_ROOT, 'bench', 'phases', 'h5Host.ts');
 /** Where src/services/identity.ts keeps the h5 dev identity (Taro storage wraps values as {data}). */
 const IDENTITY_KEY = 'aftersale.devOpenid';

@@ -14,6 +14,17 @@ export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(REPO_ROOT, 'e2e', 'screenshots');
 export const ARTIFACTS = path.join(REPO_ROOT, 'e2e', 'artifacts');
 export const PHONE = { width: 375, height: 812 };
+/** Headless as root, and no background networking: this machine's closed network refuses Chromium's own calls. */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface PhoneBrowser {
   context: BrowserContext;
@@ -39,16 +50,7 @@ export async function launchPhone(): Promise<PhoneBrowser> {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_FLAGS,
     viewport: PHONE,
     deviceScaleFactor: 1,
     locale: 'zh-CN',
