@@ -239,6 +239,20 @@ export function committedOnOrderFen(orderCases: readonly AfterSaleCase[], exclud
   return sum;
 }
 
+/** Refund failures no retry can mend: the case no longer holds money against the shop's yearly cap. */
+const FAILED_FOR_GOOD: readonly string[] = ['AFTER_SALE_WINDOW_EXPIRED', 'AMOUNT_EXCEEDS_LIMIT'];
+
+/**
+ * R3's yearly cap: what one case holds against its shop's calendar year (CaseRepo.shopCommittedFen):
+ * the agreed amount once approved, unless it was cancelled, closed, or failed for good.
+ */
+export function committedToYearFen(c: AfterSaleCase): Fen {
+  if (c.approvedAt === undefined || c.approvedFen === undefined) return 0;
+  if (c.status === 'CANCELLED' || c.status === 'CLOSED') return 0;
+  if (c.status === 'REFUND_FAILED' && c.lastError && FAILED_FOR_GOOD.includes(c.lastError.code)) return 0;
+  return c.approvedFen;
+}
+
 /** R10/R11: an open or REFUNDED case already claims the order's shipping fee. */
 export function shippingClaimed(orderCases: readonly AfterSaleCase[], excludeCaseId?: string): boolean {
   for (const c of orderCases) {

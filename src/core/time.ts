@@ -50,8 +50,18 @@ const SHANGHAI_OFFSET_MS = SHANGHAI_OFFSET_MINUTES * 60_000;
  * the fixed offset: the sweep asks this for every case it approves.
  */
 export function calendarYearRange(at: EpochMs): [EpochMs, EpochMs] {
-  const year = new Date(at + SHANGHAI_OFFSET_MS).getUTCFullYear();
-  return [Date.UTC(year, 0, 1) - SHANGHAI_OFFSET_MS, Date.UTC(year + 1, 0, 1) - SHANGHAI_OFFSET_MS];
+  const year = shanghaiYear(at);
+  return [shanghaiYearStart(year), shanghaiYearStart(year + 1)];
+}
+
+/** The Shanghai calendar year of a moment (2026). */
+export function shanghaiYear(at: EpochMs): number {
+  return new Date(at + SHANGHAI_OFFSET_MS).getUTCFullYear();
+}
+
+/** 00:00 on 1 January of `year` in Shanghai. */
+export function shanghaiYearStart(year: number): EpochMs {
+  return Date.UTC(year, 0, 1) - SHANGHAI_OFFSET_MS;
 }
 
 /** Monday 00:00 Shanghai of the week containing `at`, as `YYYY-MM-DD` (R25's weekly buckets). */

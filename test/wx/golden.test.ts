@@ -14,7 +14,7 @@ import { DAY_MS } from '../../src/core/time';
 import { createWxServices } from '../../src/server/adapters/wx';
 import { INDEXES } from '../../src/server/adapters/wx/indexes';
 import { COLLECTIONS } from '../../src/server/adapters/wx/sdk';
-import { encodeCursor } from '../../src/server/adapters/sqlite/cursor';
+import { encodeCursor } from '../../src/server/adapters/cursor';
 import type { Services } from '../../src/server/ports';
 import type { RecordedCall } from './fake/fakeCloud';
 import { indexesFor } from './fake/indexCheck';

@@ -1,39 +1,13 @@
 import type { Page } from '../../../../types/api';
 import type { AfterSaleCase, EpochMs, Fen, Notification, Ticket } from '../../../../types/domain';
 import type { ApplyGuard, CaseListQuery, CaseRepo, DueKey, InsertResult } from '../../ports';
+import { committedToYearFen } from '../../../core/rules';
+import { shanghaiYear, shanghaiYearStart } from '../../../core/time';
 import type { Db } from './open';
 import { keysetPage, Statements } from './statements';
 
 /** Stands in for "no deadline" in the deadline ordering: after every real one. */
 const NO_DEADLINE = Number.MAX_SAFE_INTEGER;
-
-/**
- * Refund failures no timer or retry can clear (R31: 365 days after payment, 50 refunds per order):
- * such a case will never pay, so it stops counting against the shop's yearly cap.
- */
-const FAILED_FOR_GOOD = new Set(['AFTER_SALE_WINDOW_EXPIRED', 'AMOUNT_EXCEEDS_LIMIT']);
-
-/**
- * What a case holds against its shop's yearly refund cap (R3, CaseRepo.shopCommittedFen): the agreed
- * amount once approved, unless it was cancelled, closed, or failed for good.
- */
-export function committedFen(c: AfterSaleCase): Fen {
-  if (c.approvedAt === undefined || c.approvedFen === undefined) return 0;
-  if (c.status === 'CANCELLED' || c.status === 'CLOSED') return 0;
-  if (c.status === 'REFUND_FAILED' && c.lastError && FAILED_FOR_GOOD.has(c.lastError.code)) return 0;
-  return c.approvedFen;
-}
-
-/** Shanghai is UTC+8 all year; the triggers of migration 3 bucket approvals by the same rule. */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
-
-function shanghaiYear(at: EpochMs): number {
-  return new Date(at + SHANGHAI_OFFSET_MS).getUTCFullYear();
-}
-
-function shanghaiYearStart(year: number): EpochMs {
-  return Date.UTC(year, 0, 1) - SHANGHAI_OFFSET_MS;
-}
 
 function parse(row: { doc: string } | undefined): AfterSaleCase | null {
   return row ? (JSON.parse(row.doc) as AfterSaleCase) : null;
@@ -48,7 +22,7 @@ function mutableColumns(c: AfterSaleCase): unknown[] {
     c.deadlineAt ?? NO_DEADLINE,
     c.updatedAt,
     c.approvedAt ?? null,
-    committedFen(c),
+    committedToYearFen(c),
     c.version,
     JSON.stringify(c),
   ];

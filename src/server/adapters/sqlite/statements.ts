@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Page } from '../../../../types/api';
 import type { Db } from './open';
-import { decodeCursor, encodeCursor, pageLimit } from './cursor';
+import { decodeCursor, encodeCursor, pageLimit } from '../cursor';
 
 /** Prepared statements, compiled once per database and SQL text. */
 export class Statements {

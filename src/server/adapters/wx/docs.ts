@@ -5,8 +5,8 @@
  */
 import type { Page } from '../../../../types/api';
 import type { AfterSaleCase } from '../../../../types/domain';
-import { decodeCursor, encodeCursor, pageLimit } from '../sqlite/cursor';
-import { committedFen } from '../sqlite/cases';
+import { decodeCursor, encodeCursor, pageLimit } from '../cursor';
+import { committedToYearFen } from '../../../core/rules';
 import type { WxCollection, WxCommand, WxFilter, WxOperator } from './sdk';
 
 /** The most documents one `get()` returns on the server SDK. */
@@ -79,7 +79,7 @@ export interface DerivedCaseFields {
 }
 
 function derived(c: AfterSaleCase): DerivedCaseFields {
-  return { _committedFen: committedFen(c), _deadlineKey: c.deadlineAt ?? NO_DEADLINE };
+  return { _committedFen: committedToYearFen(c), _deadlineKey: c.deadlineAt ?? NO_DEADLINE };
 }
 
 /** The document for `doc(c._id).set()` / `add()`: the case without `_id` (set) or with it (add). */

@@ -4,7 +4,7 @@
  * used with another list. Keyset (not offset) pages neither skip nor repeat rows when cases are added
  * or leave the filter between two pages.
  */
-import { DomainError } from '../../../core/errors';
+import { DomainError } from '../../core/errors';
 
 export const MAX_PAGE_LIMIT = 100;
 const DEFAULT_LIMIT = 20;
