@@ -4,7 +4,7 @@ import type { ApplyGuard, CaseListQuery, CaseRepo, DueKey, InsertResult } from '
 import { committedToYearFen } from '../../../core/rules';
 import { shanghaiYear, shanghaiYearStart } from '../../../core/time';
 import type { Db } from './open';
-import { keysetPage, Statements } from './statements';
+import { keysetPage, ownedBy, Statements } from './statements';
 
 /** Stands in for "no deadline" in the deadline ordering: after every real one. */
 const NO_DEADLINE = Number.MAX_SAFE_INTEGER;
@@ -87,19 +87,11 @@ export class SqliteCaseRepo implements CaseRepo {
   }
 
   async listForBuyer(buyerOpenid: string, q: CaseListQuery): Promise<Page<AfterSaleCase>> {
-    const where = ['buyer_openid = ?'];
-    const params: unknown[] = [buyerOpenid];
-    if (q.status !== undefined) {
-      where.push('status = ?');
-      params.push(q.status);
-    }
     return keysetPage(this.st, {
       table: 'cases',
-      where,
-      params,
+      ...ownedBy('buyer_openid', buyerOpenid, q.status, 'b'),
       sortColumn: 'created_at',
       direction: 'DESC',
-      tag: q.status ? `b:${q.status}` : 'b',
       cursor: q.cursor,
       limit: q.limit,
     });
@@ -118,19 +110,11 @@ export class SqliteCaseRepo implements CaseRepo {
         limit: q.limit,
       });
     }
-    const where = ['shop_id = ?'];
-    const params: unknown[] = [shopId];
-    if (q.status !== undefined) {
-      where.push('status = ?');
-      params.push(q.status);
-    }
     return keysetPage(this.st, {
       table: 'cases',
-      where,
-      params,
+      ...ownedBy('shop_id', shopId, q.status, 's'),
       sortColumn: 'created_at',
       direction: 'DESC',
-      tag: q.status ? `s:${q.status}` : 's',
       cursor: q.cursor,
       limit: q.limit,
     });

@@ -3,7 +3,7 @@ import type { EpochMs, Merchant, Order, Shop } from '../../../../types/domain';
 import { shopWithDefaults } from '../../../core/settings';
 import type { MerchantRepo, OrderRepo, RiskRepo, ShopRepo } from '../../ports';
 import type { Db } from './open';
-import { keysetPage, Statements } from './statements';
+import { keysetPage, ownedBy, Statements } from './statements';
 
 export class SqliteOrderRepo implements OrderRepo {
   private readonly st: Statements;
@@ -21,19 +21,11 @@ export class SqliteOrderRepo implements OrderRepo {
     buyerOpenid: string,
     q: { status?: Order['status']; cursor?: string; limit: number },
   ): Promise<Page<Order>> {
-    const where = ['buyer_openid = ?'];
-    const params: unknown[] = [buyerOpenid];
-    if (q.status !== undefined) {
-      where.push('status = ?');
-      params.push(q.status);
-    }
     return keysetPage(this.st, {
       table: 'orders',
-      where,
-      params,
+      ...ownedBy('buyer_openid', buyerOpenid, q.status, 'o'),
       sortColumn: 'paid_at',
       direction: 'DESC',
-      tag: q.status ? `o:${q.status}` : 'o',
       cursor: q.cursor,
       limit: q.limit,
     });

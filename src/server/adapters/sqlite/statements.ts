@@ -34,6 +34,16 @@ export interface KeysetQuery {
 }
 
 /** One page of `doc`s in (sortColumn, id) order, reading one row past the page to know if more exist. */
+/**
+ * The filter of an owner's list (a buyer's cases or orders, a shop's cases): every row of the owner,
+ * or those of one status; the tag keeps each filter's cursors apart.
+ */
+export function ownedBy(column: string, owner: string, status: string | undefined, tag: string): Pick<KeysetQuery, 'where' | 'params' | 'tag'> {
+  return status === undefined
+    ? { where: [`${column} = ?`], params: [owner], tag }
+    : { where: [`${column} = ?`, 'status = ?'], params: [owner, status], tag: `${tag}:${status}` };
+}
+
 export function keysetPage<T>(st: Statements, q: KeysetQuery): Page<T> {
   const limit = pageLimit(q.limit);
   const where = [...q.where];
