@@ -7,7 +7,6 @@ import {
   line,
   makeWorld,
   NEW_OWNER,
-  order,
   OWNER,
   refundOnly,
   REVIEWER,
@@ -23,12 +22,6 @@ beforeEach(() => {
 });
 afterEach(() => w.close());
 
-function seeded(overrides: Partial<Order> = {}): Order {
-  const o = order(overrides);
-  w.seedOrders(o);
-  return o;
-}
-
 async function get(c: AfterSaleCase): Promise<AfterSaleCase> {
   return w.ok(ALICE, 'get', { caseId: c._id });
 }
@@ -43,7 +36,7 @@ function gatewayRows(caseId: string): number {
 
 describe('refund only → REFUNDED', () => {
   test('approve starts one attempt; the gateway’s callback settles it; the buyer is told at each step', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     const approved = await w.ok(STAFF, 'merchant.approve', { caseId: c._id, note: '给您带来不便，抱歉' });
     expect(approved).toMatchObject({ status: 'REFUNDING', approvedFen: 5_000, approvedBy: 'MERCHANT', version: 2 });
     expect(approved.refunds).toEqual([
@@ -62,7 +55,7 @@ describe('refund only → REFUNDED', () => {
   });
 
   test('a second approve, and a cancel after approval, get CASE_STATE_CHANGED (409)', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     await w.ok(OWNER, 'merchant.approve', { caseId: c._id });
     const again = await w.fail(OWNER, 'merchant.approve', { caseId: c._id });
     expect([again.code, again.status]).toEqual(['CASE_STATE_CHANGED', 409]);
@@ -71,7 +64,7 @@ describe('refund only → REFUNDED', () => {
   });
 
   test('the buyer cancels a pending case; nothing can be done to it afterwards', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     expect((await w.ok(ALICE, 'cancel', { caseId: c._id })).status).toBe('CANCELLED');
     expect((await w.fail(OWNER, 'merchant.approve', { caseId: c._id })).code).toBe('CASE_STATE_CHANGED');
     expect((await w.fail(OWNER, 'merchant.reject', { caseId: c._id, reasonCode: 'OTHER', note: '重复申请' })).code).toBe(
@@ -80,7 +73,7 @@ describe('refund only → REFUNDED', () => {
   });
 
   test('compensation is added within the 105% cap (R3), beyond it refused', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded(), { items: [{ skuId: 'tshirt', qty: 2 }], amountFen: 10_000 }));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder(), { items: [{ skuId: 'tshirt', qty: 2 }], amountFen: 10_000 }));
     const over = await w.fail(OWNER, 'merchant.approve', { caseId: c._id, compensationFen: 1_551 });
     expect([over.code, over.rule]).toEqual(['AMOUNT_EXCEEDS_LIMIT', 'R3']);
     const ok = await w.ok(OWNER, 'merchant.approve', { caseId: c._id, compensationFen: 1_550 });
@@ -90,7 +83,7 @@ describe('refund only → REFUNDED', () => {
 
 describe('return → ship → confirm → REFUNDED (R23, R33)', () => {
   test('approval copies the return address; the buyer ships; the merchant confirms; the refund settles', async () => {
-    const c = await returnCase(seeded());
+    const c = await returnCase(w.seedOrder());
     const approved = await w.ok(OWNER, 'merchant.approve', { caseId: c._id });
     expect(approved.status).toBe('AWAITING_RETURN');
     expect(approved.returnAddress?.address).toContain('文一西路');
@@ -112,7 +105,7 @@ describe('return → ship → confirm → REFUNDED (R23, R33)', () => {
   test('a shop without a return address cannot approve a return until it sets one (R33)', async () => {
     const shop = (await w.svc.shops.get(SHOP))!;
     await w.svc.shops.save({ ...shop, returnAddress: undefined });
-    const c = await returnCase(seeded());
+    const c = await returnCase(w.seedOrder());
     const e = await w.fail(OWNER, 'merchant.approve', { caseId: c._id });
     expect([e.code, e.field, e.status]).toEqual(['INVALID_INPUT', 'returnAddress', 400]);
     await w.ok(OWNER, 'merchant.settings.set', {
@@ -124,7 +117,7 @@ describe('return → ship → confirm → REFUNDED (R23, R33)', () => {
 
 describe('unsealed → negotiate → accept (R6)', () => {
   async function unsealed(): Promise<AfterSaleCase> {
-    const c = await returnCase(seeded());
+    const c = await returnCase(w.seedOrder());
     await w.ok(OWNER, 'merchant.approve', { caseId: c._id });
     await w.ok(ALICE, 'shipReturn', { caseId: c._id, company: '中通快递', trackingNo: 'ZT7788990011' });
     return w.ok(OWNER, 'merchant.confirmReturn', { caseId: c._id, unsealed: true });
@@ -160,13 +153,13 @@ describe('unsealed → negotiate → accept (R6)', () => {
 
 describe('reject → escalate → the platform decides (R21, R24)', () => {
   test('a rejection needs a note of 2 characters', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     const e = await w.fail(OWNER, 'merchant.reject', { caseId: c._id, reasonCode: 'NO_EVIDENCE', note: ' 否 ' });
     expect([e.code, e.field]).toEqual(['INVALID_INPUT', 'note']);
   });
 
   test('escalated within 7 days, listed for the platform, approved → refunded, counted as overturned', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     const rejected = await w.ok(OWNER, 'merchant.reject', { caseId: c._id, reasonCode: 'NO_EVIDENCE', note: '照片看不出问题' });
     expect(rejected).toMatchObject({ status: 'REJECTED', deadlineAt: w.clock.now() + 7 * DAY_MS });
     w.clock.advance(7 * DAY_MS);
@@ -185,7 +178,7 @@ describe('reject → escalate → the platform decides (R21, R24)', () => {
   });
 
   test('the platform’s REJECT closes the case for good; ¥500 or more is tier LEGAL with the 小法庭 entry', async () => {
-    const o = seeded({ paidFen: 80_000, items: [line('sofa', { title: '布艺沙发', unitFen: 80_000, qty: 1, paidFen: 80_000 })] });
+    const o = w.seedOrder({ paidFen: 80_000, items: [line('sofa', { title: '布艺沙发', unitFen: 80_000, qty: 1, paidFen: 80_000 })] });
     const c = await w.ok(ALICE, 'apply', refundOnly(w, o, { items: [{ skuId: 'sofa', qty: 1 }], amountFen: 60_000 }));
     await w.ok(OWNER, 'merchant.reject', { caseId: c._id, reasonCode: 'NOT_SELLER_RESPONSIBLE', note: '人为损坏' });
     const escalated = await w.ok(ALICE, 'escalate', { caseId: c._id, note: '收到就是坏的' });
@@ -195,7 +188,7 @@ describe('reject → escalate → the platform decides (R21, R24)', () => {
   });
 
   test('escalating a millisecond after the 7 days is AFTER_SALE_WINDOW_EXPIRED', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     await w.ok(OWNER, 'merchant.reject', { caseId: c._id, reasonCode: 'OTHER', note: '不符合政策' });
     w.clock.advance(7 * DAY_MS + 1);
     const e = await w.fail(ALICE, 'escalate', { caseId: c._id, note: '不服' });
@@ -203,7 +196,7 @@ describe('reject → escalate → the platform decides (R21, R24)', () => {
   });
 
   test('declining an offer escalates at once', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     await w.ok(OWNER, 'merchant.offer', { caseId: c._id, amountFen: 2_000, note: '部分退款' });
     expect((await w.ok(ALICE, 'declineOffer', { caseId: c._id })).status).toBe('ESCALATED');
   });
@@ -211,7 +204,7 @@ describe('reject → escalate → the platform decides (R21, R24)', () => {
 
 describe('R5: an unverified shop’s refund waits for verification', () => {
   test('approval succeeds, no gateway call; the timer leaves it until the shop is verified, then pays', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ shopId: UNVERIFIED_SHOP })));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder({ shopId: UNVERIFIED_SHOP })));
     const approved = await w.ok(NEW_OWNER, 'merchant.approve', { caseId: c._id });
     expect(approved).toMatchObject({ status: 'REFUND_FAILED', lastError: { code: 'MERCHANT_ACCOUNT_ABNORMAL' }, refunds: [] });
     expect(gatewayRows(c._id)).toBe(0);
@@ -236,7 +229,7 @@ describe('R5: an unverified shop’s refund waits for verification', () => {
 
 describe('R4: a credit-card refund is refused by the channel; the merchant falls back to a designated account', () => {
   test('refused at once, not retried by the timer, retried by the merchant with an account', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ payChannel: 'CREDIT_CARD' })));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder({ payChannel: 'CREDIT_CARD' })));
     const refused = await w.ok(OWNER, 'merchant.approve', { caseId: c._id });
     expect(refused).toMatchObject({ status: 'REFUND_FAILED', lastError: { code: 'PAYMENT_CHANNEL_RESTRICTED' } });
     expect(refused.refunds).toEqual([expect.objectContaining({ outRefundNo: `${c._id}-1`, status: 'CLOSED' })]);
@@ -261,7 +254,7 @@ describe('R4: a credit-card refund is refused by the channel; the merchant falls
 
 describe('gateway failures after acceptance', () => {
   test('ABNORMAL waits for the merchant (not the timer); the merchant’s retry uses a new number', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ refundScenario: 'ABNORMAL' })));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder({ refundScenario: 'ABNORMAL' })));
     await w.ok(OWNER, 'merchant.approve', { caseId: c._id });
     await w.settle();
     expect(await get(c)).toMatchObject({ status: 'REFUND_FAILED', lastError: { code: 'REFUND_ABNORMAL' } });
@@ -278,7 +271,7 @@ describe('gateway failures after acceptance', () => {
   });
 
   test('CLOSED is retried by the timer with a new number', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ refundScenario: 'CLOSED' })));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder({ refundScenario: 'CLOSED' })));
     await w.ok(OWNER, 'merchant.approve', { caseId: c._id });
     await w.settle();
     expect((await get(c)).lastError?.code).toBe('REFUND_CLOSED');
@@ -292,7 +285,7 @@ describe('gateway failures after acceptance', () => {
   });
 
   test('a request that never reached the gateway is found by the timer (UNKNOWN) and re-sent with the same number', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     const real = w.svc.gateway.request.bind(w.svc.gateway);
     w.svc.gateway.request = async () => {
       throw new Error('connection reset');
@@ -319,7 +312,7 @@ describe('gateway failures after acceptance', () => {
   });
 
   test('a gateway timeout after recording the refund leaves it PROCESSING; the timer’s query settles it, paid once', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ refundScenario: 'TIMEOUT' })));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder({ refundScenario: 'TIMEOUT' })));
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     expect((await w.ok(OWNER, 'merchant.approve', { caseId: c._id })).status).toBe('REFUNDING');
     expect(logged).toHaveBeenCalledTimes(1);
@@ -333,7 +326,7 @@ describe('gateway failures after acceptance', () => {
 
 describe('R8: refund reported not received', () => {
   test('before 48 h after settlement it asks the buyer to wait; after, it opens a ticket naming the outRefundNo', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     await w.ok(OWNER, 'merchant.approve', { caseId: c._id });
     await w.settle();
     const refunded = await get(c);
@@ -356,7 +349,7 @@ describe('R8: refund reported not received', () => {
 
 describe('evidence and the hash chain (R15, R22)', () => {
   test('the merchant attaches a QC report; both sides read it; an edited history is caught', async () => {
-    const o = seeded({ items: [line('durian', { title: '金枕榴莲', kind: 'FRESH' })] });
+    const o = w.seedOrder({ items: [line('durian', { title: '金枕榴莲', kind: 'FRESH' })] });
     const c = await w.ok(ALICE, 'apply', refundOnly(w, o, { items: [{ skuId: 'durian', qty: 1 }], evidence: [w.upload(ALICE, 'image', 'receipt')] }));
     const withQc = await w.ok(STAFF, 'merchant.addEvidence', { caseId: c._id, evidence: [w.upload(STAFF, 'image', 'qc_report')] });
     expect(withQc.evidence.map((e) => [e.by, e.tag])).toEqual([
@@ -374,13 +367,13 @@ describe('evidence and the hash chain (R15, R22)', () => {
   });
 
   test('a fresh-food quality claim without a receipt photo is EVIDENCE_REQUIRED (R15)', async () => {
-    const o = seeded({ items: [line('durian', { kind: 'FRESH' })] });
+    const o = w.seedOrder({ items: [line('durian', { kind: 'FRESH' })] });
     const e = await w.fail(ALICE, 'apply', refundOnly(w, o, { items: [{ skuId: 'durian', qty: 1 }] }));
     expect([e.code, e.rule]).toEqual(['EVIDENCE_REQUIRED', 'R15']);
   });
 
   test('a merchant cannot attach a buyer’s upload, nor a file that was never uploaded', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     const theirs = await w.fail(STAFF, 'merchant.addEvidence', { caseId: c._id, evidence: [w.upload(ALICE)] });
     expect([theirs.code, theirs.field]).toEqual(['INVALID_INPUT', 'evidence.0.fileId']);
     const ghost = { ...w.upload(STAFF), fileId: `local://evidence/${STAFF}/ffffffffffffffffffffffffffffffff.jpg` };

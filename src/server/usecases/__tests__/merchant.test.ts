@@ -1,8 +1,7 @@
 /** The merchant's and the buyer's read side: lists, views, stats, settings. */
-import type { Order } from '../../../../types/domain';
 import { DEFAULT_SETTINGS } from '../../../core/settings';
 import { DAY_MS, HOUR_MS } from '../../../core/time';
-import { ALICE, line, makeWorld, order, OWNER, refundOnly, SHOP, STAFF, T0, type World } from './support/world';
+import { ALICE, line, makeWorld, OWNER, refundOnly, SHOP, STAFF, T0, type World } from './support/world';
 
 let w: World;
 beforeEach(() => {
@@ -10,18 +9,12 @@ beforeEach(() => {
 });
 afterEach(() => w.close());
 
-function seeded(overrides: Partial<Order> = {}): Order {
-  const o = order(overrides);
-  w.seedOrders(o);
-  return o;
-}
-
 describe('merchant.list', () => {
   test('PENDING cases come soonest auto-approval first, paged', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const buyer = `buyer_${i}`;
-      ids.push((await w.ok(buyer, 'apply', refundOnly(w, seeded({ buyerOpenid: buyer }), { evidence: [] })))._id);
+      ids.push((await w.ok(buyer, 'apply', refundOnly(w, w.seedOrder({ buyerOpenid: buyer }), { evidence: [] })))._id);
       w.clock.advance(HOUR_MS);
     }
     const first = await w.ok(STAFF, 'merchant.list', { status: 'PENDING', limit: 2 });
@@ -37,7 +30,7 @@ describe('merchant.list', () => {
 
 describe('order views (R27, R28)', () => {
   test('order.get shows the order, the shop’s policy subset, the buyer’s cases and R7’s inputs', async () => {
-    const o = seeded();
+    const o = w.seedOrder();
     const c = await w.ok(ALICE, 'apply', refundOnly(w, o));
     const v = await w.ok(ALICE, 'order.get', { orderId: o._id });
     expect(v).toMatchObject({ _id: o._id, paidFen: o.paidFen, items: o.items, buyerCaseTimes: [T0] });
@@ -59,9 +52,9 @@ describe('order views (R27, R28)', () => {
   });
 
   test('order.list pages the buyer’s orders newest first, filtered by status', async () => {
-    const older = seeded({ paidAt: T0 - 9 * DAY_MS });
-    const newer = seeded({ paidAt: T0 - DAY_MS });
-    const shipped = seeded({ status: 'SHIPPED', paidAt: T0 - 2 * DAY_MS, deliveredAt: undefined });
+    const older = w.seedOrder({ paidAt: T0 - 9 * DAY_MS });
+    const newer = w.seedOrder({ paidAt: T0 - DAY_MS });
+    const shipped = w.seedOrder({ status: 'SHIPPED', paidAt: T0 - 2 * DAY_MS, deliveredAt: undefined });
     const all = await w.ok(ALICE, 'order.list', {});
     expect(all.items.map((o) => o._id)).toEqual([newer._id, shipped._id, older._id]);
     const onlyShipped = await w.ok(ALICE, 'order.list', { status: 'SHIPPED' });
@@ -71,11 +64,11 @@ describe('order views (R27, R28)', () => {
 
 describe('merchant.stats (R25)', () => {
   test('counts by reason, refund rate over delivered orders, timeouts as profit lost', async () => {
-    const a = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ items: [line('mug', { title: '马克杯' })] }), { items: [{ skuId: 'mug', qty: 1 }] }));
+    const a = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder({ items: [line('mug', { title: '马克杯' })] }), { items: [{ skuId: 'mug', qty: 1 }] }));
     await w.ok(OWNER, 'merchant.approve', { caseId: a._id });
     await w.settle();
-    const b = await w.ok(ALICE, 'apply', refundOnly(w, seeded(), { reason: 'NO_REASON', type: 'RETURN_REFUND' }));
-    seeded({ buyerOpenid: 'buyer_quiet' });
+    const b = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder(), { reason: 'NO_REASON', type: 'RETURN_REFUND' }));
+    w.seedOrder({ buyerOpenid: 'buyer_quiet' });
     w.clock.advance(48 * HOUR_MS);
     await w.sweep();
     const s = await w.ok(STAFF, 'merchant.stats', { from: T0 - 7 * DAY_MS, to: T0 + 7 * DAY_MS });
@@ -88,7 +81,7 @@ describe('merchant.stats (R25)', () => {
   });
 
   test('another shop’s cases are not counted', async () => {
-    await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     const s = await w.ok('merchant_other', 'merchant.stats', { from: T0 - DAY_MS, to: T0 + DAY_MS });
     expect(s.totalCases).toBe(0);
   });
@@ -107,7 +100,7 @@ describe('merchant.settings', () => {
   });
 
   test('a lengthened window lets a buyer apply later (R2)', async () => {
-    const o = seeded({ deliveredAt: T0 - 20 * DAY_MS });
+    const o = w.seedOrder({ deliveredAt: T0 - 20 * DAY_MS });
     expect((await w.fail(ALICE, 'apply', refundOnly(w, o))).code).toBe('AFTER_SALE_WINDOW_EXPIRED');
     await w.ok(OWNER, 'merchant.settings.set', { windowDaysByReason: { QUALITY: 30 } });
     expect((await w.ok(ALICE, 'apply', refundOnly(w, o))).status).toBe('PENDING');

@@ -1,20 +1,14 @@
 /** The autoApprove timer (SPEC §4): every deadline ≤ now, bounded batches, idempotent, never looping. */
-import type { AfterSaleCase, Order } from '../../../../types/domain';
+import type { AfterSaleCase } from '../../../../types/domain';
 import { LIMITS } from '../../../core/settings';
 import { addBusinessDays, DAY_MS, HOUR_MS } from '../../../core/time';
-import { ALICE, makeWorld, NEW_OWNER, order, OWNER, refundOnly, T0, UNVERIFIED_SHOP, type World } from './support/world';
+import { ALICE, makeWorld, NEW_OWNER, OWNER, refundOnly, T0, UNVERIFIED_SHOP, type World } from './support/world';
 
 let w: World;
 beforeEach(() => {
   w = makeWorld();
 });
 afterEach(() => w.close());
-
-function seeded(overrides: Partial<Order> = {}): Order {
-  const o = order(overrides);
-  w.seedOrders(o);
-  return o;
-}
 
 async function stored(c: AfterSaleCase): Promise<AfterSaleCase> {
   return (await w.svc.cases.get(c._id))!;
@@ -25,7 +19,7 @@ async function pendingCases(n: number): Promise<AfterSaleCase[]> {
   // One buyer may hold 3 cases in 30 days (R7), so each case gets its own buyer.
   for (let i = 0; i < n; i += 1) {
     const buyer = `buyer_${i}`;
-    const o = seeded({ buyerOpenid: buyer });
+    const o = w.seedOrder({ buyerOpenid: buyer });
     out.push(await w.ok(buyer, 'apply', refundOnly(w, o, { evidence: [] })));
   }
   return out;
@@ -57,9 +51,9 @@ describe('R16: PENDING cases are approved 48 h after they were applied for', () 
 
 describe('every other deadline', () => {
   test('R23: a return not shipped in 7 days closes; one shipped is confirmed after 10 days and refunded', async () => {
-    const o1 = seeded();
+    const o1 = w.seedOrder();
     const notShipped = await w.ok(ALICE, 'apply', refundOnly(w, o1, { type: 'RETURN_REFUND', reason: 'NO_REASON' }));
-    const o2 = seeded();
+    const o2 = w.seedOrder();
     const shipped = await w.ok(ALICE, 'apply', refundOnly(w, o2, { type: 'RETURN_REFUND', reason: 'NO_REASON' }));
     await w.ok(OWNER, 'merchant.approve', { caseId: notShipped._id });
     await w.ok(OWNER, 'merchant.approve', { caseId: shipped._id });
@@ -77,9 +71,9 @@ describe('every other deadline', () => {
   });
 
   test('R24: a rejection not escalated in 7 days closes; an unanswered offer escalates after 48 h', async () => {
-    const rejected = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const rejected = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     await w.ok(OWNER, 'merchant.reject', { caseId: rejected._id, reasonCode: 'NO_EVIDENCE', note: '无凭证' });
-    const offered = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const offered = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     await w.ok(OWNER, 'merchant.offer', { caseId: offered._id, amountFen: 2_500, note: '半价' });
 
     w.clock.advance(48 * HOUR_MS);
@@ -92,7 +86,7 @@ describe('every other deadline', () => {
   });
 
   test('R24: an overdue platform decision is flagged once, never decided by the system', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded()));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     await w.ok(OWNER, 'merchant.reject', { caseId: c._id, reasonCode: 'OTHER', note: '不同意' });
     const escalated = await w.ok(ALICE, 'escalate', { caseId: c._id, note: '请平台处理' });
     expect(escalated.deadlineAt).toBe(addBusinessDays(T0, 3));
@@ -107,7 +101,7 @@ describe('every other deadline', () => {
 describe('idempotence and races', () => {
   test('a second sweep at the same moment changes nothing', async () => {
     await pendingCases(3);
-    const shipped = await w.ok(ALICE, 'apply', refundOnly(w, seeded(), { type: 'RETURN_REFUND', reason: 'NO_REASON' }));
+    const shipped = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder(), { type: 'RETURN_REFUND', reason: 'NO_REASON' }));
     await w.ok(OWNER, 'merchant.approve', { caseId: shipped._id });
     w.clock.advance(8 * DAY_MS);
     await w.sweep();
@@ -153,7 +147,7 @@ describe('idempotence and races', () => {
     // Five R5 cases whose shop is still unverified sit at the head of the due queue.
     for (let i = 0; i < 5; i += 1) {
       const buyer = `stuck_${i}`;
-      const c = await w.ok(buyer, 'apply', refundOnly(w, seeded({ buyerOpenid: buyer, shopId: UNVERIFIED_SHOP }), { evidence: [] }));
+      const c = await w.ok(buyer, 'apply', refundOnly(w, w.seedOrder({ buyerOpenid: buyer, shopId: UNVERIFIED_SHOP }), { evidence: [] }));
       await w.ok(NEW_OWNER, 'merchant.approve', { caseId: c._id });
     }
     w.clock.advance(HOUR_MS);
@@ -199,7 +193,7 @@ describe('idempotence and races', () => {
   });
 
   test('a stale timer on a case that needs none is cleared, without a history event', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ refundScenario: 'ABNORMAL' })));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder({ refundScenario: 'ABNORMAL' })));
     await w.ok(OWNER, 'merchant.approve', { caseId: c._id });
     await w.settle();
     const failed = await stored(c);
@@ -223,7 +217,7 @@ describe('idempotence and races', () => {
   });
 
   test('a refund in flight is queried only after the callback had its minute, then a minute after each PROCESSING answer', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ refundScenario: 'LATE' })));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder({ refundScenario: 'LATE' })));
     await w.ok(OWNER, 'merchant.approve', { caseId: c._id });
     const query = jest.spyOn(w.svc.gateway, 'query');
     await w.sweep();
@@ -241,7 +235,7 @@ describe('idempotence and races', () => {
   });
 
   test('an R5 case waits untouched while its shop is unverified and is retried by the first sweep after verification', async () => {
-    const c = await w.ok(ALICE, 'apply', refundOnly(w, seeded({ shopId: UNVERIFIED_SHOP })));
+    const c = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder({ shopId: UNVERIFIED_SHOP })));
     await w.ok(NEW_OWNER, 'merchant.approve', { caseId: c._id });
     const blocked = await stored(c);
     expect(blocked).toMatchObject({ status: 'REFUND_FAILED', lastError: { code: 'MERCHANT_ACCOUNT_ABNORMAL' } });

@@ -84,6 +84,8 @@ export interface World {
   local: LocalServices;
   clock: ManualClock;
   seedOrders(...orders: Order[]): void;
+  /** A demo order (`order(overrides)`) stored for the tests to apply on. */
+  seedOrder(overrides?: Partial<Order>): Order;
   call(openid: string | undefined, body: unknown): Promise<Replied>;
   ok<A extends ActionName>(openid: string, action: A, input: ActionRequest<A>): Promise<ActionResponse<A>>;
   fail<A extends ActionName>(openid: string | undefined, action: A, input: ActionRequest<A>): Promise<ApiError & { status: number }>;
@@ -117,6 +119,11 @@ export function makeWorld(): World {
     clock,
     seedOrders: (...orders) => {
       local.dev.seed({ orders });
+    },
+    seedOrder: (overrides = {}) => {
+      const o = order(overrides);
+      local.dev.seed({ orders: [o] });
+      return o;
     },
     call,
     async ok(openid, action, input) {
