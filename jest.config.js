@@ -30,6 +30,17 @@ module.exports = {
       moduleNameMapper,
     },
     {
+      // The host-level server suites again on the cloud path: the cloud functions' own entries on the
+      // wx adapters and the real wx-server-sdk, against the cloud-sim service (SPEC §8).
+      displayName: 'cloud-sim',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/host', '<rootDir>/test/hardening'],
+      testPathIgnorePatterns: ['/node_modules/', '/secrets\\.test\\.ts$'],
+      setupFiles: ['<rootDir>/test/support/cloudsim-env.ts'],
+      transform: { '^.+\\.tsx?$': tsJest },
+      moduleNameMapper,
+    },
+    {
       displayName: 'pages',
       testEnvironment: 'jsdom',
       roots: ['<rootDir>/src'],

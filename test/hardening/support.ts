@@ -7,6 +7,7 @@ import type { Statement } from 'better-sqlite3';
 import { createHash, randomBytes } from 'crypto';
 import type { ActionName, ActionRequest, ActionResponse, EvidenceInput } from '../../types/api';
 import type { AfterSaleCase, CaseStatus, EvidenceKind, Order } from '../../types/domain';
+import type { SimulatedRefundGateway } from '../../src/server/adapters/local/gateway';
 import type { Db } from '../../src/server/adapters/sqlite/open';
 import { handleAfterSale, handleRefundNotify, runSweep } from '../../src/server/handler';
 import type { Services } from '../../src/server/ports';
@@ -218,9 +219,20 @@ export class Stage {
     ok(await this.api.dev.clock(T0));
   }
 
+  /**
+   * The database behind the stage's host: the SQLite backend's, or on cloud-sim the simulated
+   * cloud's (its documents, the gateway's books and the uploads are tables of it), so the digests,
+   * change counts and the gateway's books read the same on both backends.
+   */
   get db(): Db {
     if (!this.host) throw new Error('this stage has no in-process database');
-    return this.host.local.db;
+    return this.host.backend.name === 'cloud-sim' ? this.host.cloudSim.db : this.host.local.db;
+  }
+
+  /** The simulated WeChat Pay gateway of either backend. */
+  get gateway(): SimulatedRefundGateway {
+    if (!this.host) throw new Error('this stage has no in-process host');
+    return this.host.backend.name === 'cloud-sim' ? this.host.cloudSim.gateway : this.host.local.gateway;
   }
 
   async stop(): Promise<void> {

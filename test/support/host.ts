@@ -16,12 +16,20 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { handleAfterSale, handleRefundNotify, runSweep } from '../../src/server/handler';
+import type { BackendName } from '../../src/server/host/backend';
 import { startHost, type RunningHost } from '../../src/server/host/host';
+import { backendFromEnv } from '../../src/server/host/serve';
 import type { HostOptions } from '../../src/server/host/host';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * The backend the server suites run on: AFTERSALE_BACKEND, as `npm test` sets it for its second pass
+ * (jest project `cloud-sim`). Child-process hosts inherit it; in-process hosts are built with it.
+ */
+export const TEST_BACKEND: BackendName = backendFromEnv();
 const SERVE_TS = path.join(REPO_ROOT, 'src', 'server', 'host', 'serve.ts');
-const READY = /wechat-aftersale cloud host ready: (http:\/\/127\.0\.0\.1:(\d+))/;
+const READY = /wechat-aftersale cloud host ready: (http:\/\/127\.0\.0\.1:(\d+)) \(backend: ([a-z-]+)\)/;
 
 /** A fresh empty directory under the OS temp dir. */
 export function tempDataDir(label = 'host'): string {
@@ -134,6 +142,7 @@ export async function startInProcessHost(opts: Partial<Omit<HostOptions, 'handle
   const host = await startHost({
     port: 0,
     sweepIntervalMs: 0,
+    backend: TEST_BACKEND,
     ...opts,
     dataDir,
     handlers: opts.handlers ?? { afterSale: handleAfterSale, refundNotify: handleRefundNotify, sweep: runSweep },

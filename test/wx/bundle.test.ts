@@ -12,7 +12,7 @@ import { buildCloudFunction, CLOUD_FUNCTIONS } from '../../scripts/build-cloud';
 import { shopWithDefaults } from '../../src/core/settings';
 import { DAY_MS } from '../../src/core/time';
 import { COLLECTIONS } from '../../src/server/adapters/wx/sdk';
-import { FakeCloud } from './fake/fakeCloud';
+import { CloudSimService as FakeCloud } from '../../src/server/adapters/cloudsim/service';
 import { runtimeEnv } from './fake/loopback';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -49,13 +49,18 @@ class FunctionProcess {
     });
   }
 
-  async invoke(event: unknown, openid?: string, context: Record<string, unknown> = { time_limit_in_ms: 60_000 }): Promise<{ result: unknown; ms: number }> {
+  async invoke(
+    event: unknown,
+    openid?: string,
+    context: Record<string, unknown> = { time_limit_in_ms: 60_000 },
+    source?: string,
+  ): Promise<{ result: unknown; ms: number }> {
     await this.ready;
     this.seq += 1;
     const id = this.seq;
     const reply = await new Promise<{ result?: unknown; error?: string; ms?: number }>((resolve) => {
       this.pending.set(id, resolve);
-      this.child.send({ type: 'invoke', id, event, openid, context });
+      this.child.send({ type: 'invoke', id, event, openid, context, source });
     });
     if (reply.error) throw new Error(reply.error);
     return { result: reply.result, ms: reply.ms ?? 0 };
@@ -162,15 +167,20 @@ describe('built cloud functions', () => {
     expect(fake.refunds.get(no)).toMatchObject({ outTradeNo: ORDER._id, refundFee: 5_000 });
     expect(fake.callsOf('wx.wxPayApi')[0].data).toMatchObject({ sub_mch_id: SUB_MCH, function_name: 'refundNotify', env_id: runtimeEnv(fake).TCB_ENV });
 
-    const notify = await fns.refundNotify.invoke({
+    // WeChat Pay pays, then calls the function (SOURCE wx_paycallback); what is recorded is what queryRefund reports.
+    fake.manualPay.settle(no, 'SUCCESS', '2026-11-25 10:00:00');
+    const notifyEvent = {
       returnCode: 'SUCCESS',
       appid: 'wx0123456789abcdef',
       mchId: '1900000100',
       subMchId: SUB_MCH,
       nonceStr: 'n1',
       reqInfo: { outRefundNo: no, outTradeNo: ORDER._id, refundStatus: 'SUCCESS', successTime: '2026-11-25 10:00:00', refundFee: 5_000, totalFee: 11_000 },
-    });
-    expect(notify.result).toEqual({ errcode: 0, errmsg: 'OK' });
+    };
+    // The same event from anything but the payment platform is ignored.
+    expect((await fns.refundNotify.invoke(notifyEvent)).result).toEqual({ errcode: 0, errmsg: 'IGNORED' });
+    const notify = await fns.refundNotify.invoke(notifyEvent, undefined, undefined, 'wx_paycallback');
+    expect(notify.result).toMatchObject({ errcode: 0, errmsg: 'OK', result: { ok: true, data: { outRefundNo: no, applied: true } } });
     const done = await fns.afterSale.invoke({ action: 'get', caseId: applied.data._id }, BUYER);
     expect(done.result).toMatchObject({ ok: true, data: { status: 'REFUNDED' } });
 

@@ -16,7 +16,7 @@ import { INDEXES } from '../../src/server/adapters/wx/indexes';
 import { COLLECTIONS } from '../../src/server/adapters/wx/sdk';
 import { encodeCursor } from '../../src/server/adapters/cursor';
 import type { Services } from '../../src/server/ports';
-import type { RecordedCall } from './fake/fakeCloud';
+import type { RecordedCall } from '../../src/server/adapters/cloudsim/service';
 import { indexesFor } from './fake/indexCheck';
 import { startLoopback, type Loopback } from './fake/loopback';
 

@@ -11,32 +11,22 @@ import type { ApiReply } from '../../../types/errors';
 import { HTTP_STATUS } from '../../../types/errors';
 import { CATALOGUE, DomainError } from '../../core/errors';
 import { OPENID_SEGMENT } from '../adapters/local/files';
-import type { LocalServices } from '../adapters/local/services';
-import type { Services } from '../ports';
-import { DEMO_IDENTITIES } from '../seed/demo';
+import type { HostBackend } from './backend';
 import { readJsonObject } from './body';
 import { clockBody, seedBody } from './devSchemas';
+import { browserGuard } from './guards';
 import { fileResponse, serveH5 } from './static';
-import { receiveUpload } from './upload';
 
-export interface HandlerReply {
-  status: number;
-  body: ApiReply<unknown>;
-}
-
-/** The shared entry points (src/server/handler.ts), injected so the host can be tested on its own. */
-export interface HostHandlers {
-  afterSale(svc: Services, openid: string | undefined, body: unknown): Promise<HandlerReply>;
-  refundNotify(svc: Services, body: unknown): Promise<HandlerReply>;
-}
+export type { HandlerReply, HostHandlers, HostIdentity } from './backend';
 
 export interface AppContext {
-  local: LocalServices;
-  handlers: HostHandlers;
+  backend: HostBackend;
   /** The H5 build to serve at `/`. */
   distDir: string;
   /** One whole sweep, never two at once (the timer and `/__dev/run/autoApprove` share it). */
   sweepNow(): Promise<unknown>;
+  /** The port the host listens on (known once it listens). */
+  port(): number;
 }
 
 const IDENTITY_HEADER = 'x-wx-openid';
@@ -74,9 +64,9 @@ function parseWith<T>(schema: { safeParse(v: unknown): { success: true; data: T 
 }
 
 export function createApp(ctx: AppContext): Hono {
-  const { local, handlers } = ctx;
-  const { svc } = local;
+  const { backend } = ctx;
   const app = new Hono();
+  app.use(browserGuard(ctx.port));
 
   app.onError((err, c) => {
     if (err instanceof DomainError) return fail(c, err);
@@ -84,12 +74,12 @@ export function createApp(ctx: AppContext): Hono {
     return send(c, 500, { ok: false, error: { code: 'INTERNAL_ERROR', ...CATALOGUE.INTERNAL_ERROR } });
   });
 
-  app.get('/healthz', (c) => ok(c, { status: 'ok', now: svc.clock.now() }));
+  app.get('/healthz', (c) => ok(c, { status: 'ok', now: backend.now() }));
 
   // ── the cloud functions ──
   app.post('/api/afterSale', async (c) => {
     const body = await readJsonObject(c.req.raw);
-    const reply = await handlers.afterSale(svc, c.req.header(IDENTITY_HEADER), body);
+    const reply = await backend.afterSale(c.req.header(IDENTITY_HEADER), body);
     return send(c, reply.status, reply.body);
   });
   app.post('/api/autoApprove', async (c) => {
@@ -97,7 +87,7 @@ export function createApp(ctx: AppContext): Hono {
     return ok(c, await ctx.sweepNow());
   });
   app.post('/api/refundNotify', async (c) => {
-    const reply = await handlers.refundNotify(svc, await readJsonObject(c.req.raw));
+    const reply = await backend.refundNotify(await readJsonObject(c.req.raw));
     return send(c, reply.status, reply.body);
   });
 
@@ -105,36 +95,35 @@ export function createApp(ctx: AppContext): Hono {
   app.post('/upload', async (c) => {
     const openid = c.req.header(IDENTITY_HEADER);
     if (openid === undefined || !OPENID_SEGMENT.test(openid)) throw forbidden('未识别到微信身份，无法上传');
-    const stored = await receiveUpload(c.req.raw, openid, local.files);
     // `url` is where GET serves the file back (to its uploader, the case's shop and the platform).
-    return ok(c, { ...stored, url: stored.fileId.replace('local://', '/files/') });
+    return ok(c, await backend.upload(c.req.raw, openid));
   });
   app.on(['GET', 'HEAD'], '/files/evidence/:owner/:name', async (c) => {
     // <img> and <video> tags cannot send headers, so the h5 build may name the caller in the query
     // instead: a dev-only convenience of this host, which trusts whoever reaches 127.0.0.1 anyway.
     const caller = c.req.header(IDENTITY_HEADER) ?? c.req.query('openid');
     if (caller === undefined || !OPENID_SEGMENT.test(caller)) throw forbidden('未识别到微信身份，无法查看凭证');
-    const fileId = `local://evidence/${c.req.param('owner')}/${c.req.param('name')}`;
-    const file = local.files.locate(fileId);
-    if (!file || !(await mayRead(local, caller, file.openid, fileId))) throw notFound('没有找到这个凭证文件');
+    const file = backend.locateFile(c.req.param('owner'), c.req.param('name'));
+    if (!file || !(await backend.mayRead(caller, file))) throw notFound('没有找到这个凭证文件');
     return rangeResponse(c.req.raw, file.path, file.size, file.mime);
   });
 
   // ── dev routes (this host only; the cloud build has none) ──
   app.post('/__dev/reset', async (c) => {
     await readJsonObject(c.req.raw);
-    local.dev.reset();
+    await backend.dev.reset();
     return ok(c, { reset: true });
   });
   app.post('/__dev/seed', async (c) => {
     const data = parseWith(seedBody, await readJsonObject(c.req.raw));
-    return ok(c, local.dev.seed(data));
+    return ok(c, await backend.dev.seed(data));
   });
-  app.get('/__dev/clock', (c) => ok(c, { now: svc.clock.now() }));
+  app.get('/__dev/clock', (c) => ok(c, { now: backend.now() }));
+  app.get('/__dev/backend', (c) => ok(c, { backend: backend.name }));
   app.post('/__dev/clock', async (c) => {
     const { now } = parseWith(clockBody, await readJsonObject(c.req.raw));
-    local.dev.setClock(now);
-    return ok(c, { now: svc.clock.now() });
+    await backend.dev.setClock(now);
+    return ok(c, { now: backend.now() });
   });
   app.post('/__dev/run/:fn', async (c) => {
     await readJsonObject(c.req.raw);
@@ -142,18 +131,18 @@ export function createApp(ctx: AppContext): Hono {
       case 'autoApprove':
         return ok(c, await ctx.sweepNow());
       case 'refundNotify':
-        return ok(c, { delivered: await local.gateway.deliverDue() });
+        return ok(c, { delivered: await backend.deliverRefundCallbacks() });
       default:
         throw notFound('没有这个定时函数（可用：autoApprove、refundNotify）');
     }
   });
-  app.get('/__dev/outbox', (c) => {
+  app.get('/__dev/outbox', async (c) => {
     const toOpenid = c.req.query('toOpenid');
     const caseId = c.req.query('caseId');
-    return ok(c, local.dev.outbox({ ...(toOpenid ? { toOpenid } : {}), ...(caseId ? { caseId } : {}) }));
+    return ok(c, await backend.dev.outbox({ ...(toOpenid ? { toOpenid } : {}), ...(caseId ? { caseId } : {}) }));
   });
-  app.get('/__dev/tickets', (c) => ok(c, local.dev.store.tickets(c.req.query('caseId') || undefined)));
-  app.get('/__dev/identities', (c) => ok(c, identities(local)));
+  app.get('/__dev/tickets', async (c) => ok(c, await backend.dev.tickets(c.req.query('caseId') || undefined)));
+  app.get('/__dev/identities', async (c) => ok(c, await backend.dev.identities()));
 
   // ── the H5 app ──
   app.on(['GET', 'HEAD'], '*', (c) => {
@@ -169,16 +158,6 @@ export function createApp(ctx: AppContext): Hono {
   });
 
   return app;
-}
-
-/** The uploader, the buyers and shops of cases that list the file, and the platform (SPEC §4 "Uploads"). */
-async function mayRead(local: LocalServices, caller: string, owner: string, fileId: string): Promise<boolean> {
-  if (caller === owner) return true;
-  const merchant = await local.svc.merchants.get(caller);
-  if (merchant?.role === 'PLATFORM') return true;
-  const audience = local.dev.store.fileAudience(fileId);
-  if (merchant) return audience.shopIds.includes(merchant.shopId);
-  return audience.buyerOpenids.includes(caller);
 }
 
 /** Files support byte ranges: the h5 <video> element seeks with them. */
@@ -203,30 +182,4 @@ function partialResponse(file: string, start: number, end: number, size: number,
   const h = { ...headers, 'content-range': `bytes ${start}-${end}/${size}`, 'content-length': String(end - start + 1) };
   if (method === 'HEAD') return new Response(null, { status: 206, headers: h });
   return new Response(Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream, { status: 206, headers: h });
-}
-
-export interface HostIdentity {
-  openid: string;
-  role: 'BUYER' | 'STAFF' | 'OWNER' | 'PLATFORM';
-  name: string;
-  shopId?: string;
-  shopName?: string;
-}
-
-/** Who one may sign in as on the h5 build: the merchants, then every buyer with orders. */
-export function identities(local: LocalServices): HostIdentity[] {
-  const names = new Map(DEMO_IDENTITIES.map((d) => [d.openid, d.name]));
-  const merchants: HostIdentity[] = local.dev.store.merchants().map((m) => ({
-    openid: m.openid,
-    role: m.role,
-    name: m.name ?? names.get(m.openid) ?? m.openid,
-    shopId: m.shopId,
-    ...(m.shopName !== undefined ? { shopName: m.shopName } : {}),
-  }));
-  const buyers: HostIdentity[] = local.dev.store.buyerOpenids().map((openid) => ({
-    openid,
-    role: 'BUYER',
-    name: names.get(openid) ?? openid,
-  }));
-  return [...merchants, ...buyers];
 }

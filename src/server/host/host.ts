@@ -1,19 +1,23 @@
 /**
- * A running local cloud host: the services over DATA_DIR, the HTTP app on 127.0.0.1, and the two
- * timers WeChat cloud would run — the autoApprove sweep and the gateway's refund callbacks.
+ * A running local cloud host: a backend over DATA_DIR (SQLite, or the cloud path on one machine:
+ * backend.ts), the HTTP app on 127.0.0.1, and the two timers WeChat cloud would run — the
+ * autoApprove sweep and the gateway's refund callbacks.
  */
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'net';
 import path from 'path';
 import type { Server } from 'http';
-import type { Services } from '../ports';
 import { createLocalServices, type LocalServices } from '../adapters/local/services';
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../adapters/local/gateway';
 import type { Synchronous } from '../adapters/sqlite/open';
 import { demoData } from '../seed/demo';
-import { createApp, type HostHandlers } from './app';
+import { createApp } from './app';
+import { createCloudSimBackend, type CloudSimBackend } from './cloudSimBackend';
+import { sqliteBackend, type BackendName, type HostBackend, type HostHandlers } from './backend';
 
 export interface HostOptions {
+  /** Default sqlite; cloud-sim runs the cloud functions' own code against the cloud-sim service (SPEC §8). */
+  backend?: BackendName;
   dataDir: string;
   /** 0 picks a free port (tests); the URL printed says which. */
   port: number;
@@ -26,15 +30,24 @@ export interface HostOptions {
   distDir?: string;
   /** Seed the demo shop, but only into a database that has no shop yet. */
   seedDemo?: boolean;
-  handlers: HostHandlers & { sweep(svc: Services, opts?: { batchSize?: number; budgetMs?: number }): Promise<unknown> };
+  /** The handlers of the sqlite backend (cloud-sim runs the cloud functions' entries instead). */
+  handlers: HostHandlers;
   gatewayOptions?: Partial<GatewayOptions>;
   synchronous?: Synchronous;
+  /** cloud-sim: the injected round trip of every service request (CLOUD_SIM_RTT_MS). */
+  cloudSimRttMs?: number;
+  /** cloud-sim: the most instances of `afterSale` at once (CLOUD_SIM_INSTANCES). */
+  cloudSimInstances?: number;
 }
 
 export interface RunningHost {
   url: string;
   port: number;
-  local: LocalServices;
+  backend: HostBackend;
+  /** The SQLite backend's services and database (throws on cloud-sim). */
+  readonly local: LocalServices;
+  /** The cloud-sim backend's service, functions and books (throws on sqlite). */
+  readonly cloudSim: CloudSimBackend;
   /** True when this start seeded the demo data. */
   seeded: boolean;
   /** Stops the timers, lets in-flight requests finish, closes the database. */
@@ -48,17 +61,28 @@ const LOCAL_SWEEP_BUDGET_MS = 120_000;
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DEFAULT_DIST_DIR = path.join(REPO_ROOT, 'dist-h5');
 
+async function openBackend(opts: HostOptions, notifyInterval: number): Promise<{ backend: HostBackend; local?: LocalServices; cloudSim?: CloudSimBackend }> {
+  const gatewayOptions = { ...opts.gatewayOptions, ...(notifyInterval > 0 ? { tickMs: notifyInterval } : {}) };
+  if ((opts.backend ?? 'sqlite') === 'cloud-sim') {
+    const cloudSim = await createCloudSimBackend({
+      dataDir: opts.dataDir,
+      repoRoot: REPO_ROOT,
+      gatewayOptions,
+      rttMs: opts.cloudSimRttMs ?? 0,
+      afterSaleInstances: opts.cloudSimInstances,
+    });
+    return { backend: cloudSim, cloudSim };
+  }
+  const local = createLocalServices({ dataDir: opts.dataDir, gatewayOptions, synchronous: opts.synchronous });
+  return { backend: sqliteBackend(local, opts.handlers), local };
+}
+
 export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const notifyInterval = opts.refundNotifyIntervalMs ?? DEFAULT_GATEWAY_OPTIONS.tickMs;
-  const local = createLocalServices({
-    dataDir: opts.dataDir,
-    gatewayOptions: { ...opts.gatewayOptions, ...(notifyInterval > 0 ? { tickMs: notifyInterval } : {}) },
-    synchronous: opts.synchronous,
-  });
-  const { svc } = local;
+  const { backend, local, cloudSim } = await openBackend(opts, notifyInterval);
   let seeded = false;
-  if (opts.seedDemo && local.dev.store.shopCount() === 0) {
-    local.dev.seed(demoData(svc.clock.now()));
+  if (opts.seedDemo && (await backend.dev.shopCount()) === 0) {
+    await backend.dev.seed(demoData(backend.now()));
     seeded = true;
   }
 
@@ -67,8 +91,8 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const sweepNow = (): Promise<unknown> => {
     sweeping += 1;
     const run = sweeps.then(
-      () => opts.handlers.sweep(svc, { budgetMs: LOCAL_SWEEP_BUDGET_MS }),
-      () => opts.handlers.sweep(svc, { budgetMs: LOCAL_SWEEP_BUDGET_MS }),
+      () => backend.sweep(LOCAL_SWEEP_BUDGET_MS),
+      () => backend.sweep(LOCAL_SWEEP_BUDGET_MS),
     );
     sweeps = run.catch(() => undefined).finally(() => {
       sweeping -= 1;
@@ -76,10 +100,9 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     return run;
   };
 
-  const app = createApp({ local, handlers: opts.handlers, distDir: opts.distDir ?? DEFAULT_DIST_DIR, sweepNow });
-
-  local.gateway.setCallback((event) => opts.handlers.refundNotify(svc, event));
-  if (notifyInterval > 0) local.gateway.start();
+  let port = 0;
+  const app = createApp({ backend, distDir: opts.distDir ?? DEFAULT_DIST_DIR, sweepNow, port: () => port });
+  if (notifyInterval > 0) backend.startRefundCallbacks();
 
   const interval = opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
   const sweepTimer =
@@ -101,17 +124,25 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     });
   } catch (e) {
     if (sweepTimer) clearInterval(sweepTimer);
-    await local.close();
+    await backend.close();
     throw e;
   }
   server.on('error', (e) => console.error('[host] server error', e));
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
 
   let closing: Promise<void> | undefined;
   return {
     url: `http://${hostname}:${port}`,
     port,
-    local,
+    backend,
+    get local(): LocalServices {
+      if (!local) throw new Error(`this host runs on ${backend.name}: it has no SQLite services`);
+      return local;
+    },
+    get cloudSim(): CloudSimBackend {
+      if (!cloudSim) throw new Error(`this host runs on ${backend.name}, not cloud-sim`);
+      return cloudSim;
+    },
     seeded,
     close() {
       closing ??= (async () => {
@@ -121,7 +152,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
           server.closeIdleConnections();
         });
         await sweeps;
-        await local.close();
+        await backend.close();
       })();
       return closing;
     },

@@ -6,7 +6,7 @@
 import { spawnSync } from 'child_process';
 import { buildExists, buildIsFresh, REPO_ROOT } from '../../../scripts/build-freshness';
 import { DEMO_IDENTITIES } from '../seed/demo';
-import { READY_PREFIX, serveFromEnv } from './serve';
+import { readyLine, serveFromEnv } from './serve';
 
 const ROLE_LABEL = { BUYER: '买家', STAFF: '商家客服', OWNER: '店主', PLATFORM: '平台审核' } as const;
 
@@ -27,7 +27,7 @@ function buildH5IfNeeded(): void {
 async function main(): Promise<void> {
   buildH5IfNeeded();
   const host = await serveFromEnv({ seedDemo: true });
-  console.log(`${READY_PREFIX}${host.url}`);
+  console.log(readyLine(host));
   console.log('');
   console.log(`打开 ${host.url} 即可体验（手机尺寸效果最佳：浏览器开发者工具切换到 375×812）`);
   console.log('演示身份（openid → 角色）：');

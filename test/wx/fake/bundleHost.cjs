@@ -32,10 +32,13 @@ process.send({ type: 'ready', loadMs, requested, hasMain: typeof fn.main === 'fu
 process.on('message', async (msg) => {
   if (msg.type !== 'invoke') return;
   // The runtime exposes the caller through these variables; getWXContext() reads them on each call.
-  process.env.WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID';
+  process.env.WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID,WX_SOURCE';
   process.env.WX_APPID = 'wx0123456789abcdef';
   if (msg.openid) process.env.WX_OPENID = msg.openid;
   else delete process.env.WX_OPENID;
+  // getWXContext().SOURCE: what started the run (wx_client, wx_trigger, wx_paycallback, …).
+  if (msg.source) process.env.WX_SOURCE = msg.source;
+  else delete process.env.WX_SOURCE;
   const t = process.hrtime.bigint();
   try {
     const result = await fn.main(msg.event, msg.context);

@@ -5,7 +5,7 @@
  * Each branch of an `$or` needs its own index. An equality on `_id` is served by the primary key.
  */
 import type { IndexSpec } from '../../../src/server/adapters/wx/indexes';
-import type { RecordedCall } from './fakeCloud';
+import type { RecordedCall } from '../../../src/server/adapters/cloudsim/service';
 
 interface Shape {
   eq: Set<string>;

@@ -5,22 +5,14 @@
  * because without them the SDK's first request rejects unhandled and takes the process down.
  */
 import type { WxSdk } from '../../../src/server/adapters/wx/sdk';
-import { FakeCloud } from './fakeCloud';
+import { instanceEnv } from '../../../src/server/adapters/cloudsim/functions';
+import { CloudSimService as FakeCloud } from '../../../src/server/adapters/cloudsim/service';
 
 export const TEST_ENV = 'loopback-1a2b3c';
 
-/** The variables the cloud function runtime sets, pointing the SDK at `serviceUrl`. */
+/** The variables the cloud function runtime sets, pointing the SDK at `fake`. */
 export function runtimeEnv(fake: FakeCloud): Record<string, string> {
-  return {
-    TENCENTCLOUD_RUNENV: 'SCF',
-    TENCENTCLOUD_REGION: 'ap-shanghai',
-    SCF_NAMESPACE: TEST_ENV,
-    TCB_ENV: TEST_ENV,
-    TENCENTCLOUD_SECRETID: fake.secretId,
-    TENCENTCLOUD_SECRETKEY: 'loopback-secret-key',
-    TCB_CONTEXT_CNFG: JSON.stringify({ URL: fake.url }),
-    SILENCE: 'true',
-  };
+  return instanceEnv(fake.url, fake.secretId, TEST_ENV);
 }
 
 export interface Loopback {
@@ -40,7 +32,7 @@ export async function startLoopback(): Promise<Loopback> {
   process.on('unhandledRejection', onUnhandled);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cloud = require('wx-server-sdk') as WxSdk;
-  cloud.init({ env: TEST_ENV, secretId: fake.secretId, secretKey: 'loopback-secret-key', serviceUrl: fake.url } as { env: unknown });
+  cloud.init({ env: TEST_ENV, secretId: fake.secretId, secretKey: runtimeEnv(fake).TENCENTCLOUD_SECRETKEY, serviceUrl: fake.url } as { env: unknown });
   return {
     fake,
     cloud,

@@ -39,6 +39,15 @@ export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
   maxNotifyFailures: 8,
 };
 
+/**
+ * Where the gateway reads an order and its shop (the payment it refunds): by default the host's own
+ * SQLite tables; the cloud-sim service hands in its document store instead.
+ */
+export interface PaymentLookup {
+  order(orderId: string): Order | undefined;
+  shop(shopId: string): Shop | undefined;
+}
+
 /** What the host hands the gateway: `handleRefundNotify`. A reply with status ≥ 500, or a throw, means "deliver again". */
 export type RefundNotifyCallback = (event: RefundNotifyEvent) => Promise<{ status: number } | void>;
 
@@ -116,13 +125,28 @@ export class SimulatedRefundGateway implements RefundGateway {
   /** Deliveries run one at a time, in the order asked. */
   private chain: Promise<number> = Promise.resolve(0);
 
+  private readonly lookup: PaymentLookup;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     options: Partial<GatewayOptions> = {},
+    lookup?: PaymentLookup,
   ) {
     this.options = { ...DEFAULT_GATEWAY_OPTIONS, ...options };
     this.st = new Statements(db);
+    this.lookup = lookup ?? { order: (id) => this.orderRow(id), shop: (id) => this.shopRow(id) };
+  }
+
+  /** The paid order a refund number pays back, as the gateway sees it. */
+  lookupOrder(orderId: string): Order | undefined {
+    return this.lookup.order(orderId);
+  }
+
+  /** The gateway's own record of a refund: what was asked, whatever has been observed. */
+  books(outRefundNo: string): { orderId: string; caseId: string; amountFen: number; totalFen: number } | undefined {
+    const row = this.row(outRefundNo);
+    return row && { orderId: row.order_id, caseId: row.case_id, amountFen: row.amount_fen, totalFen: row.total_fen };
   }
 
   setCallback(cb: RefundNotifyCallback | undefined): void {
@@ -143,9 +167,9 @@ export class SimulatedRefundGateway implements RefundGateway {
           }
           return { accepted: true, timeout: false };
         }
-        const order = this.order(r.orderId);
+        const order = this.lookup.order(r.orderId);
         if (!order) return refused('NOT_FOUND', '支付订单不存在，无法退款');
-        const shop = this.shop(order.shopId);
+        const shop = this.lookup.shop(order.shopId);
         if (!shop || !shop.verified) return refused('MERCHANT_ACCOUNT_ABNORMAL');
         const now = this.clock.now();
         if (r.method === 'ORIGINAL' && (r.payChannel === 'CREDIT_CARD' || r.payChannel === 'THIRD_PARTY')) {
@@ -157,13 +181,15 @@ export class SimulatedRefundGateway implements RefundGateway {
         if (now > order.paidAt + LIMITS.paymentRefundDays * DAY_MS) {
           return refused('AFTER_SALE_WINDOW_EXPIRED', '支付已超过365天，微信支付不再受理退款');
         }
+        // R31: refunds PROCESSING, SUCCESS or ABNORMAL count toward the 50; one already CLOSED does not.
         const books = this.st
           .get(
-            `SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN outcome = 'SUCCESS' THEN amount_fen ELSE 0 END), 0) AS live,
+            `SELECT COALESCE(SUM(CASE WHEN outcome = 'CLOSED' AND (observed = 1 OR settle_at <= ?) THEN 0 ELSE 1 END), 0) AS n,
+                    COALESCE(SUM(CASE WHEN outcome = 'SUCCESS' THEN amount_fen ELSE 0 END), 0) AS live,
                     MAX(start_at) AS lastStart, SUM(case_id = ?) AS ofCase
              FROM gateway_refunds WHERE order_id = ?`,
           )
-          .get(r.caseId, r.orderId) as { n: number; live: number; lastStart: number | null; ofCase: number | null };
+          .get(now, r.caseId, r.orderId) as { n: number; live: number; lastStart: number | null; ofCase: number | null };
         if (books.n >= LIMITS.maxRefundsPerOrder) {
           return refused('AMOUNT_EXCEEDS_LIMIT', `该订单已退款${LIMITS.maxRefundsPerOrder}次，达到微信支付上限`);
         }
@@ -319,12 +345,12 @@ export class SimulatedRefundGateway implements RefundGateway {
     return this.st.get('SELECT * FROM gateway_refunds WHERE out_refund_no = ?').get(outRefundNo) as Row | undefined;
   }
 
-  private order(orderId: string): Order | undefined {
+  private orderRow(orderId: string): Order | undefined {
     const row = this.st.get('SELECT doc FROM orders WHERE id = ?').get(orderId) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as Order) : undefined;
   }
 
-  private shop(shopId: string): Shop | undefined {
+  private shopRow(shopId: string): Shop | undefined {
     const row = this.st.get('SELECT doc FROM shops WHERE id = ?').get(shopId) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as Shop) : undefined;
   }

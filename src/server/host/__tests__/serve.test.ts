@@ -21,7 +21,7 @@ describe('serve.ts', () => {
     const started = Date.now();
     host = await startHostProcess();
     const readyMs = Date.now() - started;
-    expect(host.output()).toMatch(/^wechat-aftersale cloud host ready: http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(host.output()).toMatch(/^wechat-aftersale cloud host ready: http:\/\/127\.0\.0\.1:\d+ \(backend: sqlite\)$/m);
     expect(readyMs).toBeLessThan(60_000);
     const api = new HostClient(host.url);
     expect(ok(await api.get<{ status: string }>('/healthz')).status).toBe('ok');

@@ -1,5 +1,5 @@
 /**
- * A loopback stand-in for the WeChat cloud service, speaking the protocol the real wx-server-sdk
+ * The cloud-sim service: a stand-in for the WeChat cloud service on 127.0.0.1, speaking the protocol the real wx-server-sdk
  * (through @cloudbase/node-sdk) uses: one POST per call to `<serviceUrl>?env=…`, the call named by
  * `action` (`database.getDocument`, `database.modifyDocument`, `database.insertDocument`,
  * `database.startTransaction`, …, `storage.batchGetDownloadUrl`, `wx.openApi`, `wx.wxPayApi`).
@@ -9,15 +9,22 @@
  * written goes through, and that transaction then fails at commit, where the real service may instead
  * make the plain write wait). Every call is recorded in a normalised form for the golden tests.
  *
- * cloudPay has no public sandbox: `wx.wxPayApi` answers from a small simulated merchant account
- * (refunds keyed by out_refund_no, settled by the test), so what is verified there is the shape of
- * the requests the adapters send and how they read WeChat Pay's documented replies.
+ * cloudPay has no public sandbox: `wx.wxPayApi` answers from a simulated merchant account (pay.ts):
+ * by default a manual one the test settles, so what is verified there is the shape of the requests the
+ * adapters send and how they read WeChat Pay's documented replies; the cloud-sim backend plugs in the
+ * local host's simulated gateway instead, with its scenarios (LATE, ABNORMAL, CLOSED, TIMEOUT …).
+ *
+ * Options make it the product's cloud path on one machine (README here): every committed write is
+ * handed to a journal (persist.ts: SQLite under DATA_DIR, so data survives kill -9), every request
+ * can wait an injected round trip (CLOUD_SIM_RTT_MS), and storage can be a real file store.
  */
 import { randomBytes } from 'crypto';
 import http from 'http';
 import type { AddressInfo } from 'net';
 import { parseEjson, type Json } from './ejson';
 import { aggregate, applyUpdate, matches, project, sortDocs, type Doc, type SortSpec } from './mongo';
+import { CLOUD_SIM_SECRET_ID } from './functions';
+import { ManualPayAccount, type SimPay } from './pay';
 import { decodeCommApiData, encodeCommOpenApiResp } from './protobuf';
 
 export interface RecordedCall {
@@ -94,7 +101,35 @@ class Store {
     return out;
   }
 
+  /** Called with each commit's writes before it is visible (the journal makes it durable). */
+  onCommit?: (writes: readonly { coll: string; id: string; doc: Doc | null }[]) => void;
+
   commit(writes: { coll: string; id: string; doc: Doc | null }[]): void {
+    this.onCommit?.(writes);
+    this.seq += 1;
+    const oldest = this.oldestSnapshot();
+    for (const w of writes) {
+      const vs = this.versions(w.coll, w.id);
+      vs.push({ seq: this.seq, doc: w.doc });
+      // Versions no open transaction can read any more are dropped: the newest one at or before the
+      // oldest snapshot stays, so memory follows the data, not the number of writes.
+      let keepFrom = vs.length - 1;
+      while (keepFrom > 0 && vs[keepFrom].seq > oldest) keepFrom -= 1;
+      if (keepFrom > 0) vs.splice(0, keepFrom);
+    }
+  }
+
+  /** The start of the oldest open transaction's snapshot (the current seq when none is open). */
+  private oldestSnapshot(): number {
+    let oldest = this.seq;
+    for (const t of this.txns.values()) if (t.state === 'active' && t.startSeq < oldest) oldest = t.startSeq;
+    return oldest;
+  }
+
+  /** Loads documents as they were persisted (one commit, before any request is served). */
+  load(docs: Iterable<{ coll: string; id: string; doc: Doc }>): void {
+    const writes = [...docs];
+    if (writes.length === 0) return;
     this.seq += 1;
     for (const w of writes) this.versions(w.coll, w.id).push({ seq: this.seq, doc: w.doc });
   }
@@ -129,16 +164,28 @@ function parseMultipart(body: Buffer, contentType: string): Record<string, Buffe
 /** Fields every call carries for the transport (tokens, tracing), left out of the record. */
 const TRANSPORT_FIELDS = new Set(['envName', 'wxCloudApiToken', 'wxCloudbaseAccesstoken', 'tcb_sessionToken', 'crossAuthorizationToken', 'sessionToken', 'action']);
 
-export interface SimulatedRefund {
-  outTradeNo: string;
-  outRefundNo: string;
-  totalFee: number;
-  refundFee: number;
-  status: 'PROCESSING' | 'SUCCESS' | 'CHANGE' | 'REFUNDCLOSE';
-  successTime?: string;
+export type { SimulatedRefund } from './pay';
+
+/** What cloud storage holds, as the service asks it (default: the in-memory `files` map). */
+export interface SimStorage {
+  exists(fileId: string): boolean;
+  /** The temporary URL a download of this file gets. */
+  url(fileId: string): string;
 }
 
-export class FakeCloud {
+export interface CloudSimOptions {
+  /** The SecretId every request must be signed with (the SDK's Authorization header names it). */
+  secretId?: string;
+  /** Waited before each request is handled and again before its answer goes back: one round trip. */
+  rttMs?: number;
+  storage?: SimStorage;
+  /** WeChat Pay behind `wx.wxPayApi` (default: a manual account the test settles). */
+  pay?: SimPay;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class CloudSimService {
   readonly store = new Store();
   readonly calls: RecordedCall[] = [];
   /** Files in cloud storage by fileID. */
@@ -146,10 +193,12 @@ export class FakeCloud {
   /** subscribeMessage.send calls, and the errcode to answer the next ones with (0 = sent). */
   readonly messages: Record<string, unknown>[] = [];
   subscribeErrcode = 0;
-  /** The simulated WeChat Pay merchant account. */
-  readonly refunds = new Map<string, SimulatedRefund>();
-  /** When set, the next cloudPay.refund answers with these fields instead of accepting. */
-  refundFailure: { err_code: string; err_code_des: string } | null = null;
+  /** The manual WeChat Pay account (when no other `pay` is given). */
+  readonly manualPay = new ManualPayAccount();
+  readonly pay: SimPay;
+  readonly secretId: string;
+  rttMs: number;
+  private readonly storage: SimStorage;
   /**
    * Makes the next call of `action` fail with SYS_ERR: before it takes effect, or after (the effect
    * stands, only the answer is lost — a timeout after commit).
@@ -158,24 +207,49 @@ export class FakeCloud {
   private server: http.Server | null = null;
   url = '';
 
-  constructor(readonly secretId = 'AKIDloopback') {}
+  constructor(opts: CloudSimOptions | string = {}) {
+    const o = typeof opts === 'string' ? { secretId: opts } : opts;
+    this.secretId = o.secretId ?? CLOUD_SIM_SECRET_ID;
+    this.rttMs = o.rttMs ?? 0;
+    this.pay = o.pay ?? this.manualPay;
+    this.storage = o.storage ?? {
+      exists: (fileId) => this.files.has(fileId),
+      url: (fileId) => `https://fake-cdn.example/${encodeURIComponent(fileId)}`,
+    };
+  }
 
-  async start(): Promise<string> {
+  /** The manual account's refunds by out_refund_no (tests settle them). */
+  get refunds(): ManualPayAccount['refunds'] {
+    return this.manualPay.refunds;
+  }
+
+  /** When set, the manual account's next refund answers with these fields instead of accepting. */
+  get refundFailure(): ManualPayAccount['refundFailure'] {
+    return this.manualPay.refundFailure;
+  }
+
+  set refundFailure(f: ManualPayAccount['refundFailure']) {
+    this.manualPay.refundFailure = f;
+  }
+
+  async start(port = 0): Promise<string> {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', async () => {
         let reply: Reply;
+        if (this.rttMs > 0) await sleep(this.rttMs / 2);
         try {
           if (!String(req.headers.authorization ?? '').includes(`Credential=${this.secretId}/`)) {
             reply = { json: { code: 'SIGN_PARAM_INVALID', message: 'unsigned request', requestId: newId() } };
           } else {
-            reply = this.handle(Buffer.concat(chunks), String(req.headers['content-type'] ?? ''));
+            reply = await this.handle(Buffer.concat(chunks), String(req.headers['content-type'] ?? ''));
           }
         } catch (e) {
           const err = e as Error & { code?: string };
           reply = { json: { code: err instanceof ServiceError ? err.code : 'SYS_ERR', message: err.message, requestId: newId() } };
         }
+        if (this.rttMs > 0) await sleep(this.rttMs / 2);
         if ('raw' in reply) {
           res.setHeader('content-type', 'application/octet-stream');
           res.end(reply.raw);
@@ -185,7 +259,7 @@ export class FakeCloud {
         }
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/admin`;
     return this.url;
   }
@@ -202,9 +276,8 @@ export class FakeCloud {
     this.calls.length = 0;
     this.files.clear();
     this.messages.length = 0;
-    this.refunds.clear();
+    this.manualPay.reset();
     this.subscribeErrcode = 0;
-    this.refundFailure = null;
     this.failNext = null;
   }
 
@@ -221,7 +294,7 @@ export class FakeCloud {
     return this.calls.filter((c) => c.action === action);
   }
 
-  private handle(body: Buffer, contentType: string): Reply {
+  private async handle(body: Buffer, contentType: string): Promise<Reply> {
     if (contentType.startsWith('multipart/form-data')) {
       const parts = parseMultipart(body, contentType);
       const action = parts.action?.toString();
@@ -426,8 +499,8 @@ export class FakeCloud {
       requestId: newId(),
       data: {
         download_list: list.map((f) =>
-          this.files.has(f.fileid)
-            ? { fileID: f.fileid, tempFileURL: `https://fake-cdn.example/${encodeURIComponent(f.fileid)}`, code: 'SUCCESS' }
+          this.storage.exists(f.fileid)
+            ? { fileID: f.fileid, tempFileURL: this.storage.url(f.fileid), code: 'SUCCESS' }
             : { fileID: f.fileid, tempFileURL: '', code: 'STORAGE_FILE_NONEXIST', message: 'file not exist' },
         ),
       },
@@ -447,54 +520,20 @@ export class FakeCloud {
     return { raw: encodeCommOpenApiResp({ respData: Buffer.from(JSON.stringify(resp)), contentType: 'application/json; charset=UTF-8' }) };
   }
 
-  private payApi(parts: Record<string, Buffer>): Reply {
+  private async payApi(parts: Record<string, Buffer>): Promise<Reply> {
     const apiName = parts.apiName.toString();
     const data = JSON.parse(parts.requestData.toString()) as Record<string, unknown>;
     this.calls.push({ action: 'wx.wxPayApi', apiName, data });
-    const base = { return_code: 'SUCCESS', return_msg: 'OK', appid: 'wxloopback', mch_id: '1900000100', sub_mch_id: data.sub_mch_id, nonce_str: newId(), sign: 'LOOPBACK' };
-    if (apiName === 'refund') {
-      if (this.refundFailure) {
-        const f = this.refundFailure;
-        this.refundFailure = null;
-        return { raw: Buffer.from(JSON.stringify({ ...base, result_code: 'FAIL', ...f })) };
-      }
-      const no = String(data.out_refund_no);
-      const existing = this.refunds.get(no);
-      if (existing && (existing.refundFee !== data.refund_fee || existing.outTradeNo !== data.out_trade_no)) {
-        return { raw: Buffer.from(JSON.stringify({ ...base, result_code: 'FAIL', err_code: 'INVALID_REQUEST', err_code_des: '二次退款请求参数与原请求不一致' })) };
-      }
-      const r = existing ?? { outTradeNo: String(data.out_trade_no), outRefundNo: no, totalFee: Number(data.total_fee), refundFee: Number(data.refund_fee), status: 'PROCESSING' as const };
-      this.refunds.set(no, r);
-      return {
-        raw: Buffer.from(
-          JSON.stringify({ ...base, result_code: 'SUCCESS', out_trade_no: r.outTradeNo, out_refund_no: no, refund_id: `5030${no.length}${r.refundFee}`, refund_fee: r.refundFee, total_fee: r.totalFee, cash_fee: r.totalFee }),
-        ),
-      };
-    }
-    if (apiName === 'queryRefund') {
-      const r = this.refunds.get(String(data.out_refund_no));
-      if (!r) return { raw: Buffer.from(JSON.stringify({ ...base, result_code: 'FAIL', err_code: 'REFUNDNOTEXIST', err_code_des: '退款订单查询失败' })) };
-      const reply: Record<string, unknown> = {
-        ...base,
-        result_code: 'SUCCESS',
-        out_trade_no: r.outTradeNo,
-        total_fee: r.totalFee,
-        refund_count: 1,
-        out_refund_no_0: r.outRefundNo,
-        refund_fee_0: r.refundFee,
-        refund_status_0: r.status,
-      };
-      if (r.successTime) reply.refund_success_time_0 = r.successTime;
-      return { raw: Buffer.from(JSON.stringify(reply)) };
-    }
-    throw new ServiceError('INVALID_PARAM', `cloudPay.${apiName} is not served by the fake`);
+    const base = { return_code: 'SUCCESS', return_msg: 'OK', appid: 'wxloopback', mch_id: '1900000109', sub_mch_id: data.sub_mch_id, nonce_str: newId(), sign: 'LOOPBACK' };
+    let fields: Record<string, unknown>;
+    if (apiName === 'refund') fields = await this.pay.refund(data);
+    else if (apiName === 'queryRefund') fields = await this.pay.queryRefund(data);
+    else throw new ServiceError('INVALID_PARAM', `cloudPay.${apiName} is not served by the fake`);
+    return { raw: Buffer.from(JSON.stringify({ ...base, ...fields })) };
   }
 
   /** WeChat Pay finishing a refund (what the callback would then report). */
-  settleRefund(outRefundNo: string, status: SimulatedRefund['status'], successTime?: string): void {
-    const r = this.refunds.get(outRefundNo);
-    if (!r) throw new Error(`no simulated refund ${outRefundNo}`);
-    r.status = status;
-    r.successTime = successTime;
+  settleRefund(outRefundNo: string, status: 'PROCESSING' | 'SUCCESS' | 'CHANGE' | 'REFUNDCLOSE', successTime?: string): void {
+    this.manualPay.settle(outRefundNo, status, successTime);
   }
 }

@@ -1,0 +1,266 @@
+/**
+ * The cloud-sim backend (SPEC §8): the host's contract served by the cloud functions' own entry code
+ * (cloudfunctions/<fn>/src/index.ts) in instances of their own (functions.ts), on the wx adapters and
+ * the real wx-server-sdk, against the cloud-sim service (service.ts) on a loopback port, with:
+ *
+ * - the database persisted under DATA_DIR/cloud-sim (persist.ts), surviving kill -9;
+ * - storage: uploads kept by the same file store as the SQLite backend's, named `cloud://…`;
+ * - cloudPay: the same simulated gateway and scenarios as the SQLite backend (pay.ts), whose results
+ *   reach the `refundNotify` function as the payment platform delivers them (SOURCE wx_paycallback);
+ * - the dev clock kept here and carried to every instance with each invocation.
+ *
+ * What it stands in for, and what it does not: src/server/adapters/cloudsim/README.md.
+ */
+import path from 'path';
+import type { AfterSaleCase, Merchant, Notification, Order, Shop, Ticket } from '../../../types/domain';
+import type { ApiReply } from '../../../types/errors';
+import { HTTP_STATUS } from '../../../types/errors';
+import { CATALOGUE } from '../../core/errors';
+import { shopWithDefaults } from '../../core/settings';
+import { CLOUD_SIM_ENV, CLOUD_SIM_SUB_MCH_ID, FunctionPool, instanceEnv } from '../adapters/cloudsim/functions';
+import type { Doc } from '../adapters/cloudsim/mongo';
+import { GatewayPayAccount } from '../adapters/cloudsim/pay';
+import { DocJournal } from '../adapters/cloudsim/persist';
+import { CloudSimService } from '../adapters/cloudsim/service';
+import { DevClock } from '../adapters/local/clock';
+import { LocalFileStore, parseLocalFileId, type LocalFile } from '../adapters/local/files';
+import { SimulatedRefundGateway, type GatewayOptions } from '../adapters/local/gateway';
+import type { OutboxEntry } from '../adapters/sqlite/devStore';
+import { openSqlite, type Db } from '../adapters/sqlite/open';
+import { COLLECTIONS } from '../adapters/wx/sdk';
+import { fileUrl, namedIdentities, type HandlerReply, type HostBackend } from './backend';
+import { receiveUpload } from './upload';
+
+/** The simulated cloud's storage bucket. */
+export const CLOUD_SIM_BUCKET = '636c-cloudsim-6e1f2a-1300000000';
+
+const CLOUD_FILE_ID = /^cloud:\/\/[^/]+\/evidence\/([^/]+)\/([^/]+)$/;
+
+/** `cloud://<env>.<bucket>/evidence/<openid>/<name>` ↔ the file store's `local://evidence/<openid>/<name>`. */
+export function cloudFileId(owner: string, name: string): string {
+  return `cloud://${CLOUD_SIM_ENV}.${CLOUD_SIM_BUCKET}/evidence/${owner}/${name}`;
+}
+
+function storeFileId(cloudId: string): string | null {
+  const m = CLOUD_FILE_ID.exec(cloudId);
+  return m ? `local://evidence/${m[1]}/${m[2]}` : null;
+}
+
+export interface CloudSimBackendOptions {
+  /** DATA_DIR: the simulated cloud keeps its database and storage under `<dataDir>/cloud-sim`. */
+  dataDir: string;
+  repoRoot: string;
+  gatewayOptions?: Partial<GatewayOptions>;
+  /** Injected delay of every service request (a round trip), in ms. */
+  rttMs?: number;
+  /** The most `afterSale` instances at once (default 4). */
+  afterSaleInstances?: number;
+}
+
+export interface CloudSimBackend extends HostBackend {
+  readonly service: CloudSimService;
+  readonly db: Db;
+  readonly gateway: SimulatedRefundGateway;
+  readonly functions: FunctionPool;
+  readonly files: LocalFileStore;
+  readonly clock: DevClock;
+}
+
+function errorReply(code: keyof typeof HTTP_STATUS | 'INTERNAL_ERROR'): HandlerReply {
+  if (code === 'INTERNAL_ERROR') return { status: 500, body: { ok: false, error: { code, ...CATALOGUE.INTERNAL_ERROR } } };
+  return { status: HTTP_STATUS[code], body: { ok: false, error: { code, ...CATALOGUE[code] } } };
+}
+
+/** An `afterSale` reply → its HTTP status, as the SQLite backend's handler gives it. */
+function statusOf(body: ApiReply<unknown>): number {
+  if (body.ok) return 200;
+  return body.error.code === 'INTERNAL_ERROR' ? 500 : HTTP_STATUS[body.error.code];
+}
+
+export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promise<CloudSimBackend> {
+  const home = path.join(opts.dataDir, 'cloud-sim');
+  const db = openSqlite(home);
+  const clock = new DevClock(db);
+  const journal = new DocJournal(db);
+  const files = new LocalFileStore(db, path.join(home, 'storage'), () => clock.now());
+
+  // The gateway reads payments from the service's documents; it is only asked once both exist.
+  const read = (coll: string, id: string): Doc | null => sim.store.read(coll, id);
+  const gateway = new SimulatedRefundGateway(db, clock, opts.gatewayOptions, {
+    order: (id) => (read(COLLECTIONS.orders, id) as unknown as Order | null) ?? undefined,
+    shop: (id) => {
+      const s = read(COLLECTIONS.shops, id) as unknown as Shop | null;
+      return s ? shopWithDefaults(s) : undefined;
+    },
+  });
+  const sim = new CloudSimService({
+    rttMs: opts.rttMs ?? 0,
+    pay: new GatewayPayAccount(gateway),
+    storage: {
+      exists: (cloudId) => {
+        const id = storeFileId(cloudId);
+        return id !== null && files.locate(id) !== null;
+      },
+      url: (cloudId) => {
+        const m = CLOUD_FILE_ID.exec(cloudId);
+        return m ? fileUrl(m[1], m[2]) : '';
+      },
+    },
+  });
+  sim.store.load(journal.load());
+  sim.store.onCommit = (writes) => journal.record(writes);
+  const serviceUrl = await sim.start();
+
+  const functions = new FunctionPool({
+    repoRoot: opts.repoRoot,
+    env: { ...instanceEnv(serviceUrl), SUB_MCH_ID: CLOUD_SIM_SUB_MCH_ID },
+    clockOffsetMs: () => clock.offsetMs(),
+    maxInstances: { afterSale: opts.afterSaleInstances ?? 4, autoApprove: 1, refundNotify: 2 },
+  });
+
+  /** The payment platform delivering a refund result to `refundNotify`. */
+  const deliverPayCallback = async (event: object): Promise<{ errcode?: number; result?: ApiReply<unknown> }> =>
+    (await functions.invoke('refundNotify', { subMchId: CLOUD_SIM_SUB_MCH_ID, ...event }, { source: 'wx_paycallback' })) as {
+      errcode?: number;
+      result?: ApiReply<unknown>;
+    };
+  gateway.setCallback(async (event) => {
+    const ack = await deliverPayCallback(event);
+    return { status: ack.errcode === 0 ? 200 : 500 };
+  });
+
+  try {
+    await functions.warm(['afterSale', 'autoApprove', 'refundNotify']);
+  } catch (e) {
+    await functions.close();
+    await sim.stop();
+    db.close();
+    throw e;
+  }
+
+  const docs = (coll: string): Doc[] => sim.docs(coll);
+
+  return {
+    name: 'cloud-sim',
+    service: sim,
+    db,
+    gateway,
+    functions,
+    files,
+    clock,
+    now: () => clock.now(),
+
+    async afterSale(openid, body) {
+      const event = openid === undefined ? body : { ...(body as object), userInfo: { appId: 'wxc10d51mc0000sim', openId: openid } };
+      try {
+        const reply = (await functions.invoke('afterSale', event, { ...(openid !== undefined ? { openid } : {}), source: 'wx_client' })) as ApiReply<unknown>;
+        return { status: statusOf(reply), body: reply };
+      } catch (e) {
+        console.error('[cloud-sim] afterSale invocation failed', e);
+        return errorReply('INTERNAL_ERROR');
+      }
+    },
+
+    async refundNotify(body) {
+      try {
+        const ack = await deliverPayCallback(asPayCallback(body));
+        if (ack.result) return { status: statusOf(ack.result), body: ack.result };
+        return ack.errcode === 0 ? { status: 200, body: { ok: true, data: { applied: false } } } : errorReply('INTERNAL_ERROR');
+      } catch (e) {
+        console.error('[cloud-sim] refundNotify invocation failed', e);
+        return errorReply('INTERNAL_ERROR');
+      }
+    },
+
+    async sweep() {
+      const reply = (await functions.invoke('autoApprove', { Type: 'Timer', TriggerName: 'autoApprove', Time: new Date(clock.now()).toISOString() }, { source: 'wx_timer' })) as {
+        ok: boolean;
+        data?: unknown;
+        error?: unknown;
+      };
+      if (!reply.ok) throw new Error(`autoApprove: ${JSON.stringify(reply.error)}`);
+      return reply.data;
+    },
+
+    deliverRefundCallbacks: () => gateway.deliverDue(),
+    startRefundCallbacks: () => gateway.start(),
+
+    async upload(req, openid) {
+      const stored = await receiveUpload(req, openid, files);
+      const { openid: owner, name } = parseLocalFileId(stored.fileId)!;
+      return { ...stored, fileId: cloudFileId(owner, name), url: fileUrl(owner, name) };
+    },
+
+    locateFile: (owner, name) => files.locate(`local://evidence/${owner}/${name}`),
+
+    async mayRead(caller: string, file: LocalFile) {
+      if (caller === file.openid) return true;
+      const merchant = read(COLLECTIONS.merchants, caller) as unknown as Merchant | null;
+      if (merchant?.role === 'PLATFORM') return true;
+      const cloudId = cloudFileId(file.openid, parseLocalFileId(file.fileId)?.name ?? '');
+      const cases = (docs(COLLECTIONS.cases) as unknown as AfterSaleCase[]).filter((c) => JSON.stringify(c.evidence ?? []).includes(cloudId));
+      return merchant ? cases.some((c) => c.shopId === merchant.shopId) : cases.some((c) => c.buyerOpenid === caller);
+    },
+
+    dev: {
+      async reset() {
+        sim.reset();
+        journal.clear();
+        db.exec('DELETE FROM gateway_refunds; DELETE FROM uploads;');
+        files.clear();
+      },
+      async seed(data) {
+        const shops = data.shops ?? [];
+        const merchants = data.merchants ?? [];
+        const orders = data.orders ?? [];
+        sim.seed(COLLECTIONS.shops, shops.map((s) => shopWithDefaults(s) as unknown as Doc));
+        sim.seed(COLLECTIONS.merchants, merchants.map((m) => ({ _id: m.openid, ...m }) as unknown as Doc));
+        sim.seed(COLLECTIONS.orders, orders.map((o) => o as unknown as Doc));
+        return { shops: shops.length, merchants: merchants.length, orders: orders.length };
+      },
+      async setClock(now) {
+        clock.set(now);
+      },
+      async outbox(filter) {
+        return (docs(COLLECTIONS.outbox) as unknown as (Notification & OutboxEntry)[]).filter(
+          (n) => (filter.toOpenid === undefined || n.toOpenid === filter.toOpenid) && (filter.caseId === undefined || n.caseId === filter.caseId),
+        );
+      },
+      async tickets(caseId) {
+        return (docs(COLLECTIONS.tickets) as unknown as Ticket[]).filter((t) => caseId === undefined || t.caseId === caseId);
+      },
+      async identities() {
+        const merchants = docs(COLLECTIONS.merchants) as unknown as (Merchant & { _id: string })[];
+        const shops = new Map((docs(COLLECTIONS.shops) as unknown as Shop[]).map((s) => [s._id, s.name]));
+        const merchantIds = new Set(merchants.map((m) => m._id));
+        const buyers = [...new Set((docs(COLLECTIONS.orders) as unknown as Order[]).map((o) => o.buyerOpenid))].filter((b) => !merchantIds.has(b));
+        return namedIdentities(
+          merchants.map(({ _id, ...m }) => ({ ...m, openid: _id, ...(shops.has(m.shopId) ? { shopName: shops.get(m.shopId) } : {}) })),
+          buyers,
+        );
+      },
+      async shopCount() {
+        return docs(COLLECTIONS.shops).length;
+      },
+    },
+
+    async close() {
+      await gateway.stop();
+      await functions.close();
+      await sim.stop();
+      db.close();
+    },
+  };
+}
+
+/**
+ * A callback posted to the host's `/api/refundNotify`, as the payment platform would deliver it to the
+ * function: cloudPay's shape as it is, or the host's plain `{outRefundNo, status}` in cloudPay's words.
+ */
+function asPayCallback(body: unknown): object {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { body };
+  const b = body as Record<string, unknown>;
+  if ('reqInfo' in b || typeof b.outRefundNo !== 'string') return b;
+  const status = { SUCCESS: 'SUCCESS', ABNORMAL: 'CHANGE', CLOSED: 'REFUNDCLOSE' }[String(b.status)] ?? String(b.status);
+  return { returnCode: 'SUCCESS', reqInfo: { outRefundNo: b.outRefundNo, refundStatus: status } };
+}
