@@ -37,6 +37,11 @@ export const LIMITS = {
   rejectNoteMinChars: 2,
   /** Uploads (local host and the mini-program's own check). */
   uploadMaxBytes: { image: 10 * 1024 * 1024, video: 50 * 1024 * 1024 },
+  /**
+   * What one uploader may store in any 30 days by the host clock (local host and cloud-sim; SPEC §4
+   * "Uploads"). Bytes the same uploader already stored count nothing.
+   */
+  uploadQuota: { maxFiles: 200, maxBytes: 524_288_000, windowDays: 30 },
 } as const;
 
 export const DEFAULT_AUTO_REPLY = '您的退款申请已收到,预计48小时内处理完毕';

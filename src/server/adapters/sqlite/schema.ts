@@ -189,4 +189,9 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE shop_year_committed SET fen = fen - OLD.committed_fen WHERE shop_id = OLD.shop_id AND year = CAST(strftime('%Y', (OLD.approved_at + 28800000) / 1000, 'unixepoch') AS INTEGER);
   END;
   `,
+  // Upload quota (SPEC §4 "Uploads", LIMITS.uploadQuota): each upload counts one uploader's files and
+  // bytes of the last 30 days, in the transaction that records it; covered, it is a range scan of the index.
+  `
+  CREATE INDEX uploads_openid_created ON uploads (openid, created_at, size);
+  `,
 ];

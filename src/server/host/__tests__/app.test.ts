@@ -100,7 +100,12 @@ describe('bodies that are not a JSON object', () => {
         controller.enqueue(chunk);
       },
     });
-    const res = await fetch(`${host.url}/api/afterSale`, { method: 'POST', body: stream, headers: { 'x-wx-openid': BUYER }, duplex: 'half' } as RequestInit);
+    const res = await fetch(`${host.url}/api/afterSale`, {
+      method: 'POST',
+      body: stream,
+      headers: { 'x-wx-openid': BUYER, 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'body' } });
     const health = ok(await api.get<{ status: string }>('/healthz'));
@@ -123,7 +128,8 @@ describe('routes', () => {
     ['DELETE', '/upload'],
     ['GET', '/files/evidence/oBuyerA/0123456789abcdef0123456789abcdef.jpg'],
   ])('%s %s → NOT_FOUND envelope (or FORBIDDEN without identity for files)', async (method, p) => {
-    const r = await api.raw(p, { method, openid: BUYER });
+    // A request that can change state says what it sends (SPEC §4 "Browsers"); test/host/browsers.test.ts covers the rest.
+    const r = await api.raw(p, { method, openid: BUYER, headers: { 'content-type': 'application/json' } });
     expectEnvelope(r, 404, 'NOT_FOUND');
   });
 
@@ -210,7 +216,7 @@ describe('POST /upload', () => {
     expectEnvelope(await api.raw('/upload', { method: 'POST', body: two, openid: BUYER }), 400, 'INVALID_INPUT', 'file');
     expectEnvelope(await api.upload(undefined, SAMPLE_FILES.jpeg.bytes), 403, 'FORBIDDEN');
     expectEnvelope(await api.upload('../etc', SAMPLE_FILES.jpeg.bytes), 403, 'FORBIDDEN');
-    expectEnvelope(await api.post('/upload', { file: 'x' }, BUYER), 400, 'INVALID_INPUT', 'file');
+    expectEnvelope(await api.post('/upload', { file: 'x' }, BUYER), 400, 'INVALID_INPUT', 'content-type');
     expectEnvelope(
       await api.raw('/upload', { method: 'POST', body: 'garbage', openid: BUYER, headers: { 'content-type': 'multipart/form-data; boundary=zzz' } }),
       400,
