@@ -166,7 +166,8 @@ export interface DecideRequest {
   note: string;
 }
 
-export type SettingsPatch = Partial<ShopSettings> & { returnAddress?: Shop['returnAddress'] };
+/** What `merchant.settings.set` takes: every shop setting but the platform's fee rate (R20), and the return address. */
+export type SettingsPatch = Partial<Omit<ShopSettings, 'platformFeeRateBp'>> & { returnAddress?: Shop['returnAddress'] };
 
 export interface SettingsView {
   shop: Pick<Shop, '_id' | 'name' | 'verified' | 'returnAddress'>;

@@ -148,7 +148,10 @@ export interface ShopSettings {
   /** R18: 0 = off. */
   quickRefundThresholdFen: Fen;
   quickRefundSkuIds: string[];
-  /** R20: platform fee rate in basis points (60 = 0.6%). */
+  /**
+   * R20: platform fee rate in basis points (60 = 0.6%). The platform's (seed / setup), shown to the
+   * shop but never in `merchant.settings.set`'s patch (SettingsPatch omits it; the schema refuses it).
+   */
   platformFeeRateBp: number;
   /** R12: customs fee deducted from the refundable amount of a case with cross-border items. */
   customsFeeFen: Fen;
@@ -196,7 +199,11 @@ export interface Evidence {
   kind: EvidenceKind;
   sha256: string;
   tag?: EvidenceTag;
-  /** Who added it and when (filled by the server). */
+  /**
+   * Who added it and when (filled by the server: BUYER at apply and buyer addEvidence, MERCHANT at
+   * merchant.addEvidence). R22's 9 images / 1 video count per party. A record stored without `by`
+   * belongs to the buyer when its file lies under the buyer's upload prefix (`evidencePartyOf`).
+   */
   by?: Actor;
   at?: EpochMs;
 }
@@ -234,6 +241,11 @@ export interface HistoryEvent {
   note?: string;
   /** Facts of the event that the chain protects (amounts, codes, file ids). */
   data?: Record<string, unknown>;
+  /**
+   * The event's position in the chain (0 for APPLY), written by `appendHistory` since historyHead /
+   * historyCount exist: a case with such an event must carry both (docs/DESIGN.md "History head and money check").
+   */
+  seq?: number;
   prevHash: string;
   hash: string;
 }
@@ -331,6 +343,13 @@ export interface AfterSaleCase {
   messages: Message[];
   refunds: RefundAttempt[];
   history: HistoryEvent[];
+  /**
+   * The newest history event's hash (64 zeros for none) and the number of events, kept in step by
+   * `appendHistory`, so `verify` catches newest events removed. Absent only on cases stored before
+   * they existed, until their next event (docs/DESIGN.md "History head and money check").
+   */
+  historyHead?: string;
+  historyCount?: number;
   createdAt: EpochMs;
   updatedAt: EpochMs;
 }

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'LOGISTICS_EVIDENCE_MISSING',
   'NOT_RETURNABLE',
   'EVIDENCE_REQUIRED',
+  /** R24: the platform rejected a case on this order line; its decision is final. */
+  'DISPUTE_DECIDED',
   /** lastError of a refund attempt the gateway reported ABNORMAL (not final). */
   'REFUND_ABNORMAL',
   /** lastError of a refund attempt the gateway reported CLOSED (final; retried with a new outRefundNo). */
@@ -42,6 +44,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   LOGISTICS_EVIDENCE_MISSING: 422,
   NOT_RETURNABLE: 422,
   EVIDENCE_REQUIRED: 422,
+  DISPUTE_DECIDED: 422,
   REFUND_ABNORMAL: 422,
   REFUND_CLOSED: 422,
   INTERNAL_ERROR: 500,

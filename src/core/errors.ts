@@ -57,6 +57,10 @@ export const CATALOGUE: Record<ErrorCode, CatalogueEntry> = {
     message: '请上传凭证',
     solution: '需具体描述问题并上传凭证（如商品照片、物流截图等）',
   },
+  DISPUTE_DECIDED: {
+    message: '平台已对该商品的售后争议作出最终判定，不能再次申请售后',
+    solution: '平台介入后出具的处理方案为最终结果；单笔争议金额≥500元可通过微信小法庭在线调解，其他问题请通过微信客服入口、客服电话或公众号留言联系商家协商',
+  },
   REFUND_ABNORMAL: {
     message: '退款异常，款项未能原路退回',
     solution: '商家可改为转入指定账户或线下退款，并上传退款凭证',

@@ -55,6 +55,14 @@ const evidence = z.strictObject({
 const evidenceList = z.array(evidence).max(20);
 
 const caseItem = z.strictObject({ skuId: id, qty: z.number().int().min(1).max(MAX_QTY) });
+/**
+ * preview (SPEC §4): only a body that fails the schema (a missing or mistyped field, an unknown one, an
+ * oversized one) is INVALID_INPUT; a well-formed draft, however ineligible, is answered with its
+ * violations. So a quantity or amount that is a JSON integer but not a positive one (0, -1) reaches the
+ * core, which reports it as an R30 violation, as it does for an skuId not on the order.
+ */
+const draftQty = z.number().int().min(-MAX_QTY).max(MAX_QTY);
+const draftFen = z.number().int().min(-MAX_FEN).max(MAX_FEN);
 
 const draftFields = {
   orderId: id,
@@ -89,7 +97,9 @@ const reasonWindows = Object.fromEntries(REASONS.map((r) => [r, dayCount(DEFAULT
 
 /**
  * Windows that protect the buyer may only be lengthened; deadlines on the merchant or the platform
- * may only be shortened (a shop can be kinder than the platform, never harsher).
+ * may only be shortened (a shop can be kinder than the platform, never harsher). The refund fee rate
+ * (R20, `platformFeeRateBp`) is the platform's: shown to the shop, never in its patch (INVALID_INPUT
+ * naming the field, `FIXED_FIELDS`).
  */
 const settingsPatch = z.strictObject({
   autoReplyText: z.string().trim().min(1).max(200).optional(),
@@ -99,7 +109,6 @@ const settingsPatch = z.strictObject({
   windowDaysByReason: z.strictObject(reasonWindows).optional(),
   quickRefundThresholdFen: fen.optional(),
   quickRefundSkuIds: z.array(id).max(200).optional(),
-  platformFeeRateBp: z.number().int().min(0).max(10_000).optional(),
   customsFeeFen: fen.optional(),
   returnShipDays: dayCount(DEFAULT_SETTINGS.returnShipDays, 30).optional(),
   receiptConfirmDays: dayCount(1, DEFAULT_SETTINGS.receiptConfirmDays).optional(),
@@ -130,7 +139,8 @@ export const schemas = {
   'order.get': z.strictObject({ orderId: id }),
   preview: z.strictObject({
     ...draftFields,
-    amountFen: positiveFen.optional(),
+    items: z.array(z.strictObject({ skuId: id, qty: draftQty })).max(100),
+    amountFen: draftFen.optional(),
     description: text(MAX_TEXT).optional(),
     evidence: evidenceList.optional(),
   }),
@@ -238,6 +248,11 @@ const FIELD_LABELS: Record<string, string> = {
   name: '收件人',
 };
 
+/** Fields an action refuses because someone else sets them, with why (the generic 不支持的字段 otherwise). */
+const FIXED_FIELDS: Partial<Record<ActionName, Record<string, string>>> = {
+  'merchant.settings.set': { platformFeeRateBp: '退款手续费费率由平台统一设置（默认0.6%），店铺不能修改' },
+};
+
 function labelOf(path: readonly PropertyKey[]): string {
   for (let i = path.length - 1; i >= 0; i -= 1) {
     const label = FIELD_LABELS[String(path[i])];
@@ -278,7 +293,9 @@ export function parseAction(body: unknown): ParsedAction {
       if (key === '') {
         throw new DomainError('INVALID_INPUT', { field: path.length > 0 ? path.join('.') : 'body', message: '不支持空的字段名' });
       }
-      throw new DomainError('INVALID_INPUT', { field: [...path, key].join('.'), message: `不支持的字段：${key}` });
+      const fixedOfAction = path.length === 0 ? FIXED_FIELDS[action] : undefined;
+      const fixed = fixedOfAction && Object.prototype.hasOwnProperty.call(fixedOfAction, key) ? fixedOfAction[key] : undefined;
+      throw new DomainError('INVALID_INPUT', { field: [...path, key].join('.'), message: fixed ?? `不支持的字段：${key}` });
     }
     const field = path.length > 0 ? path.join('.') : 'body';
     throw new DomainError('INVALID_INPUT', { field, message: `「${labelOf(path) || '请求内容'}」填写有误` });

@@ -53,7 +53,6 @@ const FULLER: Partial<Record<ActionName, Record<string, unknown>>> = {
     windowDaysByReason: { QUALITY: 60 },
     quickRefundThresholdFen: 0,
     quickRefundSkuIds: ['mug-350ml'],
-    platformFeeRateBp: 60,
     customsFeeFen: 0,
     returnShipDays: 7,
     receiptConfirmDays: 10,

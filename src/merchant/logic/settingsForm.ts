@@ -134,9 +134,7 @@ export function checkSettings(form: SettingsForm): Checked<SettingsPatch> {
   }
   patch.windowDaysByReason = byReason;
 
-  const bp = parsePercentBp(form.platformFeeRate);
-  if (bp === null) errors.platformFeeRateBp = '费率填百分比，如 0.6 表示 0.6%，最多两位小数';
-  else patch.platformFeeRateBp = bp;
+  // R20: the fee rate is the platform's; the form shows it and never sends it (the cloud refuses it).
 
   const policy = form.policyText.trim();
   if (policy.length > 1000) errors.policyText = '退款政策不超过1000个字';

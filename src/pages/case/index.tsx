@@ -26,6 +26,7 @@ import { verifyChain } from '../../core/chain';
 import { REASON_LABELS } from '../../core/classifier-data';
 import { allowedEvents } from '../../core/lifecycle';
 import { formatYuan } from '../../core/money';
+import { partyEvidence } from '../../core/rules';
 import { LIMITS } from '../../core/settings';
 import { formatTime } from '../../core/time';
 import { useNow } from '../../hooks/useNow';
@@ -142,8 +143,10 @@ function CaseView({ c }: { c: AfterSaleCase }) {
   };
 
   const addEvidence = async () => {
-    const images = c.evidence.filter((e) => e.kind === 'image').length;
-    const videos = c.evidence.filter((e) => e.kind === 'video').length;
+    // R22 per party: only the buyer's own evidence counts, never the shop's QC report.
+    const own = partyEvidence(c, 'BUYER');
+    const images = own.filter((e) => e.kind === 'image').length;
+    const videos = own.filter((e) => e.kind === 'video').length;
     const freeImages = LIMITS.maxImages - images;
     const freeVideos = LIMITS.maxVideos - videos;
     if (freeImages <= 0 && freeVideos <= 0) {
@@ -194,6 +197,11 @@ function CaseView({ c }: { c: AfterSaleCase }) {
 
   const verifyOk = verified && verified.device.ok && (!verified.cloud || verified.cloud.ok);
   const brokenAt = verified?.cloud?.brokenAt ?? verified?.device.brokenAt;
+  // The cloud also holds the case to its anchor and money (chain.ts verifyCase): past the last record means newest records removed or amounts changed.
+  const brokenText =
+    brokenAt !== undefined && brokenAt >= c.history.length
+      ? '存证校验未通过：售后单与处理记录不符，可能有记录被删除或金额被改动'
+      : `存证校验未通过：第${(brokenAt ?? 0) + 1}条记录与前一条不一致`;
   const replies = c.messages.filter((m) => m.from !== 'BUYER');
 
   return (
@@ -385,7 +393,7 @@ function CaseView({ c }: { c: AfterSaleCase }) {
       >
         {verified && (
           <View className="case-page__verify">
-            <Alert tone={verifyOk ? 'success' : 'danger'} title={verifyOk ? `存证校验通过：${c.history.length}条记录环环相扣，未被改动` : `存证校验未通过：第${(brokenAt ?? 0) + 1}条记录与前一条不一致`}>
+            <Alert tone={verifyOk ? 'success' : 'danger'} title={verifyOk ? `存证校验通过：${c.history.length}条记录环环相扣，未被改动` : brokenText}>
               {verified.cloud ? '本机与云端各校验了一次' : '本机已校验，云端校验中'}
             </Alert>
           </View>

@@ -2,6 +2,7 @@ import { Button, Image, Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import type { EvidenceInput } from '../../../../types/api';
 import Alert from '../../../components/Alert';
+import { partyEvidence } from '../../../core/rules';
 import { LIMITS } from '../../../core/settings';
 import { describeError } from '../../../services/cloud';
 import { evidenceUrl, pickMedia, prepareMedia, tooLarge, uploadEvidence } from '../../../services/upload';
@@ -35,7 +36,8 @@ export function QcReportSheet({ c, visible, onClose }: Props) {
     onClose();
   });
   const shown = problem ?? uploadProblem;
-  const room = LIMITS.maxImages - c.evidence.filter((e) => e.kind === 'image').length - files.length;
+  // R22 per party: the buyer's photos never use up the shop's room.
+  const room = LIMITS.maxImages - partyEvidence(c, 'MERCHANT').filter((e) => e.kind === 'image').length - files.length;
 
   const add = async () => {
     setUploadProblem(undefined);

@@ -16,7 +16,6 @@ describe('settings form', () => {
       quickRefundSkuIds: [],
       windowDays: 15,
       windowDaysByReason: { QUALITY: 30 },
-      platformFeeRateBp: 60,
       policyText: s.policyText,
       hotline: '13800138000',
       officialAccount: '',

@@ -7,7 +7,7 @@ import { CATALOGUE } from '../../../core/errors';
 import { CloudError, callAfterSale } from '../../../services/cloud';
 import { pickMedia, prepareMedia, uploadEvidence } from '../../../services/upload';
 import { useIdentityStore } from '../../../stores/identity';
-import { MERCHANT_OPENID, NOW, mcase, morder, settingsView } from '../../__fixtures__/cases';
+import { BUYER_OPENID, MERCHANT_OPENID, NOW, mcase, morder, settingsView } from '../../__fixtures__/cases';
 import { usePanelStore } from '../../stores/panel';
 import { useReviewStore } from '../../stores/review';
 import { useShopStore } from '../../stores/shop';
@@ -298,5 +298,22 @@ describe('QC report (R15)', () => {
     });
     expect(screen.getByText('质检报告已上传')).toBeTruthy();
     expect(screen.getByText('商家提供')).toBeTruthy();
+  });
+
+  it('R22 per party: a buyer’s 9 photos never block the shop’s QC report (they used to leave it no room)', async () => {
+    const photos = Array.from({ length: 9 }, (_, i) => ({
+      fileId: `local://evidence/${BUYER_OPENID}/p${i}.jpg`,
+      kind: 'image' as const,
+      sha256: 'a'.repeat(64),
+      by: 'BUYER' as const,
+    }));
+    (pickMedia as jest.Mock).mockResolvedValue([]);
+    await open(mcase({ evidence: photos }));
+    fireEvent.click(screen.getByText('上传质检报告'));
+    const s = sheet('上传质检报告');
+    expect(s.getByText('还可上传 9 张')).toBeTruthy();
+    fireEvent.click(s.getByRole('button', { name: '＋ 选择照片' }));
+    await settle();
+    expect(pickMedia).toHaveBeenCalledWith(9, 0);
   });
 });

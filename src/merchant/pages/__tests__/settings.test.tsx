@@ -45,15 +45,24 @@ describe('settings', () => {
     expect(calls('merchant.settings.set')).toHaveLength(0);
 
     type('hotline', '13900139000');
-    type('platformFeeRate', '0.8');
     type('windowDaysByReason.NO_REASON', '20');
     fireEvent.click(screen.getByRole('button', { name: '保存设置' }));
     await settle();
     expect(calls('merchant.settings.set')[0][1]).toMatchObject({
       hotline: '13900139000',
-      platformFeeRateBp: 80,
       windowDaysByReason: { QUALITY: 30, NO_REASON: 20 },
     });
+  });
+
+  it('R20 fee rate is the platform’s: shown to the owner read-only and never sent in the patch', async () => {
+    useIdentityStore.setState({ identity: { openid: MERCHANT_OPENID, role: 'OWNER', shopId: 'shop_1' } });
+    render(<SettingsPage />);
+    await settle();
+    expect(field('platformFeeRate').value).toBe('0.6');
+    expect(field('platformFeeRate').disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: '保存设置' }));
+    await settle();
+    expect(calls('merchant.settings.set')[0][1]).not.toHaveProperty('platformFeeRateBp');
   });
 
   it('puts a field the cloud refuses next to its input', async () => {

@@ -156,10 +156,10 @@ function Settings() {
               <Field
                 id={anchor('platformFeeRateBp')}
                 label="平台费率（%）"
-                hint="卖家责任的退款按此费率收取手续费，由商家承担；非卖家责任免收"
+                hint="由平台统一设置，店铺不能修改。卖家责任的退款按此费率收取手续费，由商家承担；非卖家责任免收"
                 error={errors.platformFeeRateBp}
               >
-                <TextInput {...input('platformFeeRate')} type="digit" placeholder="0.6" />
+                <TextInput name="platformFeeRate" value={form.platformFeeRate} disabled onChange={() => undefined} />
               </Field>
             </Section>
             <Section title="退款政策">

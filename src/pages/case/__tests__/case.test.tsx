@@ -157,4 +157,13 @@ describe('case detail', () => {
     await settle();
     expect(screen.getByText('存证校验未通过：第1条记录与前一条不一致')).toBeTruthy();
   });
+
+  it('says newest records are missing or amounts changed when the cloud finds the case past its last record (brokenAt = history.length)', async () => {
+    const c = chained({});
+    serve(c, { verify: async () => ({ ok: false, brokenAt: c.history.length }) });
+    await openCase(c);
+    fireEvent.click(screen.getByText('校验存证'));
+    await settle();
+    expect(screen.getByText('存证校验未通过：售后单与处理记录不符，可能有记录被删除或金额被改动')).toBeTruthy();
+  });
 });

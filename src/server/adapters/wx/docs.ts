@@ -63,6 +63,8 @@ const CASE_FIELDS = {
   messages: true,
   refunds: true,
   history: true,
+  historyHead: true,
+  historyCount: true,
   createdAt: true,
   updatedAt: true,
 } satisfies Record<keyof AfterSaleCase, true>;

@@ -153,11 +153,17 @@ describe('merchant.settings.set patch bounds', () => {
     expect(set({ receiptConfirmDays: 11 })).toBe('receiptConfirmDays');
   });
 
-  test('the fee rate is 0–10000 basis points (R20)', () => {
-    expect(set({ platformFeeRateBp: 0 })).toBeUndefined();
-    expect(set({ platformFeeRateBp: 10_000 })).toBeUndefined();
-    expect(set({ platformFeeRateBp: 10_001 })).toBe('platformFeeRateBp');
-    expect(set({ platformFeeRateBp: -1 })).toBe('platformFeeRateBp');
+  test('R20 the fee rate is the platform’s: any platformFeeRateBp in the shop’s patch is refused, naming the field', () => {
+    for (const v of [0, 60, 10_000, -1, '0.6']) expect(set({ platformFeeRateBp: v })).toBe('platformFeeRateBp');
+    try {
+      parseAction({ action: 'merchant.settings.set', hotline: '13800138000', platformFeeRateBp: 0 });
+      throw new Error('not refused');
+    } catch (e) {
+      expect(e).toBeInstanceOf(DomainError);
+      expect((e as DomainError).message).toContain('平台');
+    }
+    // Only that action's top-level field gets the platform's wording; an unknown `constructor` stays unknown.
+    expect(set({ constructor: 1 })).toBe('constructor');
   });
 
   test('the return address needs a phone a courier can call (R33)', () => {
