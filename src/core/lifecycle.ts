@@ -28,6 +28,7 @@ import {
   codePointLength,
   coversShipping,
   evidenceViolation,
+  partyEvidence,
   paymentWindowExpired,
   refundFee,
   refundNumbersOnOrder,
@@ -62,7 +63,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   row('PENDING', 'CANCEL', ['BUYER'], ['CANCELLED']),
   row('NEGOTIATING', 'CANCEL', ['BUYER'], ['CANCELLED']),
   row('REJECTED', 'CANCEL', ['BUYER'], ['CANCELLED']),
-  row('PENDING', 'ADD_EVIDENCE', ['BUYER', 'MERCHANT'], ['PENDING'], 'R22 over the case\'s whole evidence'),
+  row('PENDING', 'ADD_EVIDENCE', ['BUYER', 'MERCHANT'], ['PENDING'], 'R22 per party: the caller\'s side of the case\'s evidence'),
   row('NEGOTIATING', 'ADD_EVIDENCE', ['BUYER'], ['PENDING'], 'R6: back to the merchant with a new auto-approve deadline'),
   row('NEGOTIATING', 'ADD_EVIDENCE', ['MERCHANT'], ['NEGOTIATING'], 'R22'),
   row('NEGOTIATING', 'ACCEPT_OFFER', ['BUYER'], APPROVAL, 'an offer is on the table; approvedFen = offer; R3'),
@@ -137,8 +138,20 @@ function invalid(field: string, message: string, rule?: string): DomainError {
   return new DomainError('INVALID_INPUT', { field, message, rule });
 }
 
+/**
+ * The case's deadline is past at `now` (SPEC §3: `deadline < now`; at the deadline millisecond itself
+ * the actor is still in time). The sweep and lazy expiry fire a timeout only then.
+ */
 function isDue(c: AfterSaleCase, now: EpochMs): boolean {
-  return c.deadlineAt !== undefined && c.deadlineAt <= now;
+  return c.deadlineAt !== undefined && c.deadlineAt < now;
+}
+
+/**
+ * A timeout event taking effect at `at` is not early: it takes effect at its deadline (or later), so
+ * the chain of timeouts in `applyDueTimeouts` runs each step with `now` = that step's deadline.
+ */
+function reached(c: AfterSaleCase, at: EpochMs): boolean {
+  return c.deadlineAt !== undefined && c.deadlineAt <= at;
 }
 
 function caseError(code: ErrorCode, message?: string): CaseError {
@@ -243,6 +256,18 @@ function currentMethod(c: AfterSaleCase): Method {
     : { method: 'ORIGINAL' };
 }
 
+/**
+ * The chain records every attempt an event starts or settles as it then stands, so `verify` can hold
+ * the case's refunds to it (chain.ts `recordedMoney`).
+ */
+function recordAttempt(step: Step, a: RefundAttempt): void {
+  const recorded = Array.isArray(step.data.attempts) ? (step.data.attempts as unknown[]) : [];
+  step.data.attempts = [
+    ...recorded,
+    withoutUndefined({ outRefundNo: a.outRefundNo, amountFen: a.amountFen, status: a.status, settledAt: a.settledAt }),
+  ];
+}
+
 function failRefund(step: Step, error: CaseError): void {
   step.next.status = 'REFUND_FAILED';
   step.next.lastError = error;
@@ -286,6 +311,7 @@ function startRefund(step: Step): void {
   next.lastError = undefined;
   step.data.outRefundNo = attempt.outRefundNo;
   step.data.refundFen = attempt.amountFen;
+  recordAttempt(step, attempt);
   step.effects.push({ type: 'REQUEST_REFUND', caseId: next._id, orderId: next.orderId, attempt });
 }
 
@@ -364,6 +390,7 @@ function replaceAttempt(step: Step, i: number, attempt: RefundAttempt): void {
   const refunds = [...step.next.refunds];
   refunds[i] = withoutUndefined(attempt);
   step.next.refunds = refunds;
+  recordAttempt(step, refunds[i]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,7 +400,7 @@ function replaceAttempt(step: Step, i: number, attempt: RefundAttempt): void {
 function onApprove(step: Step, ev: Extract<CaseEvent, { type: 'APPROVE' }>): void {
   const { ctx, before } = step;
   if (ev.via === 'TIMEOUT') {
-    if (!isDue(before, ctx.now)) throw stateChanged();
+    if (!reached(before, ctx.now)) throw stateChanged();
     step.action = 'AUTO_APPROVE';
     approve(step, before.amountFen, 'TIMEOUT');
     notify(step, 'decision', approvalText(step, `商家未在${ctx.shop.settings.autoApproveHours}小时内处理，系统已自动同意您的`));
@@ -443,7 +470,9 @@ function onOffer(step: Step, ev: Extract<CaseEvent, { type: 'OFFER' }>): void {
 function onAddEvidence(step: Step, ev: Extract<CaseEvent, { type: 'ADD_EVIDENCE' }>): void {
   const { ctx, before, next } = step;
   if (!Array.isArray(ev.evidence) || ev.evidence.length === 0) throw invalid('evidence', '请至少上传一个凭证', 'R22');
-  const v = evidenceViolation([...before.evidence, ...ev.evidence], ctx.callerOpenid, { ownFrom: before.evidence.length });
+  // R22 per party: the buyer's 9 photos never block the shop's QC report, nor the other way round.
+  const own = partyEvidence(before, ev.by);
+  const v = evidenceViolation([...own, ...ev.evidence], ctx.callerOpenid, { ownFrom: own.length });
   if (v !== null) throw violationError(v);
   const added: Evidence[] = ev.evidence.map((e) =>
     withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag, by: ev.by, at: ctx.now }),
@@ -468,16 +497,31 @@ function onAcceptOffer(step: Step): void {
   approve(step, offer.amountFen, 'OFFER_ACCEPTED');
 }
 
+/** R24: the buyer's escalation came after its window (`escalateBy`). */
+function escalationExpired(escalateDays: number, escalateBy: EpochMs): DomainError {
+  return new DomainError('AFTER_SALE_WINDOW_EXPIRED', {
+    rule: 'R24',
+    message: `已超过商家拒绝后${escalateDays}天的申诉期限（截止${formatTime(escalateBy)}）`,
+    solution: '申诉期已过，如仍有争议请通过客服热线或公众号留言联系商家协商',
+  });
+}
+
+/**
+ * A late escalation finds the rejected case closed by its ESCALATE_TIMEOUT (committed by the sweep or
+ * by lazy expiry just before): it keeps R24's AFTER_SALE_WINDOW_EXPIRED rather than CASE_STATE_CHANGED.
+ */
+function lateEscalation(c: AfterSaleCase, event: CaseEvent, ctx: TransitionContext): DomainError | null {
+  if (event.type !== 'ESCALATE' || ctx.actor !== 'BUYER' || c.status !== 'CLOSED' || c.rejection === undefined) return null;
+  const closing = c.history[c.history.length - 1];
+  if (closing === undefined || closing.action !== 'ESCALATE_TIMEOUT') return null;
+  const days = ctx.shop.settings.escalateDays;
+  return escalationExpired(days, c.rejection.at + days * DAY_MS);
+}
+
 function onEscalate(step: Step, ev: Extract<CaseEvent, { type: 'ESCALATE' }>): void {
   const { ctx, before } = step;
   const escalateBy = before.deadlineAt ?? (before.rejection?.at ?? before.updatedAt) + ctx.shop.settings.escalateDays * DAY_MS;
-  if (ctx.now > escalateBy) {
-    throw new DomainError('AFTER_SALE_WINDOW_EXPIRED', {
-      rule: 'R24',
-      message: `已超过商家拒绝后${ctx.shop.settings.escalateDays}天的申诉期限（截止${formatTime(escalateBy)}）`,
-      solution: '申诉期已过，如仍有争议请通过客服热线或公众号留言联系商家协商',
-    });
-  }
+  if (ctx.now > escalateBy) throw escalationExpired(ctx.shop.settings.escalateDays, escalateBy);
   const note = requiredText(ev.note, 'note', '请说明申请平台介入的理由');
   step.action = 'ESCALATE';
   step.note = note;
@@ -499,7 +543,7 @@ function onShipReturn(step: Step, ev: Extract<CaseEvent, { type: 'SHIP_RETURN' }
 
 function onConfirmReturn(step: Step, ev: Extract<CaseEvent, { type: 'CONFIRM_RETURN' }>): void {
   const { ctx, before, next } = step;
-  if (ev.by === 'SYSTEM' && !isDue(before, ctx.now)) throw stateChanged();
+  if (ev.by === 'SYSTEM' && !reached(before, ctx.now)) throw stateChanged();
   const unsealed = ev.by === 'MERCHANT' && ev.unsealed === true;
   next.returnReceivedAt = ctx.now;
   if (unsealed) next.unsealed = true;
@@ -532,8 +576,17 @@ function onPlatformDecide(step: Step, ev: Extract<CaseEvent, { type: 'PLATFORM_D
     return;
   }
   if (ev.decision !== 'APPROVE') throw invalid('decision', '请选择处理结果');
+  // R24: the platform pays at most what the buyer asked for, no compensation (R3 still applies in approve).
   const amount = ev.amountFen ?? before.amountFen;
   if (!Number.isSafeInteger(amount) || amount <= 0) throw invalid('amountFen', '退款金额须大于0');
+  if (amount > before.amountFen) {
+    throw new DomainError('AMOUNT_EXCEEDS_LIMIT', {
+      rule: 'R24',
+      field: 'amountFen',
+      message: `平台判定的退款金额不能超过买家申请的${formatYuan(before.amountFen)}`,
+      solution: '请填写不超过买家申请金额的退款金额；不填则按买家申请的金额退款',
+    });
+  }
   next.overturned = before.rejection !== undefined;
   step.action = 'PLATFORM_APPROVE';
   step.data.overturned = next.overturned;
@@ -630,7 +683,7 @@ function apply(step: Step, ev: CaseEvent): void {
       step.action = 'DECLINE_OFFER';
       return escalate(step);
     case 'OFFER_TIMEOUT':
-      if (!isDue(before, ctx.now)) throw stateChanged();
+      if (!reached(before, ctx.now)) throw stateChanged();
       step.action = 'OFFER_TIMEOUT';
       return escalate(step);
     case 'ADD_EVIDENCE':
@@ -638,7 +691,7 @@ function apply(step: Step, ev: CaseEvent): void {
     case 'SHIP_RETURN':
       return onShipReturn(step, ev);
     case 'SHIP_TIMEOUT':
-      if (!isDue(before, ctx.now)) throw stateChanged();
+      if (!reached(before, ctx.now)) throw stateChanged();
       next.status = 'CLOSED';
       step.action = 'SHIP_TIMEOUT';
       return;
@@ -647,14 +700,14 @@ function apply(step: Step, ev: CaseEvent): void {
     case 'ESCALATE':
       return onEscalate(step, ev);
     case 'ESCALATE_TIMEOUT':
-      if (!isDue(before, ctx.now)) throw stateChanged();
+      if (!reached(before, ctx.now)) throw stateChanged();
       next.status = 'CLOSED';
       step.action = 'ESCALATE_TIMEOUT';
       return;
     case 'PLATFORM_DECIDE':
       return onPlatformDecide(step, ev);
     case 'PLATFORM_OVERDUE':
-      if (!isDue(before, ctx.now) || before.platformOverdue === true) throw stateChanged();
+      if (!reached(before, ctx.now) || before.platformOverdue === true) throw stateChanged();
       next.platformOverdue = true;
       step.action = 'PLATFORM_OVERDUE';
       return;
@@ -694,7 +747,7 @@ function findRow(status: CaseStatus, event: CaseEventType, actor: Actor): Transi
  */
 export function transition(c: AfterSaleCase, event: CaseEvent, ctx: TransitionContext): TransitionResult {
   const tableRow = findRow(c.status, event.type, ctx.actor);
-  if (tableRow === undefined || !actorMatches(event, ctx.actor)) throw stateChanged();
+  if (tableRow === undefined || !actorMatches(event, ctx.actor)) throw lateEscalation(c, event, ctx) ?? stateChanged();
   const step: Step = { before: c, ctx, next: { ...c }, action: event.type, data: {}, effects: [] };
   apply(step, event);
 
@@ -770,6 +823,7 @@ export function allowedEvents(c: AfterSaleCase, actor: Actor, now?: EpochMs): Ca
 /**
  * The event the sweep sends to a case whose timer is due, or null when the case needs no timer event
  * (REFUNDING needs a gateway query first; nothing is due yet). `shopVerified` decides R5's retry.
+ * Deadlines are `dueTimeout`'s; the sweep applies them, chained, through `applyDueTimeouts`.
  */
 export function timerEvent(c: AfterSaleCase, now: EpochMs, shopVerified: boolean): CaseEvent | null {
   if (c.status === 'REFUND_FAILED') {
@@ -778,6 +832,15 @@ export function timerEvent(c: AfterSaleCase, now: EpochMs, shopVerified: boolean
       ? { type: 'RETRY_REFUND', by: 'SYSTEM' }
       : null;
   }
+  return dueTimeout(c, now);
+}
+
+/**
+ * The timeout of the case's current deadline when it is past due at `now` (`deadlineAt < now`,
+ * SPEC §3), or null: PENDING auto-approves (R16), NEGOTIATING escalates, AWAITING_RETURN closes and
+ * RETURN_SHIPPED is confirmed (R23), REJECTED closes and ESCALATED is flagged overdue once (R24).
+ */
+export function dueTimeout(c: AfterSaleCase, now: EpochMs): CaseEvent | null {
   if (!isDue(c, now)) return null;
   switch (c.status) {
     case 'PENDING':
@@ -795,6 +858,56 @@ export function timerEvent(c: AfterSaleCase, now: EpochMs, shopVerified: boolean
     default:
       return null;
   }
+}
+
+/** One timeout applied by `applyDueTimeouts`: the event, the moment it took effect, its transition. */
+export interface TimeoutStep extends TransitionResult {
+  event: CaseEvent;
+  /** The deadline it took effect at (the history event's `at`). */
+  at: EpochMs;
+}
+
+export interface Expiry {
+  /** The case with every due timeout applied; `c` itself when none was due. */
+  case: AfterSaleCase;
+  /** The timeouts in order; each step's `case` is the next step's input, the first step's input is `c`. */
+  steps: TimeoutStep[];
+  /** A due timeout the rules refuse (an auto-approval without a return address, R3): the chain stops before it. */
+  blocked?: DomainError;
+}
+
+/** More than any chain the table allows (PENDING → AWAITING_RETURN → CLOSED, NEGOTIATING → ESCALATED → flagged). */
+const MAX_CHAIN = 8;
+
+/**
+ * "Apply every due timeout to this case at `now`", the one place that says it (SPEC §3 "Deadlines bind
+ * at their moment"): each timeout past due (`deadlineAt < now`) is applied as SYSTEM at its own
+ * deadline, so the deadline it starts counts from that deadline (a RETURN_REFUND auto-approved at D
+ * must be shipped by D + returnShipDays), and the next one is applied too when it is also past due.
+ * The sweep commits the steps; case actions, apply and modify commit them before judging the action;
+ * lists and preview use `case` in memory. Pure: `c` is not changed.
+ */
+export function applyDueTimeouts(c: AfterSaleCase, ctx: RuleContext): Expiry {
+  const steps: TimeoutStep[] = [];
+  let current = c;
+  for (let i = 0; i < MAX_CHAIN; i += 1) {
+    const event = dueTimeout(current, ctx.now);
+    if (event === null || current.deadlineAt === undefined) break;
+    const at = current.deadlineAt;
+    let result: TransitionResult;
+    try {
+      result = transition(current, event, { ...ctx, now: at, actor: 'SYSTEM' });
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      return { case: current, steps, blocked: e };
+    }
+    // The sweep's next look counts from now, not from the deadline (a refund requested now is queried a delay after now).
+    const timerAt = nextTimerAt(result.case, ctx.now);
+    const next = timerAt === result.case.timerAt ? result.case : withoutUndefined({ ...result.case, timerAt });
+    steps.push({ case: next, effects: result.effects, event, at });
+    current = next;
+  }
+  return { case: current, steps };
 }
 
 /**

@@ -10,6 +10,7 @@ import type {
   AfterSaleCase,
   CaseType,
   EpochMs,
+  Evidence,
   Fen,
   Order,
   OrderItem,
@@ -193,9 +194,31 @@ export function evidenceViolation(
   return null;
 }
 
+/** R22: who added an evidence record: its `by`, or for a record stored without one, the buyer when the file is under the buyer's prefix. */
+export function evidencePartyOf(e: Evidence, buyerOpenid: string): 'BUYER' | 'MERCHANT' {
+  if (e.by === 'BUYER' || e.by === 'MERCHANT') return e.by;
+  if (e.by === undefined && isOwnEvidenceFile(e.fileId, buyerOpenid)) return 'BUYER';
+  return 'MERCHANT';
+}
+
+/**
+ * R22 per party: the evidence of the case that counts toward `party`'s 9 images and 1 video (the
+ * buyer's across apply and addEvidence; the shop's from merchant.addEvidence), in the case's order.
+ */
+export function partyEvidence(c: Pick<AfterSaleCase, 'evidence' | 'buyerOpenid'>, party: 'BUYER' | 'MERCHANT'): Evidence[] {
+  return c.evidence.filter((e) => evidencePartyOf(e, c.buyerOpenid) === party);
+}
+
 // ---------------------------------------------------------------------------------------------
 // What the order's earlier cases already hold
 // ---------------------------------------------------------------------------------------------
+
+/** R24: the platform rejected this case on escalation; its decision is final for the case's order lines. */
+export function platformRejected(c: Pick<AfterSaleCase, 'status' | 'history'>): boolean {
+  if (c.status !== 'CLOSED') return false;
+  for (let i = c.history.length - 1; i >= 0; i -= 1) if (c.history[i].action === 'PLATFORM_REJECT') return true;
+  return false;
+}
 
 /** Units of a line claimed by open or REFUNDED cases (cancelled and closed cases give theirs back). */
 export function claimedUnits(orderCases: readonly AfterSaleCase[], skuId: string, excludeCaseId?: string): number {
@@ -207,10 +230,13 @@ export function claimedUnits(orderCases: readonly AfterSaleCase[], skuId: string
   return n;
 }
 
-/** R31: refund numbers (out_refund_no) already used on the order; WeChat Pay allows 50. */
+/**
+ * R31: refunds of the order that count toward WeChat Pay's 50: attempts PROCESSING, SUCCESS or
+ * ABNORMAL (a CLOSED one, R4's refusals included, does not count).
+ */
 export function refundNumbersOnOrder(orderCases: readonly AfterSaleCase[]): number {
   const seen = new Set<string>();
-  for (const c of orderCases) for (const r of c.refunds) seen.add(r.outRefundNo);
+  for (const c of orderCases) for (const r of c.refunds) if (r.status !== 'CLOSED') seen.add(r.outRefundNo);
   return seen.size;
 }
 
@@ -307,6 +333,8 @@ interface LineState {
   casesEver: number;
   /** An open case containing the line (R32's one open case). */
   open: boolean;
+  /** A case on the line was rejected by the platform (R24: final). */
+  decided: boolean;
   /** Units this draft asks for. */
   drafted: number;
   /** The draft names this line (a second mention is a duplicate). */
@@ -352,10 +380,13 @@ function indexDraft(ctx: RuleContext, draft: DraftApplication, structural: Viola
   const orderItems = ctx.order.items;
   const index = lineIndexOf(orderItems);
   const lines: LineState[] = new Array(orderItems.length);
-  for (let i = 0; i < orderItems.length; i += 1) lines[i] = { claimed: 0, casesEver: 0, open: false, drafted: 0, named: false };
+  for (let i = 0; i < orderItems.length; i += 1) {
+    lines[i] = { claimed: 0, casesEver: 0, open: false, decided: false, drafted: 0, named: false };
+  }
 
   for (const c of ctx.orderCases) {
     const open = isOpen(c);
+    const decided = platformRejected(c);
     const holds = open || c.status === 'REFUNDED';
     for (let k = 0; k < c.items.length; k += 1) {
       const it = c.items[k];
@@ -366,6 +397,7 @@ function indexDraft(ctx: RuleContext, draft: DraftApplication, structural: Viola
       if (!caseNamedBefore(c.items, k, it.skuId)) {
         line.casesEver += 1;
         if (open) line.open = true;
+        if (decided) line.decided = true;
       }
       if (holds) line.claimed += it.qty;
     }
@@ -584,6 +616,20 @@ function checkItemKinds(ctx: RuleContext, draft: DraftApplication, ix: DraftInde
   }
 }
 
+/** R24: after a platform REJECT no new case may be opened on that order line. */
+function checkDisputeDecided(ctx: RuleContext, draft: DraftApplication, ix: DraftIndex, out: Violation[]): void {
+  for (let i = 0; i < draft.items.length; i += 1) {
+    const li = ix.lineOf[i];
+    if (li < 0 || !ix.lines[li].decided) continue;
+    out.push(
+      violation('R24', 'DISPUTE_DECIDED', {
+        field: `items.${i}.skuId`,
+        message: `「${ctx.order.items[li].title}」的售后争议已由平台作出最终判定，不能再次申请售后`,
+      }),
+    );
+  }
+}
+
 function checkLineCases(ctx: RuleContext, draft: DraftApplication, ix: DraftIndex, out: Violation[]): void {
   for (let i = 0; i < draft.items.length; i += 1) {
     const li = ix.lineOf[i];
@@ -786,6 +832,7 @@ export function evaluateApplication(ctx: RuleContext, draft: DraftApplication): 
   checkOrderStatus(ctx.order, out);
   checkWindows(ctx, draft, out);
   checkItemKinds(ctx, draft, ix, out);
+  checkDisputeDecided(ctx, draft, ix, out);
   checkLineCases(ctx, draft, ix, out);
   checkRisk(ctx, out);
   checkEvidence(ctx, draft, ix, out);
@@ -805,7 +852,7 @@ export function evaluateApplication(ctx: RuleContext, draft: DraftApplication): 
 }
 
 /**
- * Every violation of a draft, in the spec's order: R30 structure → R1 → R31, R2 → R13, R14 → R32 →
+ * Every violation of a draft, in the spec's order: R30 structure → R1 → R31, R2 → R13, R14 → R24 → R32 →
  * R7 → R9, R15, R22 → R10, R11, R3. Without `amountFen` the most refundable amount is checked.
  */
 export function checkApplication(ctx: RuleContext, draft: DraftApplication): Violation[] {

@@ -10,7 +10,7 @@ import { authorize, identify } from './authz';
 import type { Services } from './ports';
 import { parseAction } from './schemas';
 import { USE_CASES } from './usecases';
-import { applyRefundNotify, parseRefundNotify } from './usecases/refundNotify';
+import { applyRefundNotify, parseRefundNotify, type ParseOptions } from './usecases/refundNotify';
 import { sweep, type SweepOptions, type SweepReport } from './usecases/sweep';
 
 export type { SweepReport } from './usecases/sweep';
@@ -52,10 +52,14 @@ export async function runSweep(svc: Services, opts?: SweepOptions): Promise<Swee
   return sweep(svc, opts);
 }
 
-/** The `refundNotify` callback: the gateway's result for one attempt. */
-export async function handleRefundNotify(svc: Services, body: unknown): Promise<Reply> {
+/**
+ * The `refundNotify` callback: a hint that one attempt may have settled. What is recorded is what the
+ * gateway reports for it (SPEC §4 "Callbacks are hints"); an unknown or stale number is acknowledged
+ * with `applied: false` (200). `plain: false` accepts cloudPay's notification shape only (the cloud entry).
+ */
+export async function handleRefundNotify(svc: Services, body: unknown, opts?: ParseOptions): Promise<Reply> {
   try {
-    return ok(await applyRefundNotify(svc, parseRefundNotify(body)));
+    return ok(await applyRefundNotify(svc, parseRefundNotify(body, opts)));
   } catch (e) {
     return errorReply(e);
   }

@@ -52,6 +52,33 @@ export type InsertResult =
   /** Another case was inserted on this order or by this buyer since the guard was read: reload and re-check. */
   | { inserted: false; reason: 'CONFLICT' };
 
+/**
+ * R3's caps, claimed in the very commit that writes a case (SPEC R3, docs/DESIGN.md "Cap guard"): what
+ * the case holds against its order's 105% and against its shop's calendar year once written
+ * (src/server/caps.ts capClaimOf, from the core's committedOnOrderFen / committedToYearFen). The
+ * adapter moves the order's and the year's running totals by the difference from what the stored case
+ * held, in the same transaction, and refuses the write (DomainError AMOUNT_EXCEEDS_LIMIT, nothing
+ * written) when a total that grows would pass its cap. Racing approvals on one order or one shop
+ * therefore cannot both pass the cap on the same stale totals.
+ */
+export interface CapClaim {
+  order: {
+    orderId: string;
+    /** What this case holds against the order once written (open: approved or asked; REFUNDED: paid). */
+    fen: Fen;
+    /** 105% of the order's paid amount. */
+    capFen: Fen;
+  };
+  year: {
+    shopId: string;
+    /** Shanghai calendar year of the approval. */
+    year: number;
+    /** What this case holds against that year once written (0 before approval and once given back). */
+    fen: Fen;
+    capFen: Fen;
+  };
+}
+
 /** Where a sweep has got to in the due queue. */
 export interface DueKey {
   timerAt: EpochMs;
@@ -88,15 +115,25 @@ export interface CaseRepo {
   readGuard(orderId: string, buyerOpenid: string): Promise<ApplyGuard>;
   /**
    * Inserts a new case with its outbox notifications in one commit, iff the guard still holds and the
-   * (buyerOpenid, idempotencyKey) pair is new. Bumps both counters.
+   * (buyerOpenid, idempotencyKey) pair is new. Bumps both counters. With `claim`, R3's caps are
+   * claimed in the same commit (CapClaim): throws DomainError AMOUNT_EXCEEDS_LIMIT, inserting nothing,
+   * when a total would pass its cap.
    */
-  insert(c: AfterSaleCase, guard: ApplyGuard, notifications: Notification[]): Promise<InsertResult>;
+  insert(c: AfterSaleCase, guard: ApplyGuard, notifications: Notification[], claim?: CapClaim): Promise<InsertResult>;
   /**
    * Compare-and-set: writes `c` iff the stored case still has `expectedVersion` (c.version must be
    * expectedVersion + 1), together with its outbox notifications and tickets, in one commit.
-   * Returns false when another writer won.
+   * Returns false when another writer won. With `claim`, R3's caps are claimed in the same commit
+   * (CapClaim; throws AMOUNT_EXCEEDS_LIMIT, writing nothing, past a cap). Without it nothing is claimed
+   * or refused: only for writes that change no money (the sweep's timer deferrals).
    */
-  update(c: AfterSaleCase, expectedVersion: number, notifications: Notification[], tickets?: Ticket[]): Promise<boolean>;
+  update(
+    c: AfterSaleCase,
+    expectedVersion: number,
+    notifications: Notification[],
+    tickets?: Ticket[],
+    claim?: CapClaim,
+  ): Promise<boolean>;
 }
 
 export interface OrderRepo {

@@ -86,7 +86,7 @@ const id = (t: Staged) => ({ caseId: t.c._id });
 const timer = () => stage.api.dev.run('autoApprove');
 
 function callback(outRefundNo: string): Promise<HttpReply<{ applied: boolean }>> {
-  const event = stage.host!.local.gateway.notifyEvent(outRefundNo);
+  const event = stage.gateway.notifyEvent(outRefundNo);
   if (!event) throw new Error(`the gateway has no refund ${outRefundNo}`);
   return stage.api.post<{ applied: boolean }>('/api/refundNotify', event);
 }

@@ -259,6 +259,31 @@ describe('apply (SPEC §3 order, idempotency)', () => {
     expect(outbox.filter((n) => n.templateKey === 'autoReply')).toHaveLength(1);
   });
 
+  test('preview: a body failing the schema is INVALID_INPUT 400; an skuId not on the order is a violation', async () => {
+    const alice = newBuyer();
+    const o = await seedOrder(alice);
+    const draft = { orderId: o._id, type: 'REFUND_ONLY' as const, reason: 'QUALITY' as const, items: [{ skuId: o.items[0].skuId, qty: 1 }] };
+    for (const [body, field] of [
+      [{ ...draft, type: undefined }, 'type'],
+      [{ ...draft, items: [{ skuId: o.items[0].skuId, qty: '1' }] }, 'items.0.qty'],
+      [{ ...draft, unknown: true }, 'unknown'],
+    ] as const) {
+      const e = await fail(alice, 'preview', body as never);
+      expect([e.code, e.status, e.field]).toEqual(['INVALID_INPUT', 400, field]);
+    }
+    const p = await ok(alice, 'preview', { ...draft, items: [{ skuId: 'not-on-order', qty: 1 }] });
+    expect(p.violations.map((v) => [v.rule, v.code, v.field])).toEqual([['R30', 'INVALID_INPUT', 'items.0.skuId']]);
+  });
+
+  test('verify: every case action returns historyHead / historyCount, and verify holds the case to them', async () => {
+    const alice = newBuyer();
+    const c = await applied(alice);
+    expect(c).toMatchObject({ historyCount: 1, historyHead: c.history[0].hash });
+    const approved = await ok(OWNER, 'merchant.approve', { caseId: c._id });
+    expect(approved).toMatchObject({ historyCount: 2, historyHead: approved.history[1].hash });
+    expect(await ok(alice, 'verify', { caseId: c._id })).toEqual({ ok: true });
+  });
+
   test('preview answers ok with the violations and creates nothing', async () => {
     const alice = newBuyer();
     const t = await now();
@@ -294,6 +319,20 @@ describe('every rule code over HTTP, with its status', () => {
     );
     const fresh = await seedOrder(alice, { items: [line('crab', { title: '阳澄湖大闸蟹', kind: 'FRESH' })] });
     expect((await fail(alice, 'apply', await applyReq(alice, fresh))).code).toBe('EVIDENCE_REQUIRED');
+  });
+
+  test('DISPUTE_DECIDED 422 (R24): no new case on a line the platform rejected; the platform pays at most the claim', async () => {
+    const alice = newBuyer();
+    const o = await seedOrder(alice, { paidFen: 21_000, items: [line('tshirt', { title: '纯棉T恤' }), line('mug', { title: '马克杯' })] });
+    const c = await ok(alice, 'apply', await applyReq(alice, o, { amountFen: 100 }));
+    await ok(OWNER, 'merchant.reject', { caseId: c._id, reasonCode: 'NO_EVIDENCE', note: '照片看不出问题' });
+    await ok(alice, 'escalate', { caseId: c._id, note: '照片里能看到开线' });
+    const tooMuch = await fail(REVIEWER, 'platform.decide', { caseId: c._id, decision: 'APPROVE', amountFen: 10_500, note: '支持退款' });
+    expect([tooMuch.code, tooMuch.status, tooMuch.field]).toEqual(['AMOUNT_EXCEEDS_LIMIT', 422, 'amountFen']);
+    expect((await ok(REVIEWER, 'platform.decide', { caseId: c._id, decision: 'REJECT', note: '凭证不足以证明质量问题' })).status).toBe('CLOSED');
+    const e = await fail(alice, 'apply', await applyReq(alice, o));
+    expect([e.code, e.status, e.rule, e.field]).toEqual(['DISPUTE_DECIDED', 422, 'R24', 'items.0.skuId']);
+    expect((await ok(alice, 'apply', await applyReq(alice, o, { items: [{ skuId: 'mug', qty: 1 }] }))).status).toBe('PENDING');
   });
 });
 

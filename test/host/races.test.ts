@@ -110,6 +110,8 @@ describe('the timer racing people', () => {
   test('10 identical refund callbacks at once settle the refund once', async () => {
     const { buyer, c } = await pendingCase();
     ok(await api.call(OWNER, 'merchant.approve', { caseId: c._id }));
+    // Callbacks are hints (SPEC §4): the gateway must have settled the refund for any of them to apply.
+    ok(await api.dev.clock((await api.dev.now()) + 5_000));
     const body = { outRefundNo: `${c._id}-1`, status: 'SUCCESS', settledAt: await api.dev.now() };
     const replies = await Promise.all(Array.from({ length: 10 }, () => api.post<{ applied: boolean }>('/api/refundNotify', body)));
     expect(replies.every((r) => r.status === 200)).toBe(true);

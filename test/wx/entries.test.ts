@@ -23,6 +23,8 @@ let svc: Services;
 let now = T0;
 
 const as = (openid?: string) => ({ getWXContext: () => (openid ? { OPENID: openid } : {}) });
+/** A run started by WeChat Pay's refund callback (cloudPay's `functionName`). */
+const payCallback = { getWXContext: () => ({ SOURCE: 'wx_paycallback', ENV: 'prod-7g3h' }) };
 
 const ORDER: Order = {
   _id: 'ord_20261115_0001',
@@ -98,7 +100,7 @@ describe('afterSale', () => {
 describe('autoApprove', () => {
   it('approves a case past its 48 h on the timer event, and pays it through cloudPay', async () => {
     const c = await applyAsBuyer();
-    now = T0 + 48 * HOUR_MS;
+    now = T0 + 48 * HOUR_MS + 1;
     const r = await autoApproveMain(as(), svc, { Type: 'Timer', TriggerName: 'sweep', Time: '2026-11-22T02:00:00Z' }, { time_limit_in_ms: 60_000 });
     expect(r).toMatchObject({ ok: true, data: { approved: 1 } });
     const after = (await svc.cases.get(c._id))!;
@@ -155,35 +157,83 @@ describe('refundNotify', () => {
   it('records a successful refund and answers errcode 0; the duplicate callback too, changing nothing', async () => {
     const c = await refunding();
     const no = c.refunds[0].outRefundNo;
-    expect(await refundNotifyMain(as(), svc, event(no, 'SUCCESS'), SUB_MCH)).toEqual({ errcode: 0, errmsg: 'OK' });
+    lb.fake.manualPay.settle(no, 'SUCCESS', '2026-11-20 10:03:00');
+    expect(await refundNotifyMain(payCallback, svc, event(no, 'SUCCESS'), SUB_MCH)).toMatchObject({ errcode: 0, errmsg: 'OK' });
     const paid = (await svc.cases.get(c._id))!;
     expect(paid.status).toBe('REFUNDED');
     expect(paid.refunds[0]).toMatchObject({ status: 'SUCCESS', settledAt: T0 + 3 * 60_000 });
-    expect(await refundNotifyMain(as(), svc, event(no, 'SUCCESS'), SUB_MCH)).toEqual({ errcode: 0, errmsg: 'OK' });
+    expect(await refundNotifyMain(payCallback, svc, event(no, 'SUCCESS'), SUB_MCH)).toMatchObject({ errcode: 0, errmsg: 'OK' });
     expect((await svc.cases.get(c._id))!.version).toBe(paid.version);
   });
 
   it('reads the notification with its fields at the top level the same way', async () => {
     const c = await refunding();
     const { reqInfo, ...head } = event(c.refunds[0].outRefundNo, 'REFUNDCLOSE');
-    expect(await refundNotifyMain(as(), svc, { ...head, ...reqInfo }, SUB_MCH)).toEqual({ errcode: 0, errmsg: 'OK' });
+    lb.fake.manualPay.settle(c.refunds[0].outRefundNo, 'REFUNDCLOSE');
+    expect(await refundNotifyMain(payCallback, svc, { ...head, ...reqInfo }, SUB_MCH)).toMatchObject({ errcode: 0, errmsg: 'OK' });
     expect((await svc.cases.get(c._id))!.status).toBe('REFUND_FAILED');
   });
 
   it('refuses a mini-program caller and ignores another sub-merchant', async () => {
     const c = await refunding();
     const no = c.refunds[0].outRefundNo;
+    lb.fake.manualPay.settle(no, 'SUCCESS', '2026-11-20 10:03:00');
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(await refundNotifyMain(as(BUYER), svc, event(no, 'SUCCESS'), SUB_MCH)).toEqual({ errcode: 403, errmsg: 'FORBIDDEN' });
-    expect(await refundNotifyMain(as(), svc, event(no, 'SUCCESS', { subMchId: '1900000999' }), SUB_MCH)).toEqual({ errcode: 0, errmsg: 'IGNORED' });
+    expect(await refundNotifyMain(payCallback, svc, event(no, 'SUCCESS', { subMchId: '1900000999' }), SUB_MCH)).toEqual({ errcode: 0, errmsg: 'IGNORED' });
+    const { subMchId: _omitted, ...noSubMch } = event(no, 'SUCCESS');
+    expect(await refundNotifyMain(payCallback, svc, noSubMch, SUB_MCH)).toEqual({ errcode: 0, errmsg: 'IGNORED' });
+    // No SUB_MCH_ID configured: nothing can be matched, nothing is applied.
+    expect(await refundNotifyMain(payCallback, svc, event(no, 'SUCCESS'), '')).toEqual({ errcode: 0, errmsg: 'IGNORED' });
     expect((await svc.cases.get(c._id))!.status).toBe('REFUNDING');
+    expect(warn).toHaveBeenCalled();
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('SUB_MCH_ID'));
+    warn.mockRestore();
+    error.mockRestore();
+  });
+
+  it('acts only on events WeChat Pay delivered: another SOURCE (console, another function, HTTP) or the bare {outRefundNo,status} shape is ignored', async () => {
+    const c = await refunding();
+    const no = c.refunds[0].outRefundNo;
+    lb.fake.manualPay.settle(no, 'SUCCESS', '2026-11-20 10:03:00');
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (const SOURCE of [undefined, 'wx_client', 'scf', 'wx_http', 'wx_client,scf', 'wx_paycallback,scf']) {
+      const ctx = { getWXContext: () => (SOURCE === undefined ? {} : { SOURCE }) };
+      expect(await refundNotifyMain(ctx, svc, event(no, 'SUCCESS'), SUB_MCH)).toEqual({ errcode: 0, errmsg: 'IGNORED' });
+    }
+    const bare = await refundNotifyMain(payCallback, svc, { outRefundNo: no, status: 'SUCCESS', subMchId: SUB_MCH }, SUB_MCH);
+    expect(bare).toMatchObject({ errcode: 0, errmsg: 'INVALID_INPUT' });
+    expect((await svc.cases.get(c._id))!.status).toBe('REFUNDING');
+    warn.mockRestore();
+    error.mockRestore();
+  });
+
+  it('a forged or early callback records only what cloudPay.queryRefund reports (callbacks are hints)', async () => {
+    const c = await refunding();
+    const no = c.refunds[0].outRefundNo;
+    // WeChat Pay has not settled it: a SUCCESS or REFUNDCLOSE claim changes nothing (and no second number is started).
+    expect(await refundNotifyMain(payCallback, svc, event(no, 'SUCCESS'), SUB_MCH)).toMatchObject({ errcode: 0, errmsg: 'OK', result: { data: { applied: false } } });
+    expect(await refundNotifyMain(payCallback, svc, event(no, 'REFUNDCLOSE'), SUB_MCH)).toMatchObject({ errcode: 0, errmsg: 'OK', result: { data: { applied: false } } });
+    now += 10 * 60_000;
+    await autoApproveMain(as(), svc, { Type: 'Timer' }, { time_limit_in_ms: 60_000 });
+    expect(await svc.cases.get(c._id)).toMatchObject({ status: 'REFUNDING', refunds: [{ outRefundNo: no, status: 'PROCESSING' }] });
+    expect(lb.fake.refunds.size).toBe(1);
+    // WeChat Pay closes it: only now is a CLOSED recorded (and the timer may retry under a new number).
+    lb.fake.manualPay.settle(no, 'REFUNDCLOSE');
+    expect(await refundNotifyMain(payCallback, svc, event(no, 'SUCCESS'), SUB_MCH)).toMatchObject({ errcode: 0, errmsg: 'OK' });
+    expect(await svc.cases.get(c._id)).toMatchObject({ status: 'REFUND_FAILED', lastError: { code: 'REFUND_CLOSED' }, refunds: [{ status: 'CLOSED' }] });
   });
 
   it('acknowledges what can never apply (unknown refund number, malformed) and asks for a resend when the database fails', async () => {
     const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    expect(await refundNotifyMain(as(), svc, event('AS00000000XXXXXXXX-1', 'SUCCESS'), SUB_MCH)).toEqual({ errcode: 0, errmsg: 'NOT_FOUND' });
-    expect(await refundNotifyMain(as(), svc, { returnCode: 'SUCCESS', reqInfo: { refundStatus: 'SUCCESS' } }, SUB_MCH)).toEqual({ errcode: 0, errmsg: 'INVALID_INPUT' });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await refundNotifyMain(payCallback, svc, event('AS00000000XXXXXXXX-1', 'SUCCESS'), SUB_MCH)).toMatchObject({ errcode: 0, errmsg: 'OK', result: { ok: true, data: { applied: false } } });
+    expect(await refundNotifyMain(payCallback, svc, { returnCode: 'SUCCESS', subMchId: SUB_MCH, reqInfo: { refundStatus: 'SUCCESS' } }, SUB_MCH)).toMatchObject({ errcode: 0, errmsg: 'INVALID_INPUT' });
     const broken: Services = { ...svc, cases: { ...svc.cases, findByOutRefundNo: () => Promise.reject(new Error('database unavailable')) } };
-    expect(await refundNotifyMain(as(), broken, event('AS00000000XXXXXXXX-1', 'SUCCESS'), SUB_MCH)).toEqual({ errcode: 1, errmsg: 'RETRY' });
+    expect(await refundNotifyMain(payCallback, broken, event('AS00000000XXXXXXXX-1', 'SUCCESS'), SUB_MCH)).toEqual({ errcode: 1, errmsg: 'RETRY' });
     error.mockRestore();
+    warn.mockRestore();
   });
 });

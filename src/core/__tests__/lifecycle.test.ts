@@ -144,7 +144,8 @@ describe('the lifecycle table (docs/DESIGN.md)', () => {
     expect(allowedEvents(c, 'MERCHANT').sort()).toEqual(['ADD_EVIDENCE', 'APPROVE', 'OFFER', 'REJECT']);
     expect(allowedEvents(c, 'PLATFORM')).toEqual([]);
     expect(allowedEvents(c, 'SYSTEM', T0)).toEqual([]);
-    expect(allowedEvents(c, 'SYSTEM', T0 + 48 * HOUR_MS)).toEqual(['APPROVE']);
+    expect(allowedEvents(c, 'SYSTEM', T0 + 48 * HOUR_MS)).toEqual([]);
+    expect(allowedEvents(c, 'SYSTEM', T0 + 48 * HOUR_MS + 1)).toEqual(['APPROVE']);
     const negotiating = run(c, { type: 'OFFER', amountFen: 3_000, note: '折价退款' }, 'MERCHANT').case;
     expect(allowedEvents(negotiating, 'BUYER').sort()).toEqual(['ACCEPT_OFFER', 'ADD_EVIDENCE', 'CANCEL', 'DECLINE_OFFER']);
     const r = rejected();
@@ -234,12 +235,14 @@ describe('approval outcome and refund start', () => {
     expect(late.case).toMatchObject({ status: 'REFUND_FAILED', lastError: { code: 'AFTER_SALE_WINDOW_EXPIRED' }, refunds: [] });
     expect(effectsOf(late, 'REQUEST_REFUND')).toEqual([]);
 
-    const withRefunds = (n: number) =>
-      makeCase({ _id: 'old', status: 'CLOSED', refunds: Array.from({ length: n }, (_, i) => makeAttempt({ outRefundNo: `old-${i}`, status: 'CLOSED' })) });
+    const withRefunds = (n: number, status: 'ABNORMAL' | 'CLOSED' = 'ABNORMAL') =>
+      makeCase({ _id: 'old', status: 'CLOSED', refunds: Array.from({ length: n }, (_, i) => makeAttempt({ outRefundNo: `old-${i}`, status })) });
     expect(run(c, { type: 'APPROVE', via: 'MERCHANT' }, 'MERCHANT', { orderCases: [withRefunds(49), c] }).case.status).toBe('REFUNDING');
     const full = run(c, { type: 'APPROVE', via: 'MERCHANT' }, 'MERCHANT', { orderCases: [withRefunds(50), c] });
     expect(full.case).toMatchObject({ status: 'REFUND_FAILED', lastError: { code: 'AMOUNT_EXCEEDS_LIMIT' } });
     expect(full.case.timerAt).toBeUndefined();
+    // CLOSED attempts do not count toward the 50 (R31).
+    expect(run(c, { type: 'APPROVE', via: 'MERCHANT' }, 'MERCHANT', { orderCases: [withRefunds(50, 'CLOSED'), c] }).case.status).toBe('REFUNDING');
   });
 
   it('never starts a second attempt while one is PROCESSING or after one succeeded', () => {

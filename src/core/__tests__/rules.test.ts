@@ -150,9 +150,9 @@ describe('R31 WeChat Pay limits at apply', () => {
     expect(paymentWindowExpired(inTransit(), T0 + 1)).toBe(true);
   });
 
-  function casesWithRefundNumbers(n: number): AfterSaleCase[] {
+  function casesWithRefundNumbers(n: number, status: 'ABNORMAL' | 'CLOSED' = 'ABNORMAL'): AfterSaleCase[] {
     const attempts = Array.from({ length: n }, (_, i) =>
-      makeAttempt({ outRefundNo: `old-${i}`, status: 'CLOSED', amountFen: 100 }),
+      makeAttempt({ outRefundNo: `old-${i}`, status, amountFen: 100 }),
     );
     return [makeCase({ status: 'CLOSED', items: [{ skuId: 'sku_b', qty: 1 }], refunds: attempts })];
   }
@@ -167,6 +167,21 @@ describe('R31 WeChat Pay limits at apply', () => {
     expect(ids(check(ctx, makeDraft()))).toEqual(['R31:AMOUNT_EXCEEDS_LIMIT']);
   });
 
+  it('R31 counts PROCESSING, SUCCESS and ABNORMAL refunds, not CLOSED ones', () => {
+    const closed = casesWithRefundNumbers(LIMITS.maxRefundsPerOrder, 'CLOSED');
+    expect(refundNumbersOnOrder(closed)).toBe(0);
+    expect(check(makeCtx({ orderCases: closed }), makeDraft())).toEqual([]);
+    const mixed = makeCase({
+      refunds: [
+        makeAttempt({ outRefundNo: 'm-1', status: 'PROCESSING' }),
+        makeAttempt({ outRefundNo: 'm-2', status: 'SUCCESS' }),
+        makeAttempt({ outRefundNo: 'm-3', status: 'ABNORMAL' }),
+        makeAttempt({ outRefundNo: 'm-4', status: 'CLOSED' }),
+      ],
+    });
+    expect(refundNumbersOnOrder([mixed])).toBe(3);
+  });
+
   it('counts each refund number once across the cases', () => {
     const a = makeCase({ refunds: [makeAttempt({ outRefundNo: 'x-1' }), makeAttempt({ outRefundNo: 'x-2' })] });
     const b = makeCase({ refunds: [makeAttempt({ outRefundNo: 'x-2' }), makeAttempt({ outRefundNo: 'y-1' })] });
@@ -176,7 +191,7 @@ describe('R31 WeChat Pay limits at apply', () => {
 
   it(`counts numbers, not attempts: ${LIMITS.maxRefundsPerOrder} attempts under fewer numbers leave room`, () => {
     const resent = Array.from({ length: LIMITS.maxRefundsPerOrder }, (_, i) =>
-      makeAttempt({ outRefundNo: `same-${i % 2}`, status: 'CLOSED', amountFen: 100 }),
+      makeAttempt({ outRefundNo: `same-${i % 2}`, status: 'ABNORMAL', amountFen: 100 }),
     );
     const cases = [makeCase({ status: 'CLOSED', items: [{ skuId: 'sku_b', qty: 1 }], refunds: resent })];
     expect(refundNumbersExhausted(cases)).toBe(false);

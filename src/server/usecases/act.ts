@@ -8,6 +8,7 @@ import type { Access } from '../authz';
 import type { Services } from '../ports';
 import { type Actor, loadTransitionContext } from './context';
 import { commitTransition } from './effects';
+import { commitDueTimeouts, expireCase } from './expiry';
 import { checkedCase } from './types';
 
 /** The role a caller acts with on a case's history. */
@@ -23,9 +24,13 @@ export function actorOf(access: Access): Actor {
 }
 
 /**
- * Applies `event` to the case the access table loaded, as the caller. The version read then is the
- * one the write expects: anything that changed the case in between makes this call CASE_STATE_CHANGED.
- * `check` runs on the core's answer before anything is written (e.g. that uploaded files exist).
+ * Applies `event` to the case the access table loaded, as the caller. First every timeout of the case
+ * that is past due is committed as SYSTEM (SPEC §3 "Deadlines bind at their moment": schema →
+ * identity → timeouts → the action's own guards), so a late answer finds the case moved on and gets
+ * CASE_STATE_CHANGED (a late escalation R24's AFTER_SALE_WINDOW_EXPIRED) while the timeout stays
+ * committed. The version read then is the one the write expects: anything that changed the case in
+ * between makes this call CASE_STATE_CHANGED. `check` runs on the core's answer before anything else
+ * is written (e.g. that uploaded files exist).
  */
 export async function act(
   svc: Services,
@@ -33,11 +38,18 @@ export async function act(
   event: CaseEvent,
   check?: (result: TransitionResult) => Promise<void>,
 ): Promise<AfterSaleCase> {
-  const c = checkedCase(access);
-  const ctx = await loadTransitionContext(svc, c, actorOf(access), access.caller.openid, svc.clock.now());
-  const result = transition(c, event, ctx);
+  const stored = checkedCase(access);
+  const ctx = await loadTransitionContext(svc, stored, actorOf(access), access.caller.openid, svc.clock.now());
+  const c = (await commitDueTimeouts(svc, stored, ctx)).case;
+  const facts = c === stored ? ctx : { ...ctx, orderCases: ctx.orderCases.map((o) => (o._id === c._id ? c : o)) };
+  const result = transition(c, event, facts);
   if (check) await check(result);
   return commitTransition(svc, c, result, ctx.order);
+}
+
+/** `get` and the other reads of one case: the case with its past-due timeouts committed first. */
+export function currentCase(svc: Services, access: Access): Promise<AfterSaleCase> {
+  return expireCase(svc, checkedCase(access), svc.clock.now());
 }
 
 /**

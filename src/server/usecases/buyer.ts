@@ -1,12 +1,20 @@
 /** The buyer's case actions (SPEC §4): each one event on the buyer's own case. */
-import { verifyChain } from '../../core/chain';
-import { act, checkEvidenceFiles } from './act';
-import { checkedCase, DEFAULT_PAGE, type UseCase } from './types';
+import { verifyCase } from '../../core/chain';
+import { act, checkEvidenceFiles, currentCase } from './act';
+import { listView } from './expiry';
+import { DEFAULT_PAGE, type UseCase } from './types';
 
-export const getCase: UseCase<'get'> = async (_svc, access) => checkedCase(access);
+export const getCase: UseCase<'get'> = (svc, access) => currentCase(svc, access);
 
+/** Each case as the sweep will leave it; a status filter leaves out cases past due for that status (SPEC §3). */
 export const listMine: UseCase<'listMine'> = (svc, { caller }, input) =>
-  svc.cases.listForBuyer(caller.openid, { status: input.status, cursor: input.cursor, limit: input.limit ?? DEFAULT_PAGE });
+  listView(
+    svc,
+    input.status,
+    (cursor, limit) => svc.cases.listForBuyer(caller.openid, { status: input.status, cursor, limit: limit ?? DEFAULT_PAGE }),
+    input.cursor,
+    input.limit,
+  );
 
 export const cancel: UseCase<'cancel'> = (svc, access) => act(svc, access, { type: 'CANCEL' });
 
@@ -29,4 +37,8 @@ export const escalate: UseCase<'escalate'> = (svc, access, input) => act(svc, ac
 
 export const reportNotReceived: UseCase<'reportNotReceived'> = (svc, access) => act(svc, access, { type: 'REPORT_NOT_RECEIVED' });
 
-export const verify: UseCase<'verify'> = async (_svc, access) => verifyChain(checkedCase(access).history);
+/**
+ * R22 存证: the chain, its anchor (historyHead / historyCount) and the case's money against what the
+ * chain recorded, on the case as stored (after its past-due timeouts are committed).
+ */
+export const verify: UseCase<'verify'> = async (svc, access) => verifyCase(await currentCase(svc, access));

@@ -7,7 +7,8 @@ import type { AfterSaleCase, CaseError, Notification, Order, RefundAttempt, Tick
 import type { CaseEvent, Effect, TransitionResult } from '../../core/context';
 import { DomainError } from '../../core/errors';
 import { transition } from '../../core/lifecycle';
-import type { Services } from '../ports';
+import { capClaimOf } from '../caps';
+import type { RefundQueryStatus, Services } from '../ports';
 import { loadTransitionContext } from './context';
 
 interface Rows {
@@ -67,7 +68,18 @@ export async function commitTransition(
   order: Order,
 ): Promise<AfterSaleCase> {
   const rows = rowsOf(svc, result.case, result.effects);
-  const ok = await svc.cases.update(result.case, before.version, rows.notifications, rows.tickets);
+  // R3's caps are claimed in the same commit as the case (docs/DESIGN.md "Cap guard"): the core judged
+  // them on totals read earlier, which a racing approval may have moved since.
+  let ok: boolean;
+  try {
+    ok = await svc.cases.update(result.case, before.version, rows.notifications, rows.tickets, capClaimOf(result.case, order));
+  } catch (e) {
+    // A timer or gateway step refused at the commit lost a race on the totals: its callers re-check on
+    // fresh facts, where the core itself keeps the step waiting. People are told which rule stopped them.
+    const by = result.case.history[result.case.history.length - 1]?.actor;
+    if (e instanceof DomainError && e.code === 'AMOUNT_EXCEEDS_LIMIT' && by === 'SYSTEM') throw new DomainError('CASE_STATE_CHANGED');
+    throw e;
+  }
   if (!ok) throw new DomainError('CASE_STATE_CHANGED');
   return afterCommit(svc, result.case, result.effects, rows.notifications, order);
 }
@@ -124,6 +136,43 @@ async function refuseRefund(svc: Services, c: AfterSaleCase, outRefundNo: string
     stillProcessing(cur, outRefundNo) ? { type: 'REFUND_REFUSED', outRefundNo, error } : null,
   );
   return after ?? c;
+}
+
+/**
+ * Records how the gateway says attempt `outRefundNo` of `c` stands, if the case is still waiting on it
+ * and the answer is final (SPEC §4 "Callbacks are hints": the callback and the sweep's query both come
+ * here, and only the gateway's own answer is ever recorded). `reported` is the gateway's answer, or
+ * UNCHECKED when the case no longer waits on that attempt (nothing was asked); `after` the case once
+ * written, null when nothing was.
+ */
+export async function settleFromGateway(
+  svc: Services,
+  c: AfterSaleCase,
+  outRefundNo: string,
+): Promise<{ reported: RefundQueryStatus | 'UNCHECKED'; after: AfterSaleCase | null }> {
+  if (!stillProcessing(c, outRefundNo)) return { reported: 'UNCHECKED', after: null };
+  const q = await svc.gateway.query(outRefundNo);
+  if (q.status !== 'SUCCESS' && q.status !== 'ABNORMAL' && q.status !== 'CLOSED') return { reported: q.status, after: null };
+  const status = q.status;
+  const settledAt = q.settledAt ?? svc.clock.now();
+  const after = await applySystemEvent(svc, c, (cur) =>
+    stillProcessing(cur, outRefundNo) ? { type: 'REFUND_RESULT', outRefundNo, status, settledAt, failure: q.failure } : null,
+  );
+  return { reported: status, after };
+}
+
+/**
+ * Before a CLOSED attempt is retried under a new number: the gateway confirms the case's latest
+ * attempt CLOSED (SPEC §4), so that two attempts of one case are never in flight together. A case
+ * recorded CLOSED that the gateway reports otherwise (paid, in flight) is left alone and logged.
+ */
+export async function latestConfirmedClosed(svc: Services, c: AfterSaleCase): Promise<boolean> {
+  const latest = c.refunds[c.refunds.length - 1];
+  if (!latest || latest.status !== 'CLOSED') return false;
+  const q = await svc.gateway.query(latest.outRefundNo);
+  if (q.status === 'CLOSED') return true;
+  console.error(`refund ${latest.outRefundNo} is recorded CLOSED but the gateway reports ${q.status}: not retried under a new number`);
+  return false;
 }
 
 /** The case is waiting on this very attempt, its latest (a result for any other attempt is stale). */

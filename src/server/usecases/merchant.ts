@@ -2,15 +2,25 @@
 import type { SettingsView } from '../../../types/api';
 import type { Shop } from '../../../types/domain';
 import { withDefaults } from '../../core/settings';
-import { act, checkEvidenceFiles } from './act';
+import { act, checkEvidenceFiles, currentCase } from './act';
 import { loadOrder, loadShop } from './context';
-import { checkedCase, DEFAULT_PAGE, merchantShopId, type UseCase } from './types';
+import { listView } from './expiry';
+import { DEFAULT_PAGE, merchantShopId, type UseCase } from './types';
 
-export const listForShop: UseCase<'merchant.list'> = (svc, access, input) =>
-  svc.cases.listForShop(merchantShopId(access), { status: input.status, cursor: input.cursor, limit: input.limit ?? DEFAULT_PAGE });
+/** Each case as the sweep will leave it; a status filter leaves out cases past due for that status (SPEC §3). */
+export const listForShop: UseCase<'merchant.list'> = (svc, access, input) => {
+  const shopId = merchantShopId(access);
+  return listView(
+    svc,
+    input.status,
+    (cursor, limit) => svc.cases.listForShop(shopId, { status: input.status, cursor, limit: limit ?? DEFAULT_PAGE }),
+    input.cursor,
+    input.limit,
+  );
+};
 
 export const getWithOrder: UseCase<'merchant.get'> = async (svc, access) => {
-  const c = checkedCase(access);
+  const c = await currentCase(svc, access);
   return { ...c, order: await loadOrder(svc, c.orderId) };
 };
 

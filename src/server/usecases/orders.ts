@@ -3,6 +3,7 @@ import type { Identity, OrderView } from '../../../types/api';
 import type { EpochMs, Order, Shop } from '../../../types/domain';
 import type { Services } from '../ports';
 import { loadBuyerRisk, loadShop } from './context';
+import { viewsAt } from './expiry';
 import { checkedOrder, DEFAULT_PAGE, type UseCase } from './types';
 
 export const whoami: UseCase<'whoami'> = async (_svc, { caller }) => {
@@ -41,7 +42,9 @@ async function viewOf(
   shop: Shop,
   risk: { buyerCaseTimes: EpochMs[]; riskLiftedAt?: EpochMs },
 ): Promise<OrderView> {
-  const cases = (await svc.cases.listByOrder(order._id)).filter((c) => c.buyerOpenid === order.buyerOpenid);
+  // As the sweep will leave them (SPEC §3: lists do not write), so the device's preview matches the server's.
+  const stored = (await svc.cases.listByOrder(order._id)).filter((c) => c.buyerOpenid === order.buyerOpenid);
+  const cases = await viewsAt(svc, stored, svc.clock.now());
   const view: OrderView = { ...order, shop: shopSummary(shop), cases, buyerCaseTimes: risk.buyerCaseTimes };
   if (risk.riskLiftedAt !== undefined) view.riskLiftedAt = risk.riskLiftedAt;
   return view;

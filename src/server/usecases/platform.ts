@@ -1,13 +1,21 @@
 /** The platform reviewer's actions (SPEC §4, R7, R24): escalated cases of every shop, and risk lifts. */
-import { act } from './act';
+import { act, currentCase } from './act';
 import { loadOrder } from './context';
-import { checkedCase, DEFAULT_PAGE, type UseCase } from './types';
+import { listView } from './expiry';
+import { DEFAULT_PAGE, type UseCase } from './types';
 
+/** Escalated cases as the sweep will leave them (an overdue decision flagged), without writing (SPEC §3). */
 export const listEscalated: UseCase<'platform.list'> = (svc, _access, input) =>
-  svc.cases.listEscalated({ cursor: input.cursor, limit: input.limit ?? DEFAULT_PAGE });
+  listView(
+    svc,
+    'ESCALATED',
+    (cursor, limit) => svc.cases.listEscalated({ cursor, limit: limit ?? DEFAULT_PAGE }),
+    input.cursor,
+    input.limit,
+  );
 
 export const getWithOrder: UseCase<'platform.get'> = async (svc, access) => {
-  const c = checkedCase(access);
+  const c = await currentCase(svc, access);
   return { ...c, order: await loadOrder(svc, c.orderId) };
 };
 

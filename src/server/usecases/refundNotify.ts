@@ -1,21 +1,29 @@
 /**
- * The refund callback. Two shapes carry the same fact, "attempt X ended Y": cloudPay's refund
- * notification (RefundNotifyEvent, as the local gateway also sends it) and the plain
- * `{outRefundNo, status, settledAt?, failure?}`. A result for an attempt that is no longer PROCESSING
- * (a duplicate callback, or the sweep's query got there first) is acknowledged and changes nothing.
+ * The refund callback (SPEC §4 "Callbacks are hints"). Two shapes name an attempt: cloudPay's refund
+ * notification (RefundNotifyEvent, as the local gateway also sends it) and, on the local host only,
+ * the plain `{outRefundNo, status, settledAt?, failure?}`. Neither sets a status by itself: the
+ * callback only names an `outRefundNo`, and what is recorded is what the gateway answers when asked
+ * (`gateway.query`). An unknown, forged or stale number, or one the gateway does not report final,
+ * is acknowledged (`applied: false`) and changes nothing, so the sender stops retrying it.
  */
 import { z } from 'zod';
 import type { EpochMs } from '../../../types/domain';
 import { DomainError } from '../../core/errors';
 import { HOUR_MS } from '../../core/time';
 import type { Services } from '../ports';
-import { applySystemEvent, stillProcessing } from './effects';
+import { settleFromGateway } from './effects';
 
+/** What a callback claims. Only `outRefundNo` is used to decide anything; the rest is logged context. */
 export interface RefundResult {
   outRefundNo: string;
   status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
   settledAt?: EpochMs;
   failure?: string;
+}
+
+export interface ParseOptions {
+  /** Accept the plain `{outRefundNo, status}` shape (the local host); the cloud entry accepts only cloudPay's. */
+  plain?: boolean;
 }
 
 const outRefundNo = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
@@ -27,7 +35,7 @@ const plain = z.strictObject({
   failure: z.string().max(200).optional(),
 });
 
-/** WeChat Pay's own notification carries more fields than these; only these decide anything. */
+/** WeChat Pay's own notification carries more fields than these; only these are read. */
 const cloudPay = z.object({
   returnCode: z.literal('SUCCESS'),
   reqInfo: z.object({
@@ -50,8 +58,9 @@ function shanghaiTime(text: string): EpochMs {
   return Date.UTC(y, mo - 1, d, h, mi, s) - 8 * HOUR_MS;
 }
 
-export function parseRefundNotify(body: unknown): RefundResult {
-  if (typeof body === 'object' && body !== null && 'reqInfo' in body) {
+export function parseRefundNotify(body: unknown, opts: ParseOptions = {}): RefundResult {
+  const acceptPlain = opts.plain ?? true;
+  if ((typeof body === 'object' && body !== null && 'reqInfo' in body) || !acceptPlain) {
     const r = cloudPay.safeParse(body);
     if (!r.success) throw notifyInvalid(r.error.issues[0].path);
     const info = r.data.reqInfo;
@@ -79,24 +88,26 @@ function notifyInvalid(path: readonly PropertyKey[]): DomainError {
 
 export interface RefundNotifyAck {
   outRefundNo: string;
-  /** False when the attempt had already left PROCESSING: nothing changed. */
+  /** False when nothing changed: unknown number, an attempt no longer PROCESSING, or the gateway does not report it final. */
   applied: boolean;
-  caseId: string;
+  /** The case the number belongs to, when there is one. */
+  caseId?: string;
 }
 
+/**
+ * A callback named `r.outRefundNo`: ask the gateway how it stands and record that, exactly as the
+ * sweep's query does. What the callback itself says about the status is never recorded; a claim the
+ * gateway contradicts is logged.
+ */
 export async function applyRefundNotify(svc: Services, r: RefundResult): Promise<RefundNotifyAck> {
   const c = await svc.cases.findByOutRefundNo(r.outRefundNo);
-  if (!c) throw new DomainError('NOT_FOUND', { message: '没有找到这个退款单号' });
-  const after = await applySystemEvent(svc, c, (cur) =>
-    stillProcessing(cur, r.outRefundNo)
-      ? {
-          type: 'REFUND_RESULT',
-          outRefundNo: r.outRefundNo,
-          status: r.status,
-          settledAt: r.settledAt ?? svc.clock.now(),
-          failure: r.failure,
-        }
-      : null,
-  );
-  return { outRefundNo: r.outRefundNo, applied: after !== null, caseId: c._id };
+  if (!c) {
+    console.warn(`refundNotify: ${r.outRefundNo} is no attempt of any case; acknowledged, nothing applied`);
+    return { outRefundNo: r.outRefundNo, applied: false };
+  }
+  const settled = await settleFromGateway(svc, c, r.outRefundNo);
+  if (settled.reported !== undefined && settled.reported !== 'UNCHECKED' && settled.reported !== r.status) {
+    console.warn(`refundNotify: ${r.outRefundNo} claimed ${r.status}, the gateway reports ${settled.reported}; recorded what the gateway reports`);
+  }
+  return { outRefundNo: r.outRefundNo, applied: settled.after !== null, caseId: c._id };
 }

@@ -10,7 +10,8 @@ import { DomainError } from '../../core/errors';
 import { deferTimer, nextTimerAt, timerEvent, transition } from '../../core/lifecycle';
 import type { DueKey, Services } from '../ports';
 import { loadOrder, loadTransitionContext } from './context';
-import { applySystemEvent, commitTransition, requestRefund, stillProcessing } from './effects';
+import { commitDueTimeouts, type CommittedTimeouts } from './expiry';
+import { commitTransition, latestConfirmedClosed, requestRefund, settleFromGateway } from './effects';
 
 export interface SweepReport {
   approved: number;
@@ -79,24 +80,53 @@ async function queryRefund(svc: Services, c: AfterSaleCase, report: SweepReport)
     await recheckLater(svc, c);
     return;
   }
-  const q = await svc.gateway.query(attempt.outRefundNo);
-  if (q.status === 'SUCCESS' || q.status === 'ABNORMAL' || q.status === 'CLOSED') {
-    const status = q.status;
-    const settledAt = q.settledAt ?? svc.clock.now();
-    const after = await applySystemEvent(svc, c, (cur) =>
-      stillProcessing(cur, attempt.outRefundNo)
-        ? { type: 'REFUND_RESULT', outRefundNo: attempt.outRefundNo, status, settledAt, failure: q.failure }
-        : null,
-    );
-    if (after) report.refundsSettled += 1;
+  const q = await settleFromGateway(svc, c, attempt.outRefundNo);
+  if (q.reported === 'SUCCESS' || q.reported === 'ABNORMAL' || q.reported === 'CLOSED') {
+    if (q.after) report.refundsSettled += 1;
     return;
   }
   let current = c;
-  if (q.status === 'UNKNOWN') {
+  if (q.reported === 'UNKNOWN') {
     current = await requestRefund(svc, c, await loadOrder(svc, c.orderId), attempt);
     report.refundsRetried += 1;
   }
   if (current.version === c.version) await recheckLater(svc, c);
+}
+
+/**
+ * REFUND_FAILED after a CLOSED attempt: a new refund number only once the gateway has confirmed the old
+ * one CLOSED (SPEC §4), so two attempts of one case are never in flight together. Other causes (R5
+ * once verified) go through the timer event as before; R4's channel refusals and ABNORMAL are not the
+ * timer's to retry.
+ */
+async function mayRetryRefund(svc: Services, c: AfterSaleCase): Promise<boolean> {
+  if (c.status !== 'REFUND_FAILED' || c.lastError?.code !== 'REFUND_CLOSED') return true;
+  return latestConfirmedClosed(svc, c);
+}
+
+/**
+ * Deadlines: every timeout of the case past due, chained from deadline to deadline, committed the way
+ * lazy expiry commits them before a case action (the same core function, `applyDueTimeouts`). A lost
+ * race is skipped silently; a case with nothing it can do yet is left as it is.
+ */
+async function applyTimeouts(
+  svc: Services,
+  c: AfterSaleCase,
+  ctx: Awaited<ReturnType<typeof loadTransitionContext>>,
+  report: SweepReport,
+): Promise<void> {
+  let done: CommittedTimeouts;
+  try {
+    done = await commitDueTimeouts(svc, c, ctx);
+  } catch (e) {
+    if (isLostRace(e)) return;
+    throw e;
+  }
+  for (const type of done.events) {
+    const counter = COUNTS[type];
+    if (counter) report[counter] += 1;
+  }
+  if (done.events.length === 0) await recheckLater(svc, done.case);
 }
 
 async function processOne(svc: Services, c: AfterSaleCase, report: SweepReport): Promise<void> {
@@ -104,7 +134,15 @@ async function processOne(svc: Services, c: AfterSaleCase, report: SweepReport):
     await queryRefund(svc, c, report);
     return;
   }
+  if (!(await mayRetryRefund(svc, c))) {
+    await recheckLater(svc, c);
+    return;
+  }
   const ctx = await loadTransitionContext(svc, c, 'SYSTEM', c.buyerOpenid, svc.clock.now());
+  if (c.status !== 'REFUND_FAILED') {
+    await applyTimeouts(svc, c, ctx, report);
+    return;
+  }
   const event = timerEvent(c, ctx.now, ctx.shop.verified);
   if (!event) {
     await recheckLater(svc, c);

@@ -1,7 +1,8 @@
 import type { Page } from '../../../../types/api';
 import type { AfterSaleCase, EpochMs, Fen, Notification, Ticket } from '../../../../types/domain';
-import type { ApplyGuard, CaseListQuery, CaseRepo, DueKey, InsertResult } from '../../ports';
-import { committedToYearFen } from '../../../core/rules';
+import type { ApplyGuard, CapClaim, CaseListQuery, CaseRepo, DueKey, InsertResult } from '../../ports';
+import { capExceeded, capShares, sharesOfClaim, totalMoves } from '../../caps';
+import { committedOnOrderFen, committedToYearFen } from '../../../core/rules';
 import { shanghaiYear, shanghaiYearStart } from '../../../core/time';
 import type { Db } from './open';
 import { keysetPage, ownedBy, Statements } from './statements';
@@ -156,7 +157,7 @@ export class SqliteCaseRepo implements CaseRepo {
     return this.currentGuard(orderId, buyerOpenid);
   }
 
-  async insert(c: AfterSaleCase, guard: ApplyGuard, notifications: Notification[]): Promise<InsertResult> {
+  async insert(c: AfterSaleCase, guard: ApplyGuard, notifications: Notification[], claim?: CapClaim): Promise<InsertResult> {
     // IMMEDIATE takes the write lock before the reads, so no other writer (this process or another)
     // can slip a case in between the guard check and the insert.
     return this.db
@@ -176,18 +177,27 @@ export class SqliteCaseRepo implements CaseRepo {
           .run(c._id, c.orderId, c.shopId, c.buyerOpenid, c.idempotencyKey, c.createdAt, ...mutableColumns(c));
         this.bumpGuard('order', c.orderId);
         this.bumpGuard('buyer', c.buyerOpenid);
+        if (claim) this.checkCaps(null, claim);
         this.writeSideTables(c, notifications, []);
         return { inserted: true };
       })
       .immediate();
   }
 
-  async update(c: AfterSaleCase, expectedVersion: number, notifications: Notification[], tickets: Ticket[] = []): Promise<boolean> {
+  async update(
+    c: AfterSaleCase,
+    expectedVersion: number,
+    notifications: Notification[],
+    tickets: Ticket[] = [],
+    claim?: CapClaim,
+  ): Promise<boolean> {
     if (c.version !== expectedVersion + 1) {
       throw new Error(`case ${c._id}: version must be expectedVersion + 1 (got ${c.version}, expected ${expectedVersion + 1})`);
     }
     return this.db
       .transaction((): boolean => {
+        const stored = claim ? this.storedVersion(c._id, expectedVersion) : null;
+        if (claim && !stored) return false;
         const r = this.st
           .get(
             `UPDATE cases SET status = ?, timer_at = ?, deadline_at = ?, deadline_key = ?, updated_at = ?,
@@ -196,10 +206,45 @@ export class SqliteCaseRepo implements CaseRepo {
           )
           .run(...mutableColumns(c), c._id, expectedVersion);
         if (r.changes !== 1) return false;
+        if (claim) this.checkCaps(stored, claim);
         this.writeSideTables(c, notifications, tickets);
         return true;
       })
       .immediate();
+  }
+
+  /** The stored case iff it still has `version` (inside the write's transaction). */
+  private storedVersion(caseId: string, version: number): AfterSaleCase | null {
+    const row = this.st.get('SELECT doc FROM cases WHERE id = ? AND version = ?').get(caseId, version) as { doc: string } | undefined;
+    return parse(row);
+  }
+
+  /**
+   * R3's caps, after the case row is written and inside the same IMMEDIATE transaction (no other writer
+   * can commit in between): a total this write makes grow must stay within its cap, else the throw rolls
+   * the whole write back (the yearly running total the triggers moved included). The year's total is the
+   * running row of migration 3; the order's is summed over its few cases with the core's own rule.
+   */
+  private checkCaps(before: AfterSaleCase | null, claim: CapClaim): void {
+    const next = sharesOfClaim(claim);
+    for (const move of totalMoves(before && capShares(before), next, claim.order.orderId, claim.year.shopId)) {
+      if (move.delta <= 0) continue;
+      if (move.kind === 'ORDER') {
+        const total = committedOnOrderFen(this.orderCases(claim.order.orderId));
+        if (total > claim.order.capFen) throw capExceeded('ORDER', claim.order.capFen, total - next.orderFen);
+      } else {
+        const row = this.st.get('SELECT fen FROM shop_year_committed WHERE shop_id = ? AND year = ?').get(move.key, move.year) as
+          | { fen: number }
+          | undefined;
+        const total = row?.fen ?? 0;
+        if (total > claim.year.capFen) throw capExceeded('YEAR', claim.year.capFen, total - move.delta);
+      }
+    }
+  }
+
+  private orderCases(orderId: string): AfterSaleCase[] {
+    const rows = this.st.get('SELECT doc FROM cases WHERE order_id = ?').all(orderId) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as AfterSaleCase);
   }
 
   private byIdempotencyKey(buyerOpenid: string, key: string): AfterSaleCase | null {

@@ -1,13 +1,34 @@
 import { createHash } from 'crypto';
 import type { Page } from '../../../../types/api';
 import type { AfterSaleCase, EpochMs, Fen, Notification, Ticket } from '../../../../types/domain';
-import type { ApplyGuard, CaseListQuery, CaseRepo, DueKey, InsertResult } from '../../ports';
+import type { ApplyGuard, CapClaim, CaseListQuery, CaseRepo, DueKey, InsertResult } from '../../ports';
+import { capExceeded, capShares, sharesOfClaim, totalMoves, type TotalMove } from '../../caps';
+import { committedOnOrderFen } from '../../../core/rules';
+import { shanghaiYearStart } from '../../../core/time';
 import { caseDocument, caseFromDocument, caseReplacement, keysetPage, scanAll, type KeysetSpec } from './docs';
 import { COLLECTIONS, type WxCollection, type WxCommand, type WxDatabase, type WxFilter, type WxTransaction } from './sdk';
 
 /** Counter documents in `as_counters`: one per order and per buyer, bumped by every insert (the apply guard). */
 const orderCounterId = (orderId: string) => `order:${orderId}`;
 const buyerCounterId = (openid: string) => `buyer:${openid}`;
+
+/**
+ * R3's running totals in `as_counters` (docs/DESIGN.md "Cap guard"): what the cases of one order, and
+ * of one shop in one Shanghai calendar year, hold against their caps. Moved only inside the
+ * transaction that writes the case, so racing approvals write the same document and one of them loses.
+ */
+export function totalId(move: Pick<TotalMove, 'kind' | 'key' | 'year'>): string {
+  return move.kind === 'ORDER' ? `total:order:${move.key}` : `total:year:${move.key}:${move.year}`;
+}
+
+/** A planned move of a running total, with the value to start from when its document does not exist yet. */
+interface PlannedMove extends TotalMove {
+  id: string;
+  capFen: number;
+  base: number;
+  /** What this case holds in the total once written (the rest is the other cases'). */
+  share: number;
+}
 
 /**
  * The idempotency record of (buyer, key): its `_id` is derived from both, so a second insert of the
@@ -23,7 +44,18 @@ const TRANSACTION_ATTEMPTS = 5;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-type InsertOutcome = { kind: 'INSERTED' } | { kind: 'DUPLICATE'; caseId: string } | { kind: 'CONFLICT' };
+type InsertOutcome =
+  | { kind: 'INSERTED' }
+  | { kind: 'DUPLICATE'; caseId: string }
+  | { kind: 'CONFLICT' }
+  | { kind: 'CAP'; move: PlannedMove; heldFen: number };
+
+/** R3 refused inside the transaction: nothing was written. */
+interface CapRefusal {
+  kind: 'CAP';
+  move: PlannedMove;
+  heldFen: number;
+}
 
 /**
  * The database aborted the transaction because another one wrote the same document first. The SDK
@@ -160,8 +192,9 @@ export class WxCaseRepo implements CaseRepo {
    * case, the bumped counters and the outbox rows. Two racing applies on one order or by one buyer
    * write the same counter document, so the database lets only one of them commit.
    */
-  async insert(c: AfterSaleCase, guard: ApplyGuard, notifications: Notification[]): Promise<InsertResult> {
+  async insert(c: AfterSaleCase, guard: ApplyGuard, notifications: Notification[], claim?: CapClaim): Promise<InsertResult> {
     const idemId = idempotencyId(c.buyerOpenid, c.idempotencyKey);
+    const plan = claim ? await this.planTotals(null, claim) : [];
     let outcome: InsertOutcome;
     try {
       outcome = await this.transaction(async (tx): Promise<InsertOutcome> => {
@@ -175,6 +208,9 @@ export class WxCaseRepo implements CaseRepo {
         const order = await counters.doc(orderCounterId(c.orderId)).get();
         const buyer = await counters.doc(buyerCounterId(c.buyerOpenid)).get();
         if (seqOf(order.data) !== guard.orderSeq || seqOf(buyer.data) !== guard.buyerSeq) return { kind: 'CONFLICT' };
+        const totals = await this.readTotals(tx, plan);
+        if (!Array.isArray(totals)) return totals;
+        await this.writeTotals(tx, totals);
         await counters.doc(orderCounterId(c.orderId)).set({ data: { seq: guard.orderSeq + 1 } });
         await counters.doc(buyerCounterId(c.buyerOpenid)).set({ data: { seq: guard.buyerSeq + 1 } });
         await counters.add({ data: { _id: idemId, caseId: c._id, buyerOpenid: c.buyerOpenid, at: c.createdAt } });
@@ -196,26 +232,44 @@ export class WxCaseRepo implements CaseRepo {
     }
     if (outcome.kind === 'INSERTED') return { inserted: true };
     if (outcome.kind === 'CONFLICT') return { inserted: false, reason: 'CONFLICT' };
+    if (outcome.kind === 'CAP') throw capExceeded(outcome.move.kind, outcome.move.capFen, outcome.heldFen);
     const existing = await this.get(outcome.caseId);
     if (!existing) throw new Error(`idempotency record ${idemId} names a missing case ${outcome.caseId}`);
     return { inserted: false, reason: 'DUPLICATE', existing };
   }
 
-  async update(c: AfterSaleCase, expectedVersion: number, notifications: Notification[], tickets: Ticket[] = []): Promise<boolean> {
+  async update(
+    c: AfterSaleCase,
+    expectedVersion: number,
+    notifications: Notification[],
+    tickets: Ticket[] = [],
+    claim?: CapClaim,
+  ): Promise<boolean> {
     if (c.version !== expectedVersion + 1) {
       throw new Error(`case ${c._id}: version must be expectedVersion + 1 (got ${c.version}, expected ${expectedVersion + 1})`);
     }
-    if (notifications.length === 0 && tickets.length === 0) {
+    let plan: PlannedMove[] = [];
+    if (claim) {
+      // What the stored case holds decides how the totals move; read again (and compared) inside the transaction.
+      const stored = await this.get(c._id);
+      if (!stored || stored.version !== expectedVersion) return false;
+      plan = await this.planTotals(stored, claim);
+    }
+    if (plan.length === 0 && notifications.length === 0 && tickets.length === 0) {
       const res = await this.cases
         .where({ _id: c._id, version: expectedVersion })
         .update({ data: caseReplacement(this._, c), multi: false });
       return res.stats.updated === 1;
     }
+    let outcome: boolean | CapRefusal;
     try {
-      return await this.transaction(async (tx): Promise<boolean> => {
+      outcome = await this.transaction(async (tx): Promise<boolean | CapRefusal> => {
         const doc = tx.collection(COLLECTIONS.cases).doc(c._id);
         const stored = (await doc.get()).data as AfterSaleCase | null;
         if (!stored || stored.version !== expectedVersion) return false;
+        const totals = await this.readTotals(tx, plan);
+        if (!Array.isArray(totals)) return totals;
+        await this.writeTotals(tx, totals);
         await doc.set({ data: caseDocument(c, false) });
         const outbox = tx.collection(COLLECTIONS.outbox);
         for (const n of notifications) await outbox.add({ data: { ...n } });
@@ -231,6 +285,56 @@ export class WxCaseRepo implements CaseRepo {
       const now = await this.get(c._id);
       if (!now || now.version !== expectedVersion) return false;
       throw e;
+    }
+    if (typeof outcome === 'boolean') return outcome;
+    throw capExceeded(outcome.move.kind, outcome.move.capFen, outcome.heldFen);
+  }
+
+  /**
+   * The running totals writing a case with `claim` over `stored` (null: a new case) moves, each with the
+   * value its document starts from if it does not exist yet: the sum over the stored cases, read before
+   * the transaction (a query cannot run inside one). A document created meanwhile by another writer
+   * wins: the transaction reads it, and the base is not used.
+   */
+  private async planTotals(stored: AfterSaleCase | null, claim: CapClaim): Promise<PlannedMove[]> {
+    const moves = totalMoves(stored && capShares(stored), sharesOfClaim(claim), claim.order.orderId, claim.year.shopId);
+    const counters = this.db.collection(COLLECTIONS.counters);
+    return Promise.all(
+      moves.map(async (move): Promise<PlannedMove> => {
+        const id = totalId(move);
+        const capFen = move.kind === 'ORDER' ? claim.order.capFen : claim.year.capFen;
+        const share = move.kind === 'ORDER' ? claim.order.fen : claim.year.year === move.year ? claim.year.fen : 0;
+        const existing = (await counters.doc(id).get()).data;
+        if (existing) return { ...move, id, capFen, base: 0, share };
+        const base =
+          move.kind === 'ORDER'
+            ? committedOnOrderFen(await this.listByOrder(move.key))
+            : await this.shopCommittedFen(move.key, shanghaiYearStart(move.year as number), shanghaiYearStart((move.year as number) + 1));
+        return { ...move, id, capFen, base, share };
+      }),
+    );
+  }
+
+  /** Inside the transaction: each total as it now stands, moved; or the first cap a growing total would pass. */
+  private async readTotals(tx: WxTransaction, plan: readonly PlannedMove[]): Promise<{ move: PlannedMove; fen: number }[] | CapRefusal> {
+    const out: { move: PlannedMove; fen: number }[] = [];
+    for (const move of plan) {
+      const doc = (await tx.collection(COLLECTIONS.counters).doc(move.id).get()).data as { fen?: number } | null;
+      const current = doc ? (doc.fen ?? 0) : move.base;
+      const fen = current + move.delta;
+      if (move.delta > 0 && fen > move.capFen) {
+        return { kind: 'CAP', move, heldFen: fen - move.share };
+      }
+      out.push({ move, fen });
+    }
+    return out;
+  }
+
+  private async writeTotals(tx: WxTransaction, totals: readonly { move: PlannedMove; fen: number }[]): Promise<void> {
+    for (const { move, fen } of totals) {
+      const data: Record<string, unknown> = { kind: move.kind, key: move.key, fen };
+      if (move.year !== undefined) data.year = move.year;
+      await tx.collection(COLLECTIONS.counters).doc(move.id).set({ data });
     }
   }
 

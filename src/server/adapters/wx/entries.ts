@@ -8,7 +8,8 @@ import { handleAfterSale, handleRefundNotify, runSweep, type SweepReport } from 
 import type { Services } from '../../ports';
 
 export interface WxContextSource {
-  getWXContext(): { OPENID?: string | number };
+  /** SOURCE: what triggered this run (wx_client, wx_trigger, wx_paycallback, scf, …; chained with commas). */
+  getWXContext(): { OPENID?: string | number; SOURCE?: string | number };
 }
 
 /** The SCF context handed to `main` (only what is read here). */
@@ -70,6 +71,8 @@ export async function autoApproveMain(
 export interface PayCallbackAck {
   errcode: number;
   errmsg: string;
+  /** The handler's reply when the notification was read (WeChat Pay ignores it; the cloud-sim host serves it). */
+  result?: ApiReply<unknown>;
 }
 
 /**
@@ -83,11 +86,17 @@ function asNotifyEvent(event: unknown): unknown {
   return { returnCode: e.returnCode, reqInfo: e };
 }
 
+/** getWXContext().SOURCE of a run that WeChat Pay's refund callback started (and nothing else). */
+export const PAY_CALLBACK_SOURCE = 'wx_paycallback';
+
 /**
- * `refundNotify`: the refund callback. A call from the mini-program is refused (a buyer must not
- * report their own refund paid); a notification for another sub-merchant is ignored. A result that
- * cannot be applied now (database unavailable) answers errcode 1 so WeChat Pay sends it again; one
- * that can never apply (malformed, unknown refund number) is acknowledged and logged.
+ * `refundNotify`: the refund callback, a hint (SPEC §4 "Callbacks are hints"). It acts only on events
+ * the payment platform delivered (SOURCE wx_paycallback, no caller) in cloudPay's shape for the
+ * configured sub-merchant; anything else is ignored and logged, never applied (a mini-program caller
+ * is refused outright). Even then the event only names a refund number: what is recorded is what
+ * cloudPay.queryRefund reports for it. A result that cannot be applied now (database unavailable)
+ * answers errcode 1 so WeChat Pay sends it again; one that can never apply (malformed) is
+ * acknowledged and logged.
  */
 export async function refundNotifyMain(
   cloud: WxContextSource,
@@ -96,15 +105,24 @@ export async function refundNotifyMain(
   subMchId: string,
 ): Promise<PayCallbackAck> {
   if (callerOpenid(cloud) !== undefined) return { errcode: 403, errmsg: 'FORBIDDEN' };
-  const eventSubMch = typeof event === 'object' && event !== null ? (event as { subMchId?: unknown }).subMchId : undefined;
-  if (subMchId && typeof eventSubMch === 'string' && eventSubMch !== subMchId) {
-    console.warn(`refundNotify: ignored a notification for sub-merchant ${eventSubMch}`);
+  const source = cloud.getWXContext().SOURCE;
+  if (String(source ?? '') !== PAY_CALLBACK_SOURCE) {
+    console.warn(`refundNotify: ignored an event not delivered by WeChat Pay (SOURCE ${String(source ?? 'none')})`);
     return { errcode: 0, errmsg: 'IGNORED' };
   }
-  const reply = await handleRefundNotify(svc, asNotifyEvent(event));
-  if (reply.body.ok) return { errcode: 0, errmsg: 'OK' };
+  if (!subMchId) {
+    console.error('refundNotify: SUB_MCH_ID is not set in the function environment; the notification is ignored');
+    return { errcode: 0, errmsg: 'IGNORED' };
+  }
+  const eventSubMch = typeof event === 'object' && event !== null ? (event as { subMchId?: unknown }).subMchId : undefined;
+  if (eventSubMch !== subMchId) {
+    console.warn(`refundNotify: ignored a notification for sub-merchant ${String(eventSubMch ?? '(none)')}`);
+    return { errcode: 0, errmsg: 'IGNORED' };
+  }
+  const reply = await handleRefundNotify(svc, asNotifyEvent(event), { plain: false });
+  if (reply.body.ok) return { errcode: 0, errmsg: 'OK', result: reply.body };
   const { code, message } = reply.body.error;
   if (code === 'INTERNAL_ERROR') return { errcode: 1, errmsg: 'RETRY' };
   console.error(`refundNotify: not applied (${code} ${message}): ${JSON.stringify(event)}`);
-  return { errcode: 0, errmsg: code };
+  return { errcode: 0, errmsg: code, result: reply.body };
 }

@@ -60,7 +60,9 @@ function statusIn(r: CloudPayResult, outRefundNo: string): { status?: string; su
   const nos = r.outRefundNoList;
   const statuses = r.refundStatusList;
   if (Array.isArray(statuses) && statuses.length > 0) {
-    const i = Array.isArray(nos) ? Math.max(0, nos.indexOf(outRefundNo)) : 0;
+    // Another refund number's status is never this one's (callbacks are hints: the query decides).
+    const i = Array.isArray(nos) ? nos.map(String).indexOf(outRefundNo) : 0;
+    if (i < 0) return {};
     const times = r.refundSuccessTimeList;
     return { status: String(statuses[i]), successTime: Array.isArray(times) ? (times[i] as string | undefined) : undefined };
   }

@@ -35,9 +35,16 @@ describe('the reply envelope', () => {
   });
 
   test('the refund callback answers in the same envelope', async () => {
-    expect(await handleRefundNotify(w.svc, { outRefundNo: 'X-1', status: 'SUCCESS' })).toMatchObject({
-      status: 404,
-      body: { ok: false, error: { code: 'NOT_FOUND' } },
+    // An unknown refund number is acknowledged as received (callbacks are hints, SPEC §4).
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(await handleRefundNotify(w.svc, { outRefundNo: 'X-1', status: 'SUCCESS' })).toEqual({
+      status: 200,
+      body: { ok: true, data: { outRefundNo: 'X-1', applied: false } },
+    });
+    warn.mockRestore();
+    expect(await handleRefundNotify(w.svc, { outRefundNo: 'X-1', status: 'PAID' })).toMatchObject({
+      status: 400,
+      body: { ok: false, error: { code: 'INVALID_INPUT', field: 'status' } },
     });
   });
 });

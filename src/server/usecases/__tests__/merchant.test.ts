@@ -69,7 +69,7 @@ describe('merchant.stats (R25)', () => {
     await w.settle();
     const b = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder(), { reason: 'NO_REASON', type: 'RETURN_REFUND' }));
     w.seedOrder({ buyerOpenid: 'buyer_quiet' });
-    w.clock.advance(48 * HOUR_MS);
+    w.clock.advance(48 * HOUR_MS + 1);
     await w.sweep();
     const s = await w.ok(STAFF, 'merchant.stats', { from: T0 - 7 * DAY_MS, to: T0 + 7 * DAY_MS });
     expect(s).toMatchObject({ totalCases: 2, refundedCases: 1, refundedFen: 5_000, deliveredOrders: 3, autoApprovedCases: 1 });

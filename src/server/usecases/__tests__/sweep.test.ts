@@ -26,16 +26,17 @@ async function pendingCases(n: number): Promise<AfterSaleCase[]> {
 }
 
 describe('R16: PENDING cases are approved 48 h after they were applied for', () => {
-  test('at exactly the deadline, not a millisecond before', async () => {
+  test('one millisecond after the deadline (deadline < now), not at the deadline itself; approved as of the deadline', async () => {
     const [c] = await pendingCases(1);
-    w.clock.at = c.deadlineAt! - 1;
+    w.clock.at = c.deadlineAt!;
     expect((await w.sweep()).approved).toBe(0);
     expect((await stored(c)).status).toBe('PENDING');
-    w.clock.at = c.deadlineAt!;
+    w.clock.at = c.deadlineAt! + 1;
     expect((await w.sweep()).approved).toBe(1);
     const approved = await stored(c);
-    expect(approved).toMatchObject({ status: 'REFUNDING', approvedBy: 'TIMEOUT' });
-    expect(approved.history.at(-1)).toMatchObject({ actor: 'SYSTEM', action: 'AUTO_APPROVE' });
+    expect(approved).toMatchObject({ status: 'REFUNDING', approvedBy: 'TIMEOUT', approvedAt: c.deadlineAt });
+    expect(approved.history.at(-1)).toMatchObject({ actor: 'SYSTEM', action: 'AUTO_APPROVE', at: c.deadlineAt });
+    expect(approved.timerAt).toBe(w.clock.now() + LIMITS.refundQueryDelayMs);
   });
 
   test('however far the clock moved, one run handles every due case, in batches', async () => {
@@ -59,7 +60,7 @@ describe('every other deadline', () => {
     await w.ok(OWNER, 'merchant.approve', { caseId: shipped._id });
     await w.ok(ALICE, 'shipReturn', { caseId: shipped._id, company: '圆通速递', trackingNo: 'YT1234567890' });
 
-    w.clock.advance(7 * DAY_MS);
+    w.clock.advance(7 * DAY_MS + 1);
     expect(await w.sweep()).toMatchObject({ closed: 1, confirmed: 0 });
     expect((await stored(notShipped)).status).toBe('CLOSED');
 
@@ -76,7 +77,7 @@ describe('every other deadline', () => {
     const offered = await w.ok(ALICE, 'apply', refundOnly(w, w.seedOrder()));
     await w.ok(OWNER, 'merchant.offer', { caseId: offered._id, amountFen: 2_500, note: '半价' });
 
-    w.clock.advance(48 * HOUR_MS);
+    w.clock.advance(48 * HOUR_MS + 1);
     expect(await w.sweep()).toMatchObject({ escalated: 1, closed: 0 });
     expect(await stored(offered)).toMatchObject({ status: 'ESCALATED', tier: 'DIFFICULT' });
 
@@ -91,6 +92,8 @@ describe('every other deadline', () => {
     const escalated = await w.ok(ALICE, 'escalate', { caseId: c._id, note: '请平台处理' });
     expect(escalated.deadlineAt).toBe(addBusinessDays(T0, 3));
     w.clock.at = escalated.deadlineAt!;
+    expect((await w.sweep()).flagged).toBe(0);
+    w.clock.at = escalated.deadlineAt! + 1;
     expect((await w.sweep()).flagged).toBe(1);
     w.clock.advance(10 * DAY_MS);
     expect((await w.sweep()).flagged).toBe(0);
@@ -114,7 +117,7 @@ describe('idempotence and races', () => {
 
   test('two sweeps at once: each case approved once, one refund requested per case', async () => {
     const cases = await pendingCases(5);
-    w.clock.advance(48 * HOUR_MS);
+    w.clock.advance(48 * HOUR_MS + 1);
     const [a, b] = await Promise.all([w.sweep(), w.sweep()]);
     expect(a.approved + b.approved).toBe(5);
     for (const c of cases) {
@@ -127,14 +130,17 @@ describe('idempotence and races', () => {
 
   test('a lost race is skipped silently: the merchant acted between the read and the write', async () => {
     const [c] = await pendingCases(1);
-    w.clock.advance(48 * HOUR_MS);
+    w.clock.at = c.deadlineAt! + 1;
     const realDue = w.svc.cases.due.bind(w.svc.cases);
     let raced = false;
     w.svc.cases.due = async (now, limit) => {
       const rows = await realDue(now, limit);
       if (!raced && rows.length > 0) {
         raced = true;
+        // The merchant's answer came in at the deadline millisecond itself, still in time.
+        w.clock.at = c.deadlineAt!;
         await w.ok(OWNER, 'merchant.reject', { caseId: c._id, reasonCode: 'OTHER', note: '抢先处理' });
+        w.clock.at = c.deadlineAt! + 1;
       }
       return rows;
     };
@@ -152,7 +158,7 @@ describe('idempotence and races', () => {
     }
     w.clock.advance(HOUR_MS);
     const waiting = await pendingCases(3);
-    w.clock.advance(48 * HOUR_MS);
+    w.clock.advance(48 * HOUR_MS + 1);
     const due = jest.spyOn(w.svc.cases, 'due');
     const report = await w.sweep({ batchSize: 2 });
     expect(report.approved).toBe(3);
@@ -167,7 +173,7 @@ describe('idempotence and races', () => {
     for (const c of broken) w.local.db.prepare('DELETE FROM orders WHERE id = ?').run(c.orderId);
     w.clock.advance(HOUR_MS);
     const fine = await pendingCases(2);
-    w.clock.advance(48 * HOUR_MS);
+    w.clock.advance(48 * HOUR_MS + 1);
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const report = await w.sweep({ batchSize: 2 });
     expect(logged).toHaveBeenCalledTimes(3);
@@ -179,7 +185,7 @@ describe('idempotence and races', () => {
 
   test('a case the run cannot act on is taken up once per run and again by the next run', async () => {
     const [c] = await pendingCases(1);
-    w.clock.advance(48 * HOUR_MS);
+    w.clock.advance(48 * HOUR_MS + 1);
     w.local.db.prepare('DELETE FROM orders WHERE id = ?').run(c.orderId);
     const update = jest.spyOn(w.svc.cases, 'update');
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -209,7 +215,7 @@ describe('idempotence and races', () => {
 
   test('a spent time budget stops the run and says cases remain; the next run finishes them', async () => {
     await pendingCases(4);
-    w.clock.advance(48 * HOUR_MS);
+    w.clock.advance(48 * HOUR_MS + 1);
     const stopped = await w.sweep({ budgetMs: 0 });
     expect(stopped).toMatchObject({ approved: 0, remaining: true });
     const finished = await w.sweep();

@@ -199,6 +199,19 @@ describe('refusals at once (nothing recorded)', () => {
     expect(await gw().request(req(o, { amountFen: 1 }))).toMatchObject({ accepted: false, error: { code: 'AMOUNT_EXCEEDS_LIMIT' } });
   });
 
+  it('R31 counts PROCESSING, SUCCESS and ABNORMAL refunds toward the 50, not CLOSED ones', async () => {
+    // Each case's first refund of this order closes; refunds of one order start a minute apart.
+    const o = order({ items: [makeItem({ unitFen: 100, qty: 100 })], refundScenario: 'CLOSED' });
+    for (let i = 0; i < LIMITS.maxRefundsPerOrder; i += 1) {
+      expect(await gw().request(req(o, { amountFen: 1 }))).toEqual({ accepted: true });
+    }
+    // Still in flight (PROCESSING as far as anyone can tell): they count.
+    expect(await gw().request(req(o, { amountFen: 1 }))).toMatchObject({ accepted: false, error: { code: 'AMOUNT_EXCEEDS_LIMIT' } });
+    clock.t = T0 + LIMITS.maxRefundsPerOrder * LIMITS.refundSpacingMs + 2_000;
+    // All 50 are CLOSED now: a new refund of the order is the first that counts.
+    expect(await gw().request(req(o, { amountFen: 1 }))).toEqual({ accepted: true });
+  });
+
   it('R3: refunds of one order beyond 105% of what was paid; failed attempts do not count', async () => {
     const o = order({ refundScenario: 'CLOSED' });
     const cap = Math.floor((o.paidFen * 105) / 100);

@@ -1,0 +1,194 @@
+/**
+ * R3's caps under concurrent approvals on the cloud adapters, through the real wx-server-sdk against
+ * the loopback service (docs/DESIGN.md "Cap guard"). The use case reads the totals before it writes;
+ * two approvals in flight together both read the same totals, so the cap must be claimed in the commit
+ * that writes the case: the running total in `as_counters` moves in the same transaction.
+ */
+import type { AfterSaleCase, Notification, Order } from '../../types/domain';
+import { makeCase } from '../../src/core/__tests__/fixtures';
+import { orderRefundCapFen } from '../../src/core/rules';
+import { LIMITS, shopWithDefaults } from '../../src/core/settings';
+import { DAY_MS } from '../../src/core/time';
+import { createLocalServices } from '../../src/server/adapters/local/services';
+import { createWxServices } from '../../src/server/adapters/wx';
+import { capClaimOf } from '../../src/server/caps';
+import { COLLECTIONS } from '../../src/server/adapters/wx/sdk';
+import { handleAfterSale, type Reply } from '../../src/server/handler';
+import type { Services } from '../../src/server/ports';
+import { startLoopback, type Loopback } from './fake/loopback';
+
+/** 2026-11-20 10:00 in Shanghai. */
+const T0 = Date.UTC(2026, 10, 20, 2, 0, 0);
+const OWNER = 'oOwner_cap';
+const SHOP = 'shop_cap';
+
+let lb: Loopback;
+let svc: Services;
+
+beforeAll(async () => {
+  lb = await startLoopback();
+  svc = { ...createWxServices(lb.cloud, { subMchId: '1900000109', envId: 'prod-7g3h', notifyFunction: 'refundNotify' }), clock: { now: () => T0 } };
+});
+
+afterAll(async () => {
+  expect(lb.unhandled).toEqual([]);
+  await lb.stop();
+});
+
+beforeEach(() => {
+  lb.fake.reset();
+  lb.fake.seed(COLLECTIONS.shops, [shopWithDefaults({ _id: SHOP, name: '封顶小店', verified: true }) as never]);
+  lb.fake.seed(COLLECTIONS.merchants, [{ _id: OWNER, shopId: SHOP, role: 'OWNER' } as never]);
+});
+
+function seedOrder(id: string, buyer: string, lines: { skuId: string; fen: number }[]): Order {
+  const paidFen = lines.reduce((s, l) => s + l.fen, 0);
+  const o: Order = {
+    _id: id,
+    shopId: SHOP,
+    buyerOpenid: buyer,
+    status: 'DELIVERED',
+    paidFen,
+    shippingFen: 0,
+    payChannel: 'WECHAT',
+    paidAt: T0 - 5 * DAY_MS,
+    shippedAt: T0 - 4 * DAY_MS,
+    deliveredAt: T0 - 2 * DAY_MS,
+    items: lines.map((l) => ({ skuId: l.skuId, title: l.skuId, unitFen: l.fen, qty: 1, paidFen: l.fen, kind: 'NORMAL' as const })),
+  };
+  lb.fake.seed(COLLECTIONS.orders, [o as never]);
+  return o;
+}
+
+async function call(openid: string, body: Record<string, unknown>): Promise<Reply> {
+  return handleAfterSale(svc, openid, body);
+}
+
+async function apply(o: Order, skuId: string, amountFen: number, key: string): Promise<AfterSaleCase> {
+  const r = await call(o.buyerOpenid, {
+    action: 'apply',
+    orderId: o._id,
+    type: 'REFUND_ONLY',
+    reason: 'QUALITY',
+    items: [{ skuId, qty: 1 }],
+    amountFen,
+    description: '收到就是坏的',
+    evidence: [],
+    idempotencyKey: key,
+  });
+  if (!r.body.ok) throw new Error(JSON.stringify(r.body.error));
+  return r.body.data as AfterSaleCase;
+}
+
+/** What was asked of WeChat Pay per order (cloudPay.refund calls). */
+function sentFen(orderId: string): number {
+  let sum = 0;
+  for (const r of lb.fake.refunds.values()) if (r.outTradeNo === orderId) sum += r.refundFee;
+  return sum;
+}
+
+test('R3 cap guard: two ¥50 cases on one ¥100 order approved at once with ¥5 compensation each never send more than ¥105 (10 rounds)', async () => {
+  for (let round = 0; round < 10; round += 1) {
+    const buyer = `oBuyer_pair_${round}`;
+    const o = seedOrder(`ord_pair_${round}`, buyer, [
+      { skuId: 'left', fen: 5_000 },
+      { skuId: 'right', fen: 5_000 },
+    ]);
+    const a = await apply(o, 'left', 5_000, `pair-${round}-a`);
+    const b = await apply(o, 'right', 5_000, `pair-${round}-b`);
+    const replies = await Promise.all(
+      [a, b].map((c) => call(OWNER, { action: 'merchant.approve', caseId: c._id, compensationFen: 500 })),
+    );
+    const approved = replies.filter((r) => r.body.ok).map((r) => (r.body.ok ? (r.body.data as AfterSaleCase) : null)!);
+    const refused = replies.filter((r) => !r.body.ok).map((r) => (r.body.ok ? '' : r.body.error.code));
+    expect(approved).toHaveLength(1);
+    expect(refused).toEqual(['AMOUNT_EXCEEDS_LIMIT']);
+    const cases = await svc.cases.listByOrder(o._id);
+    const agreed = cases.reduce((s, c) => s + (c.approvedFen ?? 0), 0);
+    expect(agreed).toBeLessThanOrEqual(orderRefundCapFen(o));
+    expect(sentFen(o._id)).toBeLessThanOrEqual(orderRefundCapFen(o));
+    expect(sentFen(o._id)).toBe(5_500);
+    // The running total agrees with the cases (open: agreed or asked).
+    const total = lb.fake.docs(COLLECTIONS.counters).find((d) => d._id === `total:order:${o._id}`) as { fen: number } | undefined;
+    expect(total?.fen).toBe(10_500);
+  }
+}, 60_000);
+
+test('R3 cap guard: three ¥200,000 cases of one shop approved at once never pass the ¥500,000 yearly cap', async () => {
+  const cases: AfterSaleCase[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const o = seedOrder(`ord_big_${i}`, `oBuyer_big_${i}`, [{ skuId: 'sofa', fen: 20_000_000 }]);
+    cases.push(await apply(o, 'sofa', 20_000_000, `big-${i}`));
+  }
+  const replies = await Promise.all(cases.map((c) => call(OWNER, { action: 'merchant.approve', caseId: c._id })));
+  expect(replies.filter((r) => r.body.ok)).toHaveLength(2);
+  expect(replies.filter((r) => !r.body.ok).map((r) => (r.body.ok ? '' : r.body.error.code))).toEqual(['AMOUNT_EXCEEDS_LIMIT']);
+  const stored = await Promise.all(cases.map((c) => svc.cases.get(c._id)));
+  const committed = stored.reduce((s, c) => s + (c?.approvedAt !== undefined ? (c.approvedFen ?? 0) : 0), 0);
+  expect(committed).toBeLessThanOrEqual(LIMITS.yearlyRefundCapFen);
+  let sent = 0;
+  for (const r of lb.fake.refunds.values()) sent += r.refundFee;
+  expect(sent).toBe(40_000_000);
+  const [from, to] = [Date.UTC(2026, 0, 1) - 8 * 3_600_000, Date.UTC(2027, 0, 1) - 8 * 3_600_000];
+  expect(await svc.cases.shopCommittedFen(SHOP, from, to)).toBe(40_000_000);
+  const total = lb.fake.docs(COLLECTIONS.counters).find((d) => d._id === `total:year:${SHOP}:2026`) as { fen: number } | undefined;
+  expect(total?.fen).toBe(40_000_000);
+}, 60_000);
+
+describe.each(['wx', 'sqlite'] as const)('the %s CaseRepo claims R3’s caps in the commit that writes the case', (adapter) => {
+  let repo: Services['cases'];
+  let outbox: () => number;
+  let close: () => Promise<void> = async () => undefined;
+
+  beforeEach(() => {
+    if (adapter === 'wx') {
+      repo = svc.cases;
+      outbox = () => lb.fake.docs(COLLECTIONS.outbox).length;
+    } else {
+      const local = createLocalServices({ dataDir: ':memory:', clock: { now: () => T0 } });
+      repo = local.svc.cases;
+      outbox = () => (local.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
+      close = () => local.close();
+    }
+  });
+  afterEach(() => close());
+
+  const note = (c: AfterSaleCase): Notification => ({ _id: `ntf_${c._id}`, at: T0, toOpenid: c.buyerOpenid, caseId: c._id, templateKey: 'decision', text: '同意' });
+  const approved = (c: AfterSaleCase, approvedFen: number): AfterSaleCase => ({ ...c, status: 'REFUNDING', approvedFen, approvedAt: T0, version: c.version + 1, updatedAt: T0 });
+
+  it('moves the totals with the case and refuses, writing nothing, a write that would pass the order’s 105%', async () => {
+    const order = { _id: `ord_unit_${adapter}`, paidFen: 10_000 };
+    // Stored before any claim (no total yet): the total starts from the stored cases.
+    const a = makeCase({ orderId: order._id, shopId: SHOP });
+    const b = makeCase({ orderId: order._id, shopId: SHOP, items: [{ skuId: 'sku_b', qty: 1 }] });
+    for (const c of [a, b]) expect(await repo.insert(c, await repo.readGuard(c.orderId, c.buyerOpenid), [])).toEqual({ inserted: true });
+    const a2 = approved(a, 5_500);
+    expect(await repo.update(a2, a.version, [note(a2)], [], capClaimOf(a2, order))).toBe(true);
+    const b2 = approved(b, 5_500);
+    await expect(repo.update(b2, b.version, [note(b2)], [], capClaimOf(b2, order))).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_LIMIT', field: 'amountFen' });
+    expect(await repo.get(b._id)).toEqual(b);
+    expect(outbox()).toBe(1);
+    // Within the cap it goes through: ¥55 + ¥50.
+    const b3 = approved(b, 5_000);
+    expect(await repo.update(b3, b.version, [], [], capClaimOf(b3, order))).toBe(true);
+    if (adapter === 'wx') {
+      const totals = Object.fromEntries(lb.fake.docs(COLLECTIONS.counters).filter((d) => String(d._id).startsWith('total:')).map((d) => [d._id, (d as { fen: number }).fen]));
+      expect(totals).toEqual({ [`total:order:${order._id}`]: 10_500, [`total:year:${SHOP}:2026`]: 10_500 });
+    }
+    const [from, to] = [Date.UTC(2026, 0, 1) - 8 * 3_600_000, Date.UTC(2027, 0, 1) - 8 * 3_600_000];
+    expect(await repo.shopCommittedFen(SHOP, from, to)).toBe(10_500);
+  });
+
+  it('refuses an insert (a quick refund’s approval) past the shop’s yearly cap', async () => {
+    const big = (n: number) => approved(makeCase({ orderId: `ord_year_${adapter}_${n}`, shopId: SHOP, amountFen: 20_000_000 }), 20_000_000);
+    for (let n = 0; n < 3; n += 1) {
+      const c = { ...big(n), version: 1 };
+      const claim = capClaimOf(c, { _id: c.orderId, paidFen: 20_000_000 });
+      const insert = repo.insert(c, await repo.readGuard(c.orderId, c.buyerOpenid), [], claim);
+      if (n < 2) expect(await insert).toEqual({ inserted: true });
+      else await expect(insert).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_LIMIT' });
+    }
+    const [from, to] = [Date.UTC(2026, 0, 1) - 8 * 3_600_000, Date.UTC(2027, 0, 1) - 8 * 3_600_000];
+    expect(await repo.shopCommittedFen(SHOP, from, to)).toBe(LIMITS.yearlyRefundCapFen - 10_000_000);
+  });
+});
