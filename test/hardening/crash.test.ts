@@ -16,13 +16,11 @@
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'crypto';
 import fc from 'fast-check';
-import path from 'path';
 import type { AfterSaleCase, Order } from '../../types/domain';
 import { verifyChain } from '../../src/core/chain';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../src/core/time';
-import { DB_FILE_NAME } from '../../src/server/adapters/sqlite/open';
 import { MERCHANTS, order as worldOrder, OWNER, REVIEWER, SHOPS, T0 } from '../../src/server/usecases/__tests__/support/world';
-import { startHostProcess, type HostProcess } from '../support/host';
+import { databaseFile, startHostProcess, TEST_BACKEND, type HostProcess } from '../support/host';
 import { HostClient, ok, type HttpReply } from '../support/http';
 import { SAMPLE_FILES } from '../support/media';
 import { moneyProblems, type GatewayRow } from './support';
@@ -100,9 +98,12 @@ function acked(c: AfterSaleCase): void {
 let host: HostProcess;
 let api: HostClient;
 
+/** The file that holds the cases and the gateway's books: the host's, or on cloud-sim the simulated cloud's disk. */
 function dbFile(): string {
-  return path.join(host.dataDir, DB_FILE_NAME);
+  return databaseFile(host.dataDir);
 }
+
+const CASES_SQL = TEST_BACKEND === 'cloud-sim' ? "SELECT doc FROM cloudsim_docs WHERE coll = 'as_cases'" : 'SELECT doc FROM cases';
 
 function withDb<T>(fn: (db: Database.Database) => T): T {
   const db = new Database(dbFile());
@@ -121,7 +122,7 @@ function withDb<T>(fn: (db: Database.Database) => T): T {
 function stored(): { all: AfterSaleCase[]; rows: GatewayRow[] } {
   return withDb((db) =>
     db.transaction(() => ({
-      all: (db.prepare('SELECT doc FROM cases').pluck(true).all() as string[]).map((d) => JSON.parse(d) as AfterSaleCase),
+      all: (db.prepare(CASES_SQL).pluck(true).all() as string[]).map((d) => JSON.parse(d) as AfterSaleCase),
       rows: db.prepare('SELECT out_refund_no, case_id, amount_fen, outcome FROM gateway_refunds').all() as GatewayRow[],
     }))(),
   );

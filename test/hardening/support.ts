@@ -229,6 +229,18 @@ export class Stage {
     return this.host.backend.name === 'cloud-sim' ? this.host.cloudSim.db : this.host.local.db;
   }
 
+  /**
+   * Writes that lost a race to another writer: counted by the jitter wrapper on SQLite (whose calls
+   * would otherwise never interleave), and by the cloud-sim service itself, where they really do.
+   */
+  lostWrites(jitter: Jitter): number {
+    if (this.host?.backend.name === 'cloud-sim') {
+      const { conflicts, staleUpdates } = this.host.cloudSim.service.lost;
+      return conflicts + staleUpdates;
+    }
+    return jitter.lostUpdates;
+  }
+
   /** The simulated WeChat Pay gateway of either backend. */
   get gateway(): SimulatedRefundGateway {
     if (!this.host) throw new Error('this stage has no in-process host');

@@ -4,12 +4,10 @@
  * complete — exactly once.
  */
 import Database from 'better-sqlite3';
-import path from 'path';
 import type { AfterSaleCase } from '../../types/domain';
-import { DB_FILE_NAME } from '../../src/server/adapters/sqlite/open';
 import { DAY_MS } from '../../src/core/time';
 import { HostClient, ok, type HttpReply } from '../support/http';
-import { startHostProcess, type HostProcess } from '../support/host';
+import { databaseFile, startHostProcess, type HostProcess } from '../support/host';
 import { makeItem, makeOrder } from '../support/fixtures';
 import { SAMPLE_FILES } from '../support/media';
 
@@ -21,7 +19,7 @@ const BUYERS = ['oBuyerCrash1', 'oBuyerCrash2', 'oBuyerCrash3', 'oBuyerCrash4'];
 const ORDERS_PER_BUYER = 12;
 
 function integrity(dataDir: string): string {
-  const db = new Database(path.join(dataDir, DB_FILE_NAME));
+  const db = new Database(databaseFile(dataDir));
   try {
     return db.pragma('integrity_check', { simple: true }) as string;
   } finally {
@@ -134,7 +132,7 @@ describe('kill -9 and restart on the same DATA_DIR', () => {
 
     expect(await host.stop()).toBe(0);
     expect(integrity(host.dataDir)).toBe('ok');
-    const db = new Database(path.join(host.dataDir, DB_FILE_NAME), { readonly: true });
+    const db = new Database(databaseFile(host.dataDir), { readonly: true });
     const paid = db.prepare('SELECT case_id, COUNT(*) AS n FROM gateway_refunds GROUP BY case_id HAVING n > 1').all();
     expect(paid).toEqual([]);
     db.close();

@@ -16,6 +16,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { handleAfterSale, handleRefundNotify, runSweep } from '../../src/server/handler';
+import { DB_FILE_NAME } from '../../src/server/adapters/sqlite/open';
 import type { BackendName } from '../../src/server/host/backend';
 import { startHost, type RunningHost } from '../../src/server/host/host';
 import { backendFromEnv } from '../../src/server/host/serve';
@@ -30,6 +31,11 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const TEST_BACKEND: BackendName = backendFromEnv();
 const SERVE_TS = path.join(REPO_ROOT, 'src', 'server', 'host', 'serve.ts');
 const READY = /wechat-aftersale cloud host ready: (http:\/\/127\.0\.0\.1:(\d+)) \(backend: ([a-z-]+)\)/;
+
+/** The SQLite file a host keeps under its DATA_DIR: the host's own, or on cloud-sim the simulated cloud's disk. */
+export function databaseFile(dataDir: string): string {
+  return TEST_BACKEND === 'cloud-sim' ? path.join(dataDir, 'cloud-sim', DB_FILE_NAME) : path.join(dataDir, DB_FILE_NAME);
+}
 
 /** A fresh empty directory under the OS temp dir. */
 export function tempDataDir(label = 'host'): string {

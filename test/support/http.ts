@@ -77,7 +77,8 @@ export class HostClient {
 
   /** GET a stored file: the raw Response (it is not an envelope when it succeeds). */
   file(fileId: string, openid?: string, headers: Record<string, string> = {}): Promise<Response> {
-    const p = fileId.replace(/^local:\/\//, '/files/');
+    // local://evidence/… (SQLite backend) or cloud://<env>.<bucket>/evidence/… (cloud-sim): GET /files/evidence/…
+    const p = fileId.replace(/^local:\/\//, '/files/').replace(/^cloud:\/\/[^/]+\//, '/files/');
     return fetch(this.baseUrl + p, { headers: { ...headers, ...(openid !== undefined ? { 'x-wx-openid': openid } : {}) } });
   }
 

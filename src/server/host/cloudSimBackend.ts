@@ -29,6 +29,8 @@ import type { OutboxEntry } from '../adapters/sqlite/devStore';
 import { openSqlite, type Db } from '../adapters/sqlite/open';
 import { COLLECTIONS } from '../adapters/wx/sdk';
 import { fileUrl, namedIdentities, type HandlerReply, type HostBackend } from './backend';
+import { errorReply as sharedErrorReply } from '../handler';
+import { parseRefundNotify } from '../usecases/refundNotify';
 import { receiveUpload } from './upload';
 
 /** The simulated cloud's storage bucket. */
@@ -116,6 +118,7 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
     env: { ...instanceEnv(serviceUrl), SUB_MCH_ID: CLOUD_SIM_SUB_MCH_ID },
     clockOffsetMs: () => clock.offsetMs(),
     maxInstances: { afterSale: opts.afterSaleInstances ?? 4, autoApprove: 1, refundNotify: 2 },
+    quiet: process.env.CLOUD_SIM_QUIET === '1',
   });
 
   /** The payment platform delivering a refund result to `refundNotify`. */
@@ -162,8 +165,16 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
     },
 
     async refundNotify(body) {
+      // The host's plain {outRefundNo, status} shape is checked as the SQLite backend checks it, so a
+      // refusal names the same field; then it reaches the function in cloudPay's words.
+      let event: object;
       try {
-        const ack = await deliverPayCallback(asPayCallback(body));
+        event = asPayCallback(body);
+      } catch (e) {
+        return sharedErrorReply(e);
+      }
+      try {
+        const ack = await deliverPayCallback(event);
         if (ack.result) return { status: statusOf(ack.result), body: ack.result };
         return ack.errcode === 0 ? { status: 200, body: { ok: true, data: { applied: false } } } : errorReply('INTERNAL_ERROR');
       } catch (e) {
@@ -258,9 +269,9 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
  * function: cloudPay's shape as it is, or the host's plain `{outRefundNo, status}` in cloudPay's words.
  */
 function asPayCallback(body: unknown): object {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { body };
-  const b = body as Record<string, unknown>;
-  if ('reqInfo' in b || typeof b.outRefundNo !== 'string') return b;
-  const status = { SUCCESS: 'SUCCESS', ABNORMAL: 'CHANGE', CLOSED: 'REFUNDCLOSE' }[String(b.status)] ?? String(b.status);
-  return { returnCode: 'SUCCESS', reqInfo: { outRefundNo: b.outRefundNo, refundStatus: status } };
+  if (typeof body === 'object' && body !== null && 'reqInfo' in body) return body;
+  const plain = parseRefundNotify(body);
+  return { returnCode: 'SUCCESS', reqInfo: { outRefundNo: plain.outRefundNo, refundStatus: PAY_STATUS[plain.status] } };
 }
+
+const PAY_STATUS = { SUCCESS: 'SUCCESS', ABNORMAL: 'CHANGE', CLOSED: 'REFUNDCLOSE' } as const;

@@ -46,6 +46,8 @@ export interface FunctionPoolOptions {
   maxInstances: Record<string, number>;
   /** How long one invocation may run before the caller is told it failed. */
   timeoutMs?: number;
+  /** Drop what instances print to stdout (their console.info); stderr always shows. CLOUD_SIM_QUIET=1. */
+  quiet?: boolean;
 }
 
 interface Pending {
@@ -154,7 +156,7 @@ export class FunctionPool {
       cwd: this.opts.repoRoot,
       execArgv: ['--import', 'tsx'],
       env: { ...process.env, ...this.opts.env, SCF_FUNCTIONNAME: fn },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', this.opts.quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',
     });
     let markReady: () => void = () => undefined;

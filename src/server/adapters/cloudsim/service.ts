@@ -193,6 +193,11 @@ export class CloudSimService {
   /** subscribeMessage.send calls, and the errcode to answer the next ones with (0 = sent). */
   readonly messages: Record<string, unknown>[] = [];
   subscribeErrcode = 0;
+  /**
+   * Writes that lost to another writer: transactions aborted by a conflict, and compare-and-set
+   * updates (a `version` in the filter) that found the document moved on. Races are real when > 0.
+   */
+  readonly lost = { conflicts: 0, staleUpdates: 0 };
   /** The manual WeChat Pay account (when no other `pay` is given). */
   readonly manualPay = new ManualPayAccount();
   readonly pay: SimPay;
@@ -396,6 +401,7 @@ export class CloudSimService {
     const owner = this.store.locks.get(k);
     if ((owner && owner !== t.id) || this.store.lastWrite(coll, id) > t.startSeq) {
       this.endTxn(t, 'aborted');
+      this.lost.conflicts += 1;
       throw conflict();
     }
     this.store.locks.set(k, t.id);
@@ -406,6 +412,7 @@ export class CloudSimService {
     for (const w of t.writes.values()) {
       if (this.store.lastWrite(w.coll, w.id) > t.startSeq) {
         this.endTxn(t, 'aborted');
+        this.lost.conflicts += 1;
         throw conflict();
       }
     }
@@ -459,6 +466,7 @@ export class CloudSimService {
       this.store.commit([{ coll, id, doc: build(null, id) }]);
       return { data: { updated: 0, upsert_id: id } };
     }
+    if (chosen.length === 0 && query && 'version' in query) this.lost.staleUpdates += 1;
     const writes = chosen.map((d) => ({ coll, id: String(d._id), doc: build(d, String(d._id)) }));
     const changed = writes.filter((w, i) => JSON.stringify(w.doc) !== JSON.stringify(chosen[i]));
     if (changed.length > 0) this.store.commit(changed);

@@ -40,7 +40,16 @@ export function idempotencyId(buyerOpenid: string, key: string): string {
 }
 
 /** Runs of a transaction that keeps failing (mostly: losing write conflicts) before the caller hears of it. */
-const TRANSACTION_ATTEMPTS = 5;
+const TRANSACTION_ATTEMPTS = 10;
+
+/**
+ * The pause before rerun `attempt` (1-based): exponential with full jitter, capped. Every approval of
+ * a shop writes the shop's yearly total (the cap guard), so a batch approve is many transactions on
+ * one document: the jitter spreads the reruns so that each round lets one more of them through.
+ */
+function backoffMs(attempt: number): number {
+  return Math.random() * Math.min(250, 8 * 2 ** attempt);
+}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -351,7 +360,7 @@ export class WxCaseRepo implements CaseRepo {
         return await this.db.runTransaction(fn);
       } catch (e) {
         if (attempt >= TRANSACTION_ATTEMPTS) throw e;
-        await sleep(attempt * (10 + Math.random() * 20));
+        await sleep(backoffMs(attempt));
       }
     }
   }
