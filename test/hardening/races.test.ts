@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stage?.stop();
   errors.restore();
-  console.log(`races: ${races} rounds of ${ATTEMPTS} attempts; ${stage.lostWrites(jitter)} writes lost to another writer (${TEST_BACKEND}), over ${jitter.calls} jittered repository calls`);
+  console.log(`races (${TEST_BACKEND}): ${races} rounds of ${ATTEMPTS} attempts; ${stage.lostWrites(jitter)} writes lost to another writer${TEST_BACKEND === "sqlite" ? `, over ${jitter.calls} jittered repository calls` : ""}`);
 });
 
 /** 25 of each side, interleaved, all sent before any is awaited. */
