@@ -130,6 +130,33 @@ describe('buyer journey', () => {
       await screenshot(page, 'case-verified');
     });
 
+    await step(phone, 'case-hotline', async () => {
+      // Issue 17: after tapping 客服电话 (a tel: link), every later tap on a link did nothing in that tab.
+      // The page itself must never start to unload; the number still goes to the dialer.
+      const caseUrl = page.url();
+      await page.evaluate(() => {
+        const w = window as unknown as { unloads: number };
+        w.unloads = 0;
+        window.addEventListener('beforeunload', () => (w.unloads += 1));
+      });
+      const dialled: string[] = [];
+      const onRequest = (r: { url(): string }) => void (r.url().startsWith('tel:') && dialled.push(r.url()));
+      page.on('request', onRequest);
+      await top(page).getByText('客服电话').click();
+      await page.waitForTimeout(500);
+      page.off('request', onRequest);
+      expect(dialled).toEqual(['tel:13957101234']);
+      expect(await page.evaluate(() => (window as unknown as { unloads: number }).unloads)).toBe(0);
+      expect(page.url()).toBe(caseUrl);
+      await top(page).getByText('查看订单 ›').click();
+      await top(page).getByText('物流信息').waitFor();
+      await page.goBack();
+      await top(page).getByText('售后帮助 ›').click();
+      await top(page).getByText('常见问题').first().waitFor();
+      await page.goBack();
+      await top(page).getByText('客服电话').waitFor();
+    });
+
     await step(phone, 'cases', async () => {
       await open(page, '/pages/cases/index', '待商家处理');
       await top(page).getByText('仅退款 · 质量问题').first().waitFor();
@@ -170,6 +197,17 @@ describe('buyer journey', () => {
       await open(page, '/pages/order/index?id=OD1008', '暂不能申请售后');
       await top(page).getByText(/请直接取消订单/).first().waitFor();
       await screenshot(page, 'order-not-shipped');
+    });
+    await step(phone, 'orders-blocked', async () => {
+      // Issue 17: an order the buyer can no longer apply for shows a grey 申请售后 and why, not a green one.
+      await signInAs(page, '王磊');
+      const why = top(page).locator('.order-card__why').first();
+      await why.waitFor();
+      expect(await why.textContent()).toMatch(/^暂不能申请售后：/);
+      const card = top(page).locator('.order-card').filter({ has: top(page).locator('.order-card__why') }).first();
+      expect(await card.locator('.btn--primary').count()).toBe(0);
+      await card.scrollIntoViewIfNeeded();
+      await screenshot(page, 'orders-blocked');
     });
     await step(phone, 'product-cross-border', async () => {
       await signInAs(page, '李娜');

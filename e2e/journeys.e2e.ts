@@ -181,7 +181,7 @@ describe('newcomer journeys', () => {
     await step(phone, 'journey-1-buyer-refunded', async () => {
       await signInAs(page, host.url, '张伟');
       await buyerSeesStatus(page, caseId, '已退款');
-      await top(page).getByText('退款已原路退回，请留意到账').waitFor();
+      await top(page).getByText('退款已退回微信零钱，一般20分钟内到账').waitFor();
       await top(page).locator('.reply__text').getByText('照片里起球和开线都很明显，已同意退款，给您添麻烦了').waitFor();
       await top(page).getByText(/^已退回 /).waitFor();
       await screenshot(page, 'journey-1-refunded');
@@ -189,8 +189,9 @@ describe('newcomer journeys', () => {
 
     await step(phone, 'journey-1-r8-too-early', async () => {
       await top(page).locator('.bottom-bar').getByText('退款未到账').click();
-      await modal(page).getByText(/^退款已于.+退出，银行到账可能有延迟$/).waitFor();
-      await modal(page).getByText(/后仍未到账，可提交工单查询交易流水号（退款单号.+-1）$/).waitFor();
+      // A 零钱 refund: where it went and when it arrives, never 「退出」 nor the bank (issue 17).
+      await modal(page).getByText(/^退款已于.+退回微信零钱$/).waitFor();
+      await modal(page).getByText(/^一般20分钟内到账，.+后仍未到账，可再点「退款未到账」提交工单查询（退款单号.+-1）$/).waitFor();
       await screenshot(page, 'journey-1-r8-too-early');
       await modal(page).getByText('知道了').click();
       const c = await api<AfterSaleCase>('get', { caseId }, 'oBuyerZhangWei');
@@ -269,7 +270,7 @@ describe('newcomer journeys', () => {
     await step(phone, 'journey-3-merchant-approves-return', async () => {
       await signInAs(page, host.url, '王芳');
       await openReview(page, caseId);
-      await reviewAction(page, '同意退款', '确认同意', async () => undefined, 'journey-3-approve-sheet');
+      await reviewAction(page, '同意退货', '确认同意', async () => undefined, 'journey-3-approve-sheet');
       await top(page).getByText('已同意，等待买家退货').waitFor();
     });
 
@@ -484,7 +485,9 @@ describe('newcomer journeys', () => {
         await signInAs(page, host.url, '王磊');
         await buyerSeesStatus(page, caseId, '退款失败');
         await top(page).locator('.alert__title').getByText('信用卡支付的订单需发卡行确认，暂不能原路退款').waitFor();
-        await top(page).getByText('怎么办：信用卡支付需联系发卡行确认退款路径，第三方支付需平台审批；商家可与买家协商改为指定账户退款').waitFor();
+        // What it means for the buyer, not the shop's instructions (issue 17).
+        await top(page).getByText(/商家会联系您，协商把钱退到您指定的账户/).waitFor();
+        await top(page).locator('.case-page__alert-action').getByText('联系商家').waitFor();
         await screenshot(page, 'journey-5-r4-buyer');
       });
       await step(phone, 'journey-5-r4-designated-account', async () => {
@@ -532,7 +535,10 @@ describe('newcomer journeys', () => {
         await screenshot(page, 'journey-5-r5-merchant');
         await signInAs(page, host.url, '李娜');
         await buyerSeesStatus(page, caseId, '退款失败');
-        await top(page).locator('.alert__title').getByText('商家账户异常，退款暂未打款').waitFor();
+        // The buyer is told what it means for her and what she can do, not the shop's fix (issue 17).
+        await top(page).locator('.alert__title').getByText('商家收款账户待完善，退款暂未打出').waitFor();
+        await top(page).locator('.case-page__alert-action').getByText('联系商家').waitFor();
+        expect(await top(page).getByText(/企业资质/).count()).toBe(0);
         await screenshot(page, 'journey-5-r5-buyer');
         const c = await api<AfterSaleCase>('get', { caseId }, 'oBuyerLiNa');
         expect(c.refunds).toEqual([]);

@@ -55,6 +55,11 @@ async function sheetOpen(page: Page, confirmText: string) {
   await page.locator('.m-sheet.nut-popup-slide-bottom-enter-done').getByText(confirmText).waitFor();
 }
 
+/** Taro's h5 showModal is one shared element, hidden rather than removed when answered. */
+async function modalShown(page: Page): Promise<boolean> {
+  return (await page.locator('.taro__modal .taro-modal__content').filter({ visible: true }).count()) > 0;
+}
+
 function rowIds(page: Page): Promise<string[]> {
   return top(page)
     .locator('[data-case-id]')
@@ -89,7 +94,7 @@ describe('merchant journey', () => {
       expect(await rowIds(page)).toEqual([bedding._id, lamp._id]);
       const first = top(page).locator('[data-case-id]').first();
       await first.getByText('新疆长绒棉四件套 1.8m床 奶咖色 ×1').waitFor();
-      await first.getByText(/剩 1天23小时后自动同意|剩 2天0小时后自动同意/).waitFor();
+      await first.getByText(/^(1天23小时|2天0小时)后自动同意$/).waitFor();
       await screenshot(page, 'merchant-panel');
     });
 
@@ -97,7 +102,7 @@ describe('merchant journey', () => {
       await top(page).locator(`[data-case-id="${bedding._id}"]`).click();
       await top(page).getByText('订单快照').waitFor();
       await top(page).getByText('四件套洗了一次就严重起球掉色，床单还有一处开线').waitFor();
-      await top(page).getByText(/哈希链完整，未被篡改/).waitFor();
+      await top(page).getByText(/处理记录环环相扣，未被改动/).waitFor();
       await top(page).getByText('智能处理建议').waitFor();
       await screenshot(page, 'merchant-review');
     });
@@ -236,8 +241,15 @@ describe('merchant journey', () => {
       await open(page, '/merchant/pages/panel/index', '待审核');
       await top(page).locator(`[data-case-id="${candle._id}"]`).waitFor();
       expect(await rowIds(page)).toEqual([wok._id, candle._id]);
-      for (const c of [wok, candle]) await top(page).locator(`[data-case-id="${c._id}"] [role="checkbox"]`).click();
+      // Issue 17: a greyed 批量同意 with nothing chosen opens no 「批量同意 0 单」.
+      await top(page).locator('.panel__bar-btn').click({ force: true });
+      await page.waitForTimeout(400);
+      expect(await page.getByText(/批量同意 0 单/).count()).toBe(0);
+      expect(await modalShown(page)).toBe(false);
+      // Issue 17: the words 「全选」 select as the circle does.
+      await top(page).locator('.panel__bar-count').getByText('全选', { exact: true }).click();
       await top(page).getByText('已选 2 单').waitFor();
+      for (const c of [wok, candle]) expect(await top(page).locator(`[data-case-id="${c._id}"] [role="checkbox"]`).getAttribute('aria-checked')).toBe('true');
       await screenshot(page, 'merchant-panel-selected');
       await top(page).getByText('批量同意（2）').click();
       await page.getByText('批量同意 2 单退款').waitFor();

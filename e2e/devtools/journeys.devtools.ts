@@ -144,8 +144,8 @@ describeWithDevtools('newcomer journeys in WeChat DevTools', () => {
       await s.screenshot('1-refunded');
       await tap(page, '.bottom-bar button', '退款未到账');
       const modal = await until('the R8 modal', async () => (await s.recorded()).modals.at(-1));
-      expect(modal.title).toMatch(/^退款已于.+退出，银行到账可能有延迟$/);
-      expect(modal.content).toMatch(/可提交工单查询交易流水号/);
+      expect(modal.title).toMatch(/^退款已于.+退回微信零钱$/);
+      expect(modal.content).toMatch(/^一般20分钟内到账，.+提交工单查询（退款单号.+）$/);
     });
   });
 
@@ -193,7 +193,7 @@ describeWithDevtools('newcomer journeys in WeChat DevTools', () => {
     });
     await s.step('3-approve', async () => {
       const page = await review(OWNER, caseId);
-      await act(page, '同意退款', '确认同意', noFill, '3-approve-sheet');
+      await act(page, '同意退货', '确认同意', noFill, '3-approve-sheet');
       await seeText(page, '.review', '已同意，等待买家退货');
     });
     await s.step('3-ship', async () => {

@@ -2,7 +2,7 @@
  * What each code of the domain is called on screen, in the words a shop's customer uses. Shared by the
  * buyer pages and the merchant subpackage so one status never has two names.
  */
-import type { Actor, CaseStatus, CaseType, EvidenceTag, OrderStatus, PayChannel, Tier } from '../../types/domain';
+import type { Actor, CaseStatus, CaseType, EvidenceTag, OrderStatus, PayChannel, RefundAttempt, Tier } from '../../types/domain';
 import { ACTION_LABELS, STATUS_LABELS } from '../core/lifecycle';
 
 /** The core names case statuses and history actions once, for the pages and the notifications alike. */
@@ -64,6 +64,9 @@ export const EVIDENCE_TAG_LABELS: Record<EvidenceTag, string> = {
   proof: '未使用证明',
 };
 
+/** A photo of the goods needs no tag of its own; the uploader's chips offer it with the tags. */
+export const PRODUCT_PHOTO_LABEL = '商品照片';
+
 export const ACTOR_LABELS: Record<Actor, string> = {
   BUYER: '我',
   MERCHANT: '商家',
@@ -91,3 +94,24 @@ export const REJECT_REASON_LABELS: Record<string, string> = {
   GOODS_RESELLABLE_ISSUE: '商品影响二次销售',
   OTHER: '其他原因',
 };
+
+/**
+ * Where a refund lands and when it arrives, in the words WeChat Pay uses: a 零钱 payment is refunded to
+ * 零钱 (usually within 20 minutes), a card payment to that card (1–3 working days at the bank), and a
+ * designated account is the one buyer and shop agreed on.
+ */
+export function refundDestination(channel: PayChannel, attempt?: Pick<RefundAttempt, 'method' | 'account'>): { to: string; arrival: string } {
+  if (attempt?.method === 'DESIGNATED_ACCOUNT') {
+    return { to: `约定的收款账户${attempt.account ? ` ${attempt.account}` : ''}`, arrival: '一般1-3个工作日到账' };
+  }
+  switch (channel) {
+    case 'WECHAT':
+      return { to: '微信零钱', arrival: '一般20分钟内到账' };
+    case 'BANK_CARD':
+      return { to: '原支付银行卡', arrival: '一般1-3个工作日到账，以银行入账为准' };
+    case 'CREDIT_CARD':
+      return { to: '原支付信用卡', arrival: '一般1-3个工作日到账，以发卡行入账为准' };
+    default:
+      return { to: '原支付账户', arrival: '到账时间以支付机构为准' };
+  }
+}

@@ -17,6 +17,8 @@ export interface EvidenceDraft {
   thumb?: string;
   size: number;
   tag?: EvidenceTag;
+  /** The buyer chose what the file shows; with no tag that was 「商品照片」. */
+  tagged?: boolean;
   status: 'preparing' | 'uploading' | 'done' | 'failed';
   /** 0–100 */
   progress: number;
@@ -219,7 +221,7 @@ export const useDraftStore = create<DraftState>((set, get) => {
       if (item && item.status === 'failed') void upload(orderId, item);
     },
     removeEvidence: (orderId, localId) => write(orderId, (d) => ({ ...d, evidence: d.evidence.filter((e) => e.localId !== localId) })),
-    tagEvidence: (orderId, localId, tag) => write(orderId, (d) => ({ ...d, evidence: d.evidence.map((e) => (e.localId === localId ? { ...e, tag } : e)) })),
+    tagEvidence: (orderId, localId, tag) => write(orderId, (d) => ({ ...d, evidence: d.evidence.map((e) => (e.localId === localId ? { ...e, tag, tagged: true } : e)) })),
     submit: (orderId, req) => {
       const running = inflight.get(orderId);
       if (running) return running;

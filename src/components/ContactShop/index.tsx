@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
+import { dial } from '../../services/phone';
 import './index.scss';
 
 interface Props {
@@ -29,7 +30,7 @@ export default function ContactShop({ hotline, officialAccount }: Props) {
         </View>
       )}
       {validHotline && (
-        <View className="contact__item" onClick={() => void Taro.makePhoneCall({ phoneNumber: hotline })}>
+        <View className="contact__item" onClick={() => dial(hotline)}>
           <Text className="contact__label">客服电话</Text>
           <Text className="contact__hint">{hotline}</Text>
         </View>

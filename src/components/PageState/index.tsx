@@ -1,4 +1,6 @@
+import Taro from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
+import { getDevOpenid } from '../../services/identity';
 import type { ReactNode } from 'react';
 import './index.scss';
 
@@ -16,6 +18,15 @@ interface Props {
  * Loading, error (the catalogue's message and what to do, with a retry) and empty states of a page
  * or list; renders `children` once there is something to show.
  */
+/** The h5 sign-in page, told where to come back to (a deep link opened before choosing who you are). */
+export const DEV_LOGIN_ROUTE = '/pages/dev-login/index';
+
+function pickIdentity(): void {
+  const here = window.location.hash.replace(/^#/, '');
+  const back = here && !here.startsWith(DEV_LOGIN_ROUTE) ? `?back=${encodeURIComponent(here)}` : '';
+  void Taro.navigateTo({ url: `${DEV_LOGIN_ROUTE}${back}` });
+}
+
 export default function PageState({ loading, error, empty, emptyText = '这里还没有内容', emptyAction, onRetry, children }: Props) {
   if (error) {
     return (
@@ -23,10 +34,17 @@ export default function PageState({ loading, error, empty, emptyText = '这里�
         <Text className="page-state__icon">!</Text>
         <Text className="page-state__title">{error.message}</Text>
         <Text className="page-state__text">{error.solution}</Text>
-        {onRetry && (
-          <Button className="page-state__btn" onClick={onRetry}>
-            重新加载
+        {/* h5: a deep link opened before anyone was chosen cannot load; the way out is choosing who you are. */}
+        {process.env.TARO_ENV === 'h5' && !getDevOpenid() ? (
+          <Button className="page-state__btn page-state__btn--primary" onClick={pickIdentity}>
+            选择演示身份
           </Button>
+        ) : (
+          onRetry && (
+            <Button className="page-state__btn" onClick={onRetry}>
+              重新加载
+            </Button>
+          )
         )}
       </View>
     );

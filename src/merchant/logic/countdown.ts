@@ -15,7 +15,7 @@ const DEADLINE_OUTCOME: Partial<Record<CaseStatus, string>> = {
 };
 
 export interface DeadlineView {
-  /** `剩 5小时20分后自动同意` */
+  /** `5小时20分后自动同意` (how long is left, then what happens: never 「剩…后」) */
   text: string;
   /** `11月25日 20:05` */
   at: string;
@@ -34,7 +34,7 @@ export function deadlineView(status: CaseStatus, deadlineAt: EpochMs | undefined
   const left = deadlineAt - now;
   const overdue = left <= 0;
   return {
-    text: overdue ? (status === 'ESCALATED' ? '已超过平台处理时限' : '已到期，系统处理中') : `剩 ${formatRemaining(left)}${outcome}`,
+    text: overdue ? (status === 'ESCALATED' ? '已超过平台处理时限' : '已到期，系统处理中') : `${formatRemaining(left)}${outcome}`,
     at: formatShort(deadlineAt),
     urgent: isUrgent(deadlineAt, now),
     overdue,

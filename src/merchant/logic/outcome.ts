@@ -1,4 +1,5 @@
-import type { AfterSaleCase } from '../../../types/domain';
+import type { AfterSaleCase, Order } from '../../../types/domain';
+import { refundDestination } from '../../components/labels';
 import { formatYuan } from '../../core/money';
 import { formatShort } from '../../core/time';
 
@@ -27,7 +28,18 @@ function refundBlocked(title: string, c: AfterSaleCase): Outcome {
   return { tone: 'warn', title, detail: e ? `${e.message}。${e.solution}` : undefined };
 }
 
-function afterApproval(title: string, c: AfterSaleCase): Outcome {
+/** Where the refund in flight is going: the original way by the order's channel, or the designated account. */
+function refundingDetail(c: AfterSaleCase & { order?: Pick<Order, 'payChannel'> }): string {
+  const last = c.refunds[c.refunds.length - 1];
+  if (last?.method === 'DESIGNATED_ACCOUNT' || !c.order) {
+    const { to, arrival } = refundDestination(c.order?.payChannel ?? 'THIRD_PARTY', last);
+    return `正在转入${to}，${arrival}；到账后买家会收到通知`;
+  }
+  const { to, arrival } = refundDestination(c.order.payChannel, last);
+  return `原路退回买家的${to}，${arrival}；到账后买家会收到通知`;
+}
+
+function afterApproval(title: string, c: AfterSaleCase & { order?: Pick<Order, 'payChannel'> }): Outcome {
   const amount = formatYuan(c.approvedFen ?? c.amountFen);
   switch (c.status) {
     case 'AWAITING_RETURN':
@@ -37,12 +49,12 @@ function afterApproval(title: string, c: AfterSaleCase): Outcome {
     case 'REFUNDED':
       return { tone: 'success', title: `${title}，${amount} 已退款到账` };
     default:
-      return { tone: 'success', title: `${title}，退款 ${amount} 处理中`, detail: '已提交微信支付，到账后买家会收到通知' };
+      return { tone: 'success', title: `${title}，退款 ${amount} 处理中`, detail: refundingDetail(c) };
   }
 }
 
 /** What staff are told once an action succeeded, from the case as the cloud returned it. */
-export function outcomeOf(kind: OutcomeKind, c: AfterSaleCase): Outcome {
+export function outcomeOf(kind: OutcomeKind, c: AfterSaleCase & { order?: Pick<Order, 'payChannel'> }): Outcome {
   switch (kind) {
     case 'approve':
       return afterApproval('已同意', c);

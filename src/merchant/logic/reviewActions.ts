@@ -9,6 +9,11 @@ export interface ActionButton {
   kind: 'primary' | 'secondary' | 'danger';
 }
 
+/** Approving this case sends the return address rather than the money (退货退款 not yet received back). */
+export function approvesReturn(c: Pick<AfterSaleCase, 'type' | 'returnReceivedAt'>): boolean {
+  return c.type === 'RETURN_REFUND' && c.returnReceivedAt === undefined;
+}
+
 /**
  * The buttons the review page offers now: exactly the events the lifecycle table allows this role in
  * the case's status (so a case that moved on shows no stale button), primary action last (rightmost,
@@ -28,7 +33,8 @@ export function reviewButtons(c: AfterSaleCase, mode: 'merchant' | 'platform', n
   const out: ActionButton[] = [];
   if (events.includes('REJECT')) out.push({ sheet: 'reject', text: '拒绝', kind: 'danger' });
   if (events.includes('OFFER')) out.push({ sheet: 'offer', text: c.status === 'NEGOTIATING' ? '修改协商金额' : '协商退款', kind: 'secondary' });
-  if (events.includes('APPROVE')) out.push({ sheet: 'approve', text: '同意退款', kind: 'primary' });
+  // 退货退款 is agreed to first as a return: the money follows once the goods are back.
+  if (events.includes('APPROVE')) out.push({ sheet: 'approve', text: approvesReturn(c) ? '同意退货' : '同意退款', kind: 'primary' });
   if (events.includes('CONFIRM_RETURN')) out.push({ sheet: 'confirmReturn', text: '确认收货', kind: 'primary' });
   // R5: while the account is unverified a retry cannot pay either; the banner shows the fix, and the
   // timer retries by itself once the shop is verified.

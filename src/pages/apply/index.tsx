@@ -12,11 +12,11 @@ import EvidenceUploader, { type UploaderItem } from '../../components/EvidenceUp
 import PageState from '../../components/PageState';
 import QtyStepper from '../../components/QtyStepper';
 import Section from '../../components/Section';
-import { CASE_TYPE_HINTS, CASE_TYPE_LABELS, EVIDENCE_TAG_LABELS } from '../../components/labels';
+import { CASE_TYPE_HINTS, CASE_TYPE_LABELS, EVIDENCE_TAG_LABELS, PRODUCT_PHOTO_LABEL } from '../../components/labels';
 import { classify } from '../../core/classifier';
 import { REASON_LABELS } from '../../core/classifier-data';
 import { formatYuan } from '../../core/money';
-import { claimedUnits } from '../../core/rules';
+import { claimedUnits, codePointLength } from '../../core/rules';
 import { LIMITS } from '../../core/settings';
 import { formatTime } from '../../core/time';
 import { useApplyForm, type ApplyField } from '../../hooks/useApplyForm';
@@ -31,6 +31,12 @@ import { useIdentityStore } from '../../stores/identity';
 import { useOrdersStore } from '../../stores/orders';
 import { go, routes } from '../routes';
 import './index.scss';
+
+/** The first `max` characters, counted as the server counts them (codePointLength: an emoji is one). */
+function cutToChars(text: string, max: number): string {
+  if (text.length <= max || codePointLength(text) <= max) return text;
+  return Array.from(text).slice(0, max).join('');
+}
 
 /** Below this the description says too little to pre-select a reason from. */
 const SUGGEST_MIN_CHARS = 4;
@@ -88,7 +94,7 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
   const chooseTag = async (localId: string) => {
     const options: (EvidenceTag | undefined)[] = [undefined, ...EVIDENCE_TAGS.filter((t) => t !== 'qc_report')];
     try {
-      const { tapIndex } = await Taro.showActionSheet({ itemList: options.map((t) => (t ? EVIDENCE_TAG_LABELS[t] : '商品照片')) });
+      const { tapIndex } = await Taro.showActionSheet({ itemList: options.map((t) => (t ? EVIDENCE_TAG_LABELS[t] : PRODUCT_PHOTO_LABEL)) });
       tagEvidence(orderId, localId, options[tapIndex]);
     } catch {
       // The buyer closed the sheet: nothing to change.
@@ -128,7 +134,7 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
   };
 
   const errorOf = (f: ApplyField) => form.errors[f];
-  const descLength = [...draft.description].length;
+  const descLength = codePointLength(draft.description);
   const shownAmount = draft.amountEdited ? draft.amountText : (form.maxFen / 100).toFixed(2);
   const typeChoices = CASE_TYPES.map((t: CaseType) => ({
     key: t,
@@ -143,7 +149,7 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
     thumb: e.thumb,
     status: e.status,
     progress: e.progress,
-    tagLabel: e.tag ? EVIDENCE_TAG_LABELS[e.tag] : undefined,
+    tagLabel: e.tag ? EVIDENCE_TAG_LABELS[e.tag] : e.tagged ? PRODUCT_PHOTO_LABEL : undefined,
   }));
 
   return (
@@ -186,10 +192,12 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
         <Textarea
           className="apply-page__textarea"
           value={draft.description}
-          maxlength={LIMITS.descriptionMaxChars}
+          // R22 counts characters as the server does (an emoji is one); the control's own maxlength counts
+          // UTF-16 units (an emoji is two), so it only bounds the worst case and the text is cut here.
+          maxlength={LIMITS.descriptionMaxChars * 2}
           placeholder={draft.type === 'SHIPPING_FEE_ONLY' ? '请写明为什么要退运费，例如：商家发错货，我寄回的运费' : '请具体描述遇到的问题，例如：收到时杯子底部有裂缝，倒水会漏'}
           onInput={(e) => {
-            const description = e.detail.value;
+            const description = cutToChars(e.detail.value, LIMITS.descriptionMaxChars);
             const suggestion = draft.reasonPicked ? undefined : suggestedReason(description);
             update(orderId, { description, ...(suggestion ? { reason: suggestion } : {}) });
           }}

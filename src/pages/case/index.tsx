@@ -2,7 +2,7 @@ import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
 import { useState } from 'react';
 import type { VerifyResult } from '../../../types/api';
-import type { AfterSaleCase, EvidenceTag } from '../../../types/domain';
+import type { AfterSaleCase, EvidenceTag, PayChannel } from '../../../types/domain';
 import Alert from '../../components/Alert';
 import AmountText from '../../components/AmountText';
 import BottomBar from '../../components/BottomBar';
@@ -11,7 +11,6 @@ import Countdown from '../../components/Countdown';
 import EvidenceGallery from '../../components/EvidenceGallery';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
-import StatusTag from '../../components/StatusTag';
 import Timeline from '../../components/Timeline';
 import {
   ACTION_LABELS,
@@ -20,7 +19,7 @@ import {
   CASE_STATUS_TONES,
   CASE_TYPE_LABELS,
   REJECT_REASON_LABELS,
-  TIER_LABELS,
+  refundDestination,
 } from '../../components/labels';
 import { verifyChain } from '../../core/chain';
 import { REASON_LABELS } from '../../core/classifier-data';
@@ -28,7 +27,7 @@ import { allowedEvents } from '../../core/lifecycle';
 import { formatYuan } from '../../core/money';
 import { partyEvidence } from '../../core/rules';
 import { LIMITS } from '../../core/settings';
-import { formatTime } from '../../core/time';
+import { formatTime, HOUR_MS } from '../../core/time';
 import { useNow } from '../../hooks/useNow';
 import { callAfterSale, describeError } from '../../services/cloud';
 import { getDevOpenid } from '../../services/identity';
@@ -39,8 +38,48 @@ import { useOrdersStore } from '../../stores/orders';
 import { go, routes } from '../routes';
 import './index.scss';
 
+/** Where this case's money goes and when it arrives, by the order's channel and the latest attempt. */
+function destinationOf(c: AfterSaleCase, channel: PayChannel | undefined) {
+  const last = c.refunds[c.refunds.length - 1];
+  return channel ? refundDestination(channel, last) : last?.method === 'DESIGNATED_ACCOUNT' ? refundDestination('THIRD_PARTY', last) : undefined;
+}
+
+/**
+ * A refund that could not be paid, as the buyer needs to read it: the catalogue's solutions for these
+ * codes are the shop's instructions (补全企业资质, 改为指定账户), which the buyer can do nothing about.
+ */
+const BUYER_REFUND_ERRORS: Record<string, { title?: string; text: string }> = {
+  MERCHANT_ACCOUNT_ABNORMAL: {
+    title: '商家收款账户待完善，退款暂未打出',
+    text: '您的退款已经同意，无需重新申请。商家需先完善微信支付账户资料，完成后系统会自动重新退款，无需您操作。着急的话可以联系商家催一催。',
+  },
+  PAYMENT_CHANNEL_RESTRICTED: {
+    text: '退款已经同意。商家会联系您，协商把钱退到您指定的账户；也可以主动联系商家。',
+  },
+  REFUND_ABNORMAL: {
+    text: '退款已经同意，但原支付账户暂时无法收款。商家会改为转入您指定的账户或线下退款，请留意商家联系；也可以主动联系商家。',
+  },
+  REFUND_CLOSED: {
+    text: '系统会以新的退款单号自动重新退款，无需您操作。',
+  },
+};
+
+/** The R8 answer from the cloud speaks of 退出 and the bank; the buyer is told where the money went and when. */
+function notReceivedYet(c: AfterSaleCase, channel: PayChannel | undefined): { title: string; content: string } | undefined {
+  const paid = c.refunds.find((r) => r.status === 'SUCCESS');
+  const dest = destinationOf(c, channel);
+  if (!paid || !dest) return undefined;
+  const settledAt = paid.settledAt ?? paid.at;
+  const askFrom = settledAt + LIMITS.refundSyncDelayHours * HOUR_MS;
+  return {
+    title: `退款已于${formatTime(settledAt)}退回${dest.to}`,
+    content: `${dest.arrival}，请耐心等待；${formatTime(askFrom)}后仍未到账，可再点「退款未到账」提交工单查询（退款单号${paid.outRefundNo}）`,
+  };
+}
+
 /** What the buyer is waiting for in each status, under the status title. */
-function statusLine(c: AfterSaleCase): string {
+function statusLine(c: AfterSaleCase, channel?: PayChannel): string {
+  const dest = destinationOf(c, channel);
   switch (c.status) {
     case 'PENDING':
       return '商家正在处理您的申请';
@@ -51,11 +90,11 @@ function statusLine(c: AfterSaleCase): string {
     case 'RETURN_SHIPPED':
       return '商品已寄出，等待商家确认收货';
     case 'REFUNDING':
-      return '退款处理中，将原路退回';
+      return dest ? `退款处理中，将退回${dest.to}，${dest.arrival}` : '退款处理中，将原路退回';
     case 'REFUNDED':
-      return '退款已原路退回，请留意到账';
+      return dest ? `退款已退回${dest.to}，${dest.arrival}` : '退款已原路退回，请留意到账';
     case 'REFUND_FAILED':
-      return c.lastError?.message ?? '退款未成功，商家正在处理';
+      return (c.lastError && (BUYER_REFUND_ERRORS[c.lastError.code]?.title ?? c.lastError.message)) ?? '退款暂未成功，商家正在处理';
     case 'REJECTED':
       return '商家拒绝了您的申请，可以申请平台介入';
     case 'ESCALATED':
@@ -106,6 +145,8 @@ function CaseView({ c }: { c: AfterSaleCase }) {
   const [escalateNote, setEscalateNote] = useState('');
   const [verified, setVerified] = useState<{ device: VerifyResult; cloud?: VerifyResult } | undefined>();
   const [uploading, setUploading] = useState<string | undefined>();
+  const [historyDetail, setHistoryDetail] = useState(false);
+  const channel = order?.payChannel;
 
   const allowed = allowedEvents(c, 'BUYER', now);
   const suffix = deadlineSuffix(c);
@@ -121,10 +162,14 @@ function CaseView({ c }: { c: AfterSaleCase }) {
       const next = await act(action, req);
       if (next) void Taro.showToast({ title: success, icon: 'success' });
     } catch (e) {
-      const { message, solution } = describeError(e);
-      void Taro.showModal({ title: message, content: solution, showCancel: false, confirmText: '知道了' });
+      const described = describeError(e);
+      const early = described.code === 'REFUND_SYNC_DELAYED' ? notReceivedYet(c, channel) : undefined;
+      const { title, content } = early ?? { title: described.message, content: described.solution };
+      void Taro.showModal({ title, content, showCancel: false, confirmText: '知道了' });
     }
   };
+
+  const toContact = () => void Taro.pageScrollTo({ selector: '#case-contact', duration: 300 });
 
   const shipReturn = () => {
     if (company.trim().length < 2 || trackingNo.trim().length < 6) {
@@ -202,16 +247,17 @@ function CaseView({ c }: { c: AfterSaleCase }) {
     brokenAt !== undefined && brokenAt >= c.history.length
       ? '存证校验未通过：售后单与处理记录不符，可能有记录被删除或金额被改动'
       : `存证校验未通过：第${(brokenAt ?? 0) + 1}条记录与前一条不一致`;
-  const replies = c.messages.filter((m) => m.from !== 'BUYER');
+  const replies = c.messages.filter((m) => m.from === 'MERCHANT' || m.from === 'SYSTEM');
+  const platformNotes = c.messages.filter((m) => m.from === 'PLATFORM');
+  const refundError = c.lastError ? BUYER_REFUND_ERRORS[c.lastError.code] : undefined;
 
   return (
     <View className="case-page">
       <View className={`case-head case-head--${CASE_STATUS_TONES[c.status]}`}>
         <View className="case-head__row">
           <Text className="case-head__title">{CASE_STATUS_LABELS[c.status]}</Text>
-          {c.tier !== 'NORMAL' && <StatusTag text={TIER_LABELS[c.tier]} tone="danger" />}
         </View>
-        <Text className="case-head__line">{statusLine(c)}</Text>
+        <Text className="case-head__line">{statusLine(c, channel)}</Text>
         {suffix && c.deadlineAt !== undefined && (
           <View className="case-head__countdown">
             <Countdown deadlineAt={c.deadlineAt} suffix={suffix} />
@@ -221,8 +267,33 @@ function CaseView({ c }: { c: AfterSaleCase }) {
 
       {c.lastError && c.status !== 'NEGOTIATING' && (
         <View className="case-page__alert">
-          <Alert tone="danger" title={c.lastError.message} solution={c.lastError.solution} />
+          {refundError ? (
+            <Alert tone="warn" title={refundError.title ?? c.lastError.message}>
+              <Text>{refundError.text}</Text>
+              {order && (
+                <View className="case-page__alert-actions">
+                  <Button className="btn btn--small case-page__alert-action" onClick={toContact}>
+                    联系商家
+                  </Button>
+                </View>
+              )}
+            </Alert>
+          ) : (
+            <Alert tone="danger" title={c.lastError.message} solution={c.lastError.solution} />
+          )}
         </View>
+      )}
+
+      {platformNotes.length > 0 && (
+        <Section title="平台处理意见">
+          {platformNotes.map((m, i) => (
+            <View key={`${m.at}-${i}`} className="reply">
+              <Text className="reply__from">{ACTOR_LABELS[m.from]}</Text>
+              <Text className="reply__text">{m.text}</Text>
+              <Text className="reply__at">{formatTime(m.at)}</Text>
+            </View>
+          ))}
+        </Section>
       )}
 
       {replies.length > 0 && (
@@ -345,7 +416,7 @@ function CaseView({ c }: { c: AfterSaleCase }) {
         {(c.itemTitles?.length ?? 0) > 0 && (
           <View className="kv">
             <Text className="kv__k">商品</Text>
-            <Text className="kv__v">{c.itemTitles?.join('、')}</Text>
+            <Text className="kv__v">{c.itemTitles?.map((t, i) => `${t} ×${c.items[i]?.qty ?? 1}`).join('、')}</Text>
           </View>
         )}
         {c.description && <Text className="case-page__note">{c.description}</Text>}
@@ -386,9 +457,14 @@ function CaseView({ c }: { c: AfterSaleCase }) {
       <Section
         title="处理记录"
         extra={
-          <Text className="link" onClick={() => void verify()}>
-            校验存证
-          </Text>
+          <View className="case-page__history-links">
+            <Text className="link" onClick={() => setHistoryDetail((on) => !on)}>
+              {historyDetail ? '收起详情' : '详情'}
+            </Text>
+            <Text className="link" onClick={() => void verify()}>
+              校验存证
+            </Text>
+          </View>
         }
       >
         {verified && (
@@ -403,13 +479,14 @@ function CaseView({ c }: { c: AfterSaleCase }) {
             key: `${h.hash}-${i}`,
             title: ACTION_LABELS[h.action] ?? CASE_STATUS_LABELS[h.to],
             detail: h.note,
-            time: `${formatTime(h.at)} · ${ACTOR_LABELS[h.actor]} · 存证 ${h.hash.slice(0, 8)}`,
+            // The record's fingerprint is for those who check it (「详情」), not every line of the timeline.
+            time: `${formatTime(h.at)} · ${ACTOR_LABELS[h.actor]}${historyDetail ? ` · 存证编号 ${h.hash.slice(0, 8)}` : ''}`,
           }))}
         />
       </Section>
 
       {order && (
-        <Section title="联系商家">
+        <Section title="联系商家" id="case-contact">
           <ContactShop hotline={order.shop.settings.hotline} officialAccount={order.shop.settings.officialAccount} />
         </Section>
       )}

@@ -1,4 +1,4 @@
-import Taro from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useState } from 'react';
 import PageState from '../../components/PageState';
@@ -23,6 +23,9 @@ export default function DevLoginPage() {
   const [list, setList] = useState<DevIdentity[] | undefined>();
   const [error, setError] = useState<{ message: string; solution: string } | undefined>();
   const current = getDevOpenid();
+  // Opened from a deep link that needed an identity: go back there once one is chosen.
+  const back = useRouter().params.back;
+  const next = back && /^\/(pages|merchant)\//.test(back) ? back : routes.home;
 
   const load = useCallback(() => {
     setError(undefined);
@@ -38,7 +41,7 @@ export default function DevLoginPage() {
       void Taro.showToast({ title: '登录失败，请确认本地云服务已启动', icon: 'none' });
       return;
     }
-    void Taro.reLaunch({ url: routes.home });
+    void Taro.reLaunch({ url: next });
   };
 
   return (

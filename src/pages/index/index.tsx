@@ -8,6 +8,8 @@ import StatusTabs from '../../components/StatusTabs';
 import StatusTag from '../../components/StatusTag';
 import { ORDER_STATUS_LABELS, ORDER_STATUS_TONES } from '../../components/labels';
 import { isOpen } from '../../core/rules';
+import { afterSaleAvailability } from '../../hooks/availability';
+import { getDevOpenid } from '../../services/identity';
 import { devName, needsDevSignIn, useIdentityStore } from '../../stores/identity';
 import { ORDER_TABS, useOrdersStore } from '../../stores/orders';
 import { emptyList } from '../../stores/paged';
@@ -16,9 +18,12 @@ import './index.scss';
 
 const ROLE_NAMES = { BUYER: '买家', STAFF: '商家客服', OWNER: '店主', PLATFORM: '平台审核' } as const;
 
-function OrderCard({ order }: { order: OrderView }) {
+function OrderCard({ order, openid, now }: { order: OrderView; openid: string; now: number }) {
   const openCase = order.cases.find(isOpen);
   const canApply = ['SHIPPED', 'DELIVERED', 'COMPLETED'].includes(order.status);
+  // The shared core's own rules, as on the order page: an expired window or risk control greys the button and says why.
+  const availability = canApply && !openCase ? afterSaleAvailability(order, openid, now) : undefined;
+  const blocked = availability && !availability.possible && !availability.openCaseId ? availability : undefined;
   const units = order.items.reduce((n, i) => n + i.qty, 0);
   return (
     <View className="order-card" onClick={() => go(routes.order(order._id))}>
@@ -40,6 +45,9 @@ function OrderCard({ order }: { order: OrderView }) {
         <Text className="muted">共{units}件 实付 </Text>
         <AmountText fen={order.paidFen} />
       </View>
+      {blocked && (
+        <Text className="order-card__why">{`暂不能申请售后：${blocked.message}`}</Text>
+      )}
       <View className="order-card__actions">
         {openCase && (
           <Button
@@ -54,9 +62,11 @@ function OrderCard({ order }: { order: OrderView }) {
         )}
         {canApply && !openCase && (
           <Button
-            className="btn btn--primary"
+            className={blocked ? 'btn btn--disabled' : 'btn btn--primary'}
+            aria-disabled={blocked ? true : undefined}
             onClick={(e) => {
               e.stopPropagation();
+              // A blocked order still opens: its page shows the reason with the guide's solution.
               go(routes.order(order._id));
             }}
           >
@@ -99,6 +109,8 @@ export default function OrdersPage() {
 
   const merchantEntry = identity && identity.role !== 'BUYER' ? (identity.role === 'PLATFORM' ? routes.platformPanel : routes.merchantPanel) : undefined;
   const firstItem = list.items[0]?.items[0];
+  const openid = identity?.openid ?? getDevOpenid();
+  const now = Date.now();
 
   return (
     <View className="orders-page">
@@ -149,7 +161,7 @@ export default function OrdersPage() {
       >
         <View className="orders-page__list">
           {list.items.map((o) => (
-            <OrderCard key={o._id} order={o} />
+            <OrderCard key={o._id} order={o} openid={openid} now={now} />
           ))}
           <Text className="orders-page__foot">
             {list.loading ? '正在加载…' : list.error ? `${list.error.message}，上拉重试` : list.nextCursor ? '上拉加载更多' : '没有更多订单了'}

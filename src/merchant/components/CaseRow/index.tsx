@@ -27,7 +27,7 @@ interface Props {
 
 export function goodsOf(c: AfterSaleCase): string {
   if (c.type === 'SHIPPING_FEE_ONLY') return '运费';
-  return c.items.map((it, i) => `${c.itemTitles?.[i] ?? it.skuId} ×${it.qty}`).join('，');
+  return c.items.map((it, i) => `${c.itemTitles?.[i] ?? '商品'} ×${it.qty}`).join('，');
 }
 
 /** One case in the panel: amount, reason, goods, badges and the deadline, red when under 6 hours. */

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components';
-import { useMemo, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { AfterSaleCase, Evidence, Order } from '../../../../types/domain';
 import EvidenceGallery from '../../../components/EvidenceGallery';
 import { PAY_CHANNEL_LABELS, REJECT_REASON_LABELS } from '../../../components/labels';
@@ -13,6 +13,15 @@ import { formatTime } from '../../../core/time';
 import { ACTOR_LABEL, ATTEMPT_STATUS_LABEL } from '../../logic/labels';
 import type { RuleNote } from '../../logic/rules';
 import './index.scss';
+
+/** 「详情」: the internal details (rule ids, confidence, the chain's fingerprint) for those who want them. */
+function DetailToggle({ on, onChange }: { on: boolean; onChange(next: boolean): void }) {
+  return (
+    <Text className="m-link" onClick={() => onChange(!on)}>
+      {on ? '收起' : '详情'}
+    </Text>
+  );
+}
 
 function Row({ label, value, strong }: { label: string; value: string; strong?: boolean }) {
   return (
@@ -34,7 +43,7 @@ export function OrderSnapshot({ c, order }: { c: AfterSaleCase; order: Order }) 
           <View className="m-line__main">
             <Text className="m-line__title">{it.title}</Text>
             <Text className="m-line__meta">
-              {it.skuId} · 实付 {formatYuan(it.paidFen)} · 共 {it.qty} 件
+              实付 {formatYuan(it.paidFen)} · 共 {it.qty} 件
             </Text>
           </View>
           {claimed.has(it.skuId) && <Text className="m-line__claim">申请 {claimed.get(it.skuId)} 件</Text>}
@@ -78,11 +87,15 @@ const DECISION_TEXT = { APPROVE: '建议同意', REJECT: '建议拒绝', ASK_EVI
 
 /** R26: what the text reads as, the suggested decision and why. */
 export function SuggestionCard({ c }: { c: AfterSaleCase }) {
+  const [detail, setDetail] = useState(false);
   const s = c.suggestion;
   if (!s) return null;
   return (
-    <Section title="智能处理建议" extra={<Text>识别为「{REASON_LABELS[s.reason]}」· 置信度 {Math.round(s.confidence * 100)}%</Text>}>
+    <Section title="智能处理建议" extra={<DetailToggle on={detail} onChange={setDetail} />}>
       <Text className={`m-suggest m-suggest--${s.decision}`}>{DECISION_TEXT[s.decision]}</Text>
+      <Text className="m-why">
+        买家描述像是「{REASON_LABELS[s.reason]}」{detail ? `（识别把握 ${Math.round(s.confidence * 100)}%）` : ''}
+      </Text>
       {s.why.map((w) => (
         <Text key={w} className="m-why">
           · {w}
@@ -110,11 +123,12 @@ export function MoneyCard({ c }: { c: AfterSaleCase }) {
 }
 
 export function RulesCard({ notes }: { notes: RuleNote[] }) {
+  const [detail, setDetail] = useState(false);
   return (
-    <Section title="适用规则">
+    <Section title="处理须知" extra={<DetailToggle on={detail} onChange={setDetail} />}>
       {notes.map((n) => (
         <View key={`${n.rule}-${n.text}`} className="m-rule">
-          <Text className="m-rule__id">{n.rule}</Text>
+          {detail ? <Text className="m-rule__id">{n.rule}</Text> : <Text className="m-rule__dot">·</Text>}
           <Text className="m-rule__text">{n.text}</Text>
         </View>
       ))}
@@ -125,16 +139,17 @@ export function RulesCard({ notes }: { notes: RuleNote[] }) {
 /** R22 存证: the history's hash chain, checked on this phone from the case as received. */
 export function ChainCheck({ c }: { c: AfterSaleCase }) {
   const result = useMemo(() => verifyChain(c.history), [c.history]);
+  const [detail, setDetail] = useState(false);
   return (
-    <Section title="存证校验">
+    <Section title="存证校验" extra={c.history.length > 0 ? <DetailToggle on={detail} onChange={setDetail} /> : undefined}>
       {result.ok ? (
-        <Text className="m-chain m-chain--ok">✓ {c.history.length} 条处理记录的哈希链完整，未被篡改</Text>
+        <Text className="m-chain m-chain--ok">✓ {c.history.length} 条处理记录环环相扣，未被改动</Text>
       ) : (
         <Text className="m-chain m-chain--bad">
           ✗ 第 {(result.brokenAt ?? 0) + 1} 条记录与存证不符，记录可能被改动，请勿据此处理并联系平台
         </Text>
       )}
-      {c.history.length > 0 && <Text className="m-hash">末条哈希 {c.history[c.history.length - 1].hash.slice(0, 16)}…</Text>}
+      {detail && c.history.length > 0 && <Text className="m-hash">最新存证编号 {c.history[c.history.length - 1].hash.slice(0, 16)}…</Text>}
     </Section>
   );
 }

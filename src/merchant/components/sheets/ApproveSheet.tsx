@@ -3,10 +3,11 @@ import { useState } from 'react';
 import type { RefundMethod } from '../../../../types/domain';
 import Alert from '../../../components/Alert';
 import ChoiceChips from '../../../components/ChoiceChips';
-import { PAY_CHANNEL_LABELS } from '../../../components/labels';
+import { refundDestination } from '../../../components/labels';
 import { formatYuan, parseYuan } from '../../../core/money';
 import { useActionSubmit } from '../../hooks/useActionSubmit';
 import { checkApprove, type ApproveForm } from '../../logic/actions';
+import { approvesReturn } from '../../logic/reviewActions';
 import type { CaseWithOrder } from '../../stores/review';
 import { Field, TextInput } from '../Field';
 import { NoteInput } from '../NoteInput';
@@ -32,12 +33,14 @@ export function ApproveSheet({ c, visible, templates, onClose }: Props) {
   const { submit, busy, errors, problem } = useActionSubmit(onClose, { compensationFen: 'compensation' });
   const set = (patch: Partial<ApproveForm>) => setForm((f) => ({ ...f, ...patch }));
   const extra = parseYuan(form.compensation) ?? 0;
-  const isReturn = c.type === 'RETURN_REFUND' && c.returnReceivedAt === undefined;
+  const isReturn = approvesReturn(c);
+  // A template that asks for the goods back means nothing on a 仅退款 (or an already returned) case.
+  const fitting = templates.filter((t) => isReturn || !/寄回|退货地址/.test(t));
 
   return (
     <Sheet
       visible={visible}
-      title="同意退款"
+      title={isReturn ? '同意退货' : '同意退款'}
       onClose={onClose}
       footer={
         <SheetFooter
@@ -58,7 +61,7 @@ export function ApproveSheet({ c, visible, templates, onClose }: Props) {
       <Text className="m-act__summary">
         {isReturn ? '同意后退货地址会发给买家，收到退货并确认后退款 ' : '同意后立即退款 '}
         <Text className="m-act__strong">{formatYuan(c.amountFen + extra)}</Text>
-        {form.refundMethod === 'ORIGINAL' ? `，原路退回买家的${PAY_CHANNEL_LABELS[c.order.payChannel]}` : '，转入买家同意的指定账户'}
+        {form.refundMethod === 'ORIGINAL' ? `，原路退回买家的${refundDestination(c.order.payChannel).to}` : '，转入买家同意的指定账户'}
       </Text>
       <Field label="退款方式" hint="默认原路返回；指定账户退款需事先与买家协商一致">
         <ChoiceChips choices={METHODS} value={form.refundMethod} onChange={(refundMethod) => set({ refundMethod })} />
@@ -72,7 +75,7 @@ export function ApproveSheet({ c, visible, templates, onClose }: Props) {
         <TextInput name="compensation" type="digit" value={form.compensation} onChange={(compensation) => set({ compensation })} placeholder="0.00" />
       </Field>
       <Field label="处理意见（可选）" hint="建议补充说明退款原因及后续改进措施，买家可见" error={errors.note}>
-        <NoteInput name="note" value={form.note} onChange={(note) => set({ note })} templates={templates} placeholder="例如：已同意退款，我们会加强发货前检查" />
+        <NoteInput name="note" value={form.note} onChange={(note) => set({ note })} templates={fitting} placeholder="例如：已同意退款，我们会加强发货前检查" />
       </Field>
     </Sheet>
   );

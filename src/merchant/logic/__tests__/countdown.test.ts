@@ -12,8 +12,8 @@ describe('panel countdown: red under 6 hours', () => {
 
   it('says what happens when a PENDING deadline passes, and how long is left', () => {
     const v = deadlineView('PENDING', NOW + 5 * HOUR_MS + 20 * MINUTE_MS, NOW);
-    expect(v).toEqual({ text: '剩 5小时20分后自动同意', at: '11月25日 17:20', urgent: true, overdue: false });
-    expect(deadlineView('PENDING', NOW + 30 * HOUR_MS, NOW)?.text).toBe('剩 1天6小时后自动同意');
+    expect(v).toEqual({ text: '5小时20分后自动同意', at: '11月25日 17:20', urgent: true, overdue: false });
+    expect(deadlineView('PENDING', NOW + 30 * HOUR_MS, NOW)?.text).toBe('1天6小时后自动同意');
     expect(deadlineView('PENDING', NOW + 30 * HOUR_MS, NOW)?.urgent).toBe(false);
   });
 

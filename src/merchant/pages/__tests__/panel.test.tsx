@@ -109,9 +109,9 @@ describe('panel countdown', () => {
     const { container } = render(<PanelPage />);
     await settle();
     const deadline = (id: string) => container.querySelector(`[data-case-id="${id}"] .case-row__deadline`) as HTMLElement;
-    expect(deadline('SOON').textContent).toBe('剩 5小时59分后自动同意');
+    expect(deadline('SOON').textContent).toBe('5小时59分后自动同意');
     expect(deadline('SOON').className).toContain('case-row__deadline--urgent');
-    expect(deadline('EXACT').textContent).toBe('剩 6小时0分后自动同意');
+    expect(deadline('EXACT').textContent).toBe('6小时0分后自动同意');
     expect(deadline('EXACT').className).not.toContain('urgent');
     expect(deadline('LATER').className).not.toContain('urgent');
   });
@@ -188,6 +188,21 @@ describe('batch approve', () => {
     expect(usePanelStore.getState().selected).toEqual([]);
   });
 
+  it('selects every pending case by tapping the words 「全选」, not only the circle, and clears them the same way', async () => {
+    serve({ 'merchant.list': () => ({ items: pendingCases(3), nextCursor: null }) });
+    render(<PanelPage />);
+    await settle();
+    fireEvent.click(screen.getByText('全选', { selector: '.panel__bar-count' }));
+    expect(usePanelStore.getState().selected).toEqual(['AS0000', 'AS0001', 'AS0002']);
+    expect(screen.getByText('已选 3 单')).toBeTruthy();
+    expect(screen.getByRole('button', { name: '批量同意（3）' })).toBeTruthy();
+    fireEvent.click(screen.getByText('已选 3 单'));
+    expect(usePanelStore.getState().selected).toEqual([]);
+    // The circle still works on its own, once per tap.
+    fireEvent.click(screen.getByRole('checkbox', { name: '全选' }));
+    expect(usePanelStore.getState().selected).toHaveLength(3);
+  });
+
   it('does nothing when the confirmation is cancelled', async () => {
     serve({ 'merchant.list': () => ({ items: pendingCases(2), nextCursor: null }) });
     (Taro.showModal as jest.Mock).mockResolvedValueOnce({ confirm: false, cancel: true });
@@ -225,6 +240,14 @@ describe('panel states', () => {
     await settle();
     expect(screen.getByText('商户号未完成实名认证，同意后的退款暂时无法打款')).toBeTruthy();
     expect(screen.getByText(/立即补全企业资质，完成微信支付商户号实名认证/)).toBeTruthy();
+  });
+
+  it('explains the R5 fix when its banner is tapped', async () => {
+    serve({ 'merchant.list': () => ({ items: [], nextCursor: null }), 'merchant.settings.get': () => settingsView({ verified: false }) });
+    render(<PanelPage />);
+    await settle();
+    fireEvent.click(screen.getByText('商户号未完成实名认证，同意后的退款暂时无法打款'));
+    expect(Taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '如何完成商户号实名认证', content: expect.stringContaining('自动重新发起') }));
   });
 
   it('tells a buyer this page is for shop staff', async () => {

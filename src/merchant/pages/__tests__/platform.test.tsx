@@ -50,7 +50,7 @@ describe('platform queue (R24)', () => {
     expect(e1.getByText('平台已超时')).toBeTruthy();
     const e2 = within(container.querySelector('[data-case-id="E2"]') as HTMLElement);
     expect(e2.getByText('法律纠纷')).toBeTruthy();
-    expect(e2.getByText('剩 5小时0分内平台需出具处理方案').className).toContain('platform__due--urgent');
+    expect(e2.getByText('5小时0分内平台需出具处理方案').className).toContain('platform__due--urgent');
     expect(e2.getByText('商家拒绝：无凭证')).toBeTruthy();
 
     act(() => triggerReachBottom());

@@ -80,7 +80,7 @@ describe('review page: what it shows', () => {
     expect(screen.getByText('申请 1 件')).toBeTruthy();
     expect(screen.getByText('¥0.29，由商家承担（卖家责任，按平台费率）')).toBeTruthy();
     expect(screen.getByText('商家需在48小时内处理，超时系统自动同意退款')).toBeTruthy();
-    expect(screen.getByText('✓ 1 条处理记录的哈希链完整，未被篡改')).toBeTruthy();
+    expect(screen.getByText('✓ 1 条处理记录环环相扣，未被改动')).toBeTruthy();
   });
 
   it('flags a history whose hash chain was edited, naming the first broken record', async () => {
@@ -120,6 +120,81 @@ describe('review page: what it shows', () => {
     fireEvent.click(s.getByRole('button', { name: '重新发起退款' }));
     await settle();
     expect(calls('merchant.retryRefund')[0][1]).toEqual({ caseId: 'AS1', refundMethod: 'DESIGNATED_ACCOUNT', account: '6222000012345678' });
+  });
+});
+
+describe('review page: words a shop uses (issue 17)', () => {
+  it('names no rule id, SKU code, hash or confidence until 「详情」 is tapped', async () => {
+    await open(mcase({ suggestion: { reason: 'QUALITY', decision: 'APPROVE', confidence: 1, why: ['描述具体，有照片'] } }));
+    const text = () => document.body.textContent ?? '';
+    expect(screen.getByText('商家需在48小时内处理，超时系统自动同意退款')).toBeTruthy();
+    expect(text()).not.toMatch(/\bR\d+\b/);
+    expect(text()).not.toContain('sku_cup');
+    expect(text()).not.toContain('sku_tea');
+    expect(text()).not.toContain('哈希');
+    expect(text()).not.toContain('置信度');
+    expect(text()).not.toContain(current.history[0].hash.slice(0, 16));
+    expect(text()).not.toContain('100%');
+    for (const toggle of screen.getAllByText('详情')) fireEvent.click(toggle);
+    expect(screen.getByText('R16')).toBeTruthy();
+    expect(text()).toContain(current.history[0].hash.slice(0, 16));
+    expect(text()).toContain('识别把握 100%');
+  });
+
+  it('says 同意退货 on a 退货退款 case, and its sheet sends the return address', async () => {
+    await open(mcase({ type: 'RETURN_REFUND' }));
+    expect(bar()).toEqual(['拒绝', '协商退款', '同意退货']);
+    fireEvent.click(screen.getByRole('button', { name: '同意退货' }));
+    expect(sheet('同意退货').getByText(/同意后退货地址会发给买家/)).toBeTruthy();
+  });
+
+  it('offers no 「寄回商品」 note on a 仅退款 case, and does on a 退货退款 one', async () => {
+    const sendBack = '已同意，请按退货地址寄回商品，收到后立即退款。';
+    await open(mcase());
+    fireEvent.click(screen.getByRole('button', { name: '同意退款' }));
+    const s = sheet('同意退款');
+    expect(s.getByText('已同意退款，给您带来不便非常抱歉，我们会加强品控。')).toBeTruthy();
+    expect(s.queryByText(sendBack)).toBeNull();
+    cleanup();
+    await open(mcase({ type: 'RETURN_REFUND' }));
+    fireEvent.click(screen.getByRole('button', { name: '同意退货' }));
+    expect(sheet('同意退货').getByText(sendBack)).toBeTruthy();
+  });
+
+  it('after a retry to a designated account says where the money goes, not 「已提交微信支付」', async () => {
+    const failed = mcase({
+      status: 'REFUND_FAILED',
+      deadlineAt: undefined,
+      approvedFen: 4900,
+      lastError: { code: 'PAYMENT_CHANNEL_RESTRICTED', ...CATALOGUE.PAYMENT_CHANNEL_RESTRICTED },
+    });
+    serve({
+      'merchant.retryRefund': () => ({
+        ...failed,
+        status: 'REFUNDING',
+        lastError: undefined,
+        version: 3,
+        refunds: [{ outRefundNo: 'AS1-2', amountFen: 4900, status: 'PROCESSING', at: NOW, method: 'DESIGNATED_ACCOUNT', account: '6222****5678' }],
+      }),
+    });
+    await open(failed);
+    fireEvent.click(screen.getByRole('button', { name: '重新退款' }));
+    const s = sheet('重新退款');
+    fireEvent.change(document.querySelector('input[data-name="account"]') as HTMLInputElement, { target: { value: '6222000012345678' } });
+    fireEvent.click(s.getByRole('button', { name: '重新发起退款' }));
+    await settle();
+    expect(screen.getByText('已重新发起退款，退款 ¥49.00 处理中')).toBeTruthy();
+    expect(document.body.textContent).not.toContain('已提交微信支付');
+    expect(screen.getByText(/正在转入约定的收款账户 6222\*\*\*\*5678，一般1-3个工作日到账/)).toBeTruthy();
+  });
+
+  it('says a 零钱 refund goes back to 微信零钱 after approval', async () => {
+    serve({ 'merchant.approve': () => ({ ...current, status: 'REFUNDING', approvedFen: 4900, deadlineAt: undefined, version: 2, refunds: [{ outRefundNo: 'AS1-1', amountFen: 4900, status: 'PROCESSING', at: NOW, method: 'ORIGINAL' }] }) });
+    await open(mcase());
+    fireEvent.click(screen.getByRole('button', { name: '同意退款' }));
+    fireEvent.click(sheet('同意退款').getByRole('button', { name: '确认同意' }));
+    await settle();
+    expect(screen.getByText(/原路退回买家的微信零钱，一般20分钟内到账/)).toBeTruthy();
   });
 });
 
@@ -164,7 +239,7 @@ describe('review actions', () => {
     await open(mcase());
     fireEvent.click(screen.getByRole('button', { name: '同意退款' }));
     const s = sheet('同意退款');
-    expect(s.getByText(/原路退回买家的微信支付/)).toBeTruthy();
+    expect(s.getByText(/原路退回买家的微信零钱/)).toBeTruthy();
     fireEvent.change(document.querySelector('textarea[data-name="note"]') as HTMLTextAreaElement, { target: { value: '抱歉，已退款' } });
     fireEvent.click(s.getByRole('button', { name: '确认同意' }));
     await settle();
@@ -175,8 +250,8 @@ describe('review actions', () => {
   it('forgets what the last action did when the case is opened again later', async () => {
     serve({ 'merchant.approve': () => ({ ...current, status: 'AWAITING_RETURN', approvedFen: 4900, version: 2 }) });
     await open(mcase({ type: 'RETURN_REFUND' }));
-    fireEvent.click(screen.getByRole('button', { name: '同意退款' }));
-    fireEvent.click(sheet('同意退款').getByRole('button', { name: '确认同意' }));
+    fireEvent.click(screen.getByRole('button', { name: '同意退货' }));
+    fireEvent.click(sheet('同意退货').getByRole('button', { name: '确认同意' }));
     await settle();
     expect(screen.getByText('已同意，等待买家退货')).toBeTruthy();
     cleanup();
@@ -222,8 +297,8 @@ describe('review actions', () => {
       },
     });
     await open(mcase({ type: 'RETURN_REFUND' }));
-    fireEvent.click(screen.getByRole('button', { name: '同意退款' }));
-    const s = sheet('同意退款');
+    fireEvent.click(screen.getByRole('button', { name: '同意退货' }));
+    const s = sheet('同意退货');
     fireEvent.click(s.getByRole('button', { name: '确认同意' }));
     await settle();
     expect(s.getByText('请先设置退货地址')).toBeTruthy();

@@ -54,7 +54,8 @@ function Panel() {
   const open = useCallback((caseId: string) => void Taro.navigateTo({ url: reviewUrl(caseId) }), []);
 
   const approve = async () => {
-    if (confirming || batch.running) return;
+    // On h5 a disabled Button still delivers the tap: nothing chosen, nothing to confirm.
+    if (confirming || batch.running || selected.length === 0) return;
     const chosen = list.items.filter((c) => selected.includes(c._id));
     const total = chosen.reduce((s, c) => s + c.amountFen, 0);
     setConfirming(true);
@@ -116,8 +117,11 @@ function Panel() {
 
       {pending && list.items.length > 0 && (
         <View className="panel__bar">
-          <Tick checked={allPendingSelected} label="全选" onChange={(on) => (on ? selectAll() : clearSelection())} />
-          <Text className="panel__bar-count">{selected.length > 0 ? `已选 ${selected.length} 单` : '全选'}</Text>
+          {/* The tick and its words are one control: tapping 「全选」 selects as the circle does. */}
+          <View className="panel__bar-all" onClick={() => (allPendingSelected ? clearSelection() : selectAll())}>
+            <Tick checked={allPendingSelected} label="全选" onChange={(on) => (on ? selectAll() : clearSelection())} />
+            <Text className="panel__bar-count">{selected.length > 0 ? `已选 ${selected.length} 单` : '全选'}</Text>
+          </View>
           <Button
             className="panel__bar-btn"
             disabled={selected.length === 0 || batch.running || undefined}

@@ -115,6 +115,38 @@ describe('live preview from the shared core', () => {
 });
 
 describe('limits', () => {
+  it('counts an emoji as one character, as the server does (R22: 500), and lets the buyer type up to 500', async () => {
+    await openApply({ skuId: 'sku_cup' });
+    const box = () => screen.getByPlaceholderText(/请具体描述/) as HTMLTextAreaElement;
+    // 65 emoji (130 UTF-16 units) + 370 characters: 435 characters, 500 units.
+    const start = '😡'.repeat(65) + '杯'.repeat(370);
+    fireEvent.change(box(), { target: { value: start } });
+    expect(screen.getByText('435/500')).toBeTruthy();
+    fireEvent.change(box(), { target: { value: `${start}还能继续写` } });
+    expect(screen.getByText('440/500')).toBeTruthy();
+    expect(box().value.endsWith('还能继续写')).toBe(true);
+    // Past 500 characters the text is cut at 500, never in the middle of an emoji.
+    fireEvent.change(box(), { target: { value: `${start}${'裂'.repeat(64)}😡😡` } });
+    expect(screen.getByText('500/500')).toBeTruthy();
+    expect(Array.from(box().value)).toHaveLength(500);
+    expect(box().value.endsWith('裂😡')).toBe(true);
+  });
+
+  it('reads 「商品照片」 under a photo the buyer tagged as a product photo', async () => {
+    await openApply({ skuId: 'sku_cup' });
+    chooseMedia.mockResolvedValueOnce({ tempFiles: media('image', 1) });
+    fireEvent.click(screen.getByText('照片/视频'));
+    await settle();
+    await settle();
+    expect(screen.getByText('标注类型')).toBeTruthy();
+    (Taro.showActionSheet as jest.Mock).mockResolvedValueOnce({ tapIndex: 0 });
+    fireEvent.click(screen.getByText('标注类型'));
+    await settle();
+    expect((Taro.showActionSheet as jest.Mock).mock.calls[0][0].itemList[0]).toBe('商品照片');
+    expect(screen.queryByText('标注类型')).toBeNull();
+    expect(screen.getByText('商品照片')).toBeTruthy();
+  });
+
   it('takes 9 photos, refuses the 10th, then takes 1 video and refuses the 2nd', async () => {
     await openApply({ skuId: 'sku_cup' });
     chooseMedia.mockResolvedValueOnce({ tempFiles: media('image', 10) });

@@ -4,7 +4,8 @@ import { resetTaroMock, setRouterParams } from '../../../../test/taro/taro';
 import { BUYER_OPENID, buyerCase, buyerOrder } from '../../../../test/taro/buyerFixtures';
 import type { AfterSaleCase } from '../../../../types/domain';
 import { appendHistory } from '../../../core/chain';
-import { HOUR_MS } from '../../../core/time';
+import { CATALOGUE } from '../../../core/errors';
+import { formatTime, HOUR_MS } from '../../../core/time';
 import { callAfterSale, CloudError } from '../../../services/cloud';
 import { useCasesStore } from '../../../stores/cases';
 import { useIdentityStore } from '../../../stores/identity';
@@ -125,8 +126,9 @@ describe('case detail', () => {
     expect(screen.getByText('SF123456789')).toBeTruthy();
   });
 
-  it('shows the catalogue message and solution when 退款未到账 is reported too early (R8)', async () => {
-    const c = chained({ status: 'REFUNDED', deadlineAt: undefined, refunds: [{ outRefundNo: 'case_t1-1', amountFen: 9_800, status: 'SUCCESS', at: Date.now(), settledAt: Date.now(), method: 'ORIGINAL' }] });
+  it('says where a WeChat Pay refund went (零钱) and when it arrives when 退款未到账 is reported too early (R8)', async () => {
+    const settledAt = Date.now();
+    const c = chained({ status: 'REFUNDED', deadlineAt: undefined, refunds: [{ outRefundNo: 'case_t1-1', amountFen: 9_800, status: 'SUCCESS', at: settledAt, settledAt, method: 'ORIGINAL' }] });
     serve(c, {
       reportNotReceived: () =>
         Promise.reject(new CloudError({ code: 'REFUND_SYNC_DELAYED', message: '退款已发起，银行到账可能有延迟', solution: '48小时未到账可提交工单查询交易流水号，请耐心等待' })),
@@ -135,9 +137,87 @@ describe('case detail', () => {
     fireEvent.click(screen.getByRole('button', { name: '退款未到账' }));
     await settle();
     await settle();
-    expect(Taro.showModal).toHaveBeenLastCalledWith(
-      expect.objectContaining({ title: '退款已发起，银行到账可能有延迟', content: '48小时未到账可提交工单查询交易流水号，请耐心等待' }),
-    );
+    const shown = (Taro.showModal as jest.Mock).mock.calls.at(-1)?.[0] as { title: string; content: string };
+    expect(shown.title).toBe(`退款已于${formatTime(settledAt)}退回微信零钱`);
+    expect(shown.content).toMatch(/^一般20分钟内到账/);
+    expect(`${shown.title}${shown.content}`).not.toMatch(/退出|银行/);
+    expect(screen.getByText('退款已退回微信零钱，一般20分钟内到账')).toBeTruthy();
+  });
+
+  it('says a bank-card refund arrives in 1-3 working days at that card', async () => {
+    const c = chained({ status: 'REFUNDING', deadlineAt: undefined, refunds: [{ outRefundNo: 'case_t1-1', amountFen: 9_800, status: 'PROCESSING', at: Date.now(), method: 'ORIGINAL' }] });
+    serve(c, { 'order.get': async () => buyerOrder({ payChannel: 'BANK_CARD' }) });
+    await openCase(c);
+    expect(screen.getByText('退款处理中，将退回原支付银行卡，一般1-3个工作日到账，以银行入账为准')).toBeTruthy();
+  });
+
+  it('tells the buyer what an unverified shop account means for her, not the shop’s fix, and offers to contact the shop (R5)', async () => {
+    const c = chained({
+      status: 'REFUND_FAILED',
+      deadlineAt: undefined,
+      approvedFen: 9_800,
+      lastError: { code: 'MERCHANT_ACCOUNT_ABNORMAL', ...CATALOGUE.MERCHANT_ACCOUNT_ABNORMAL },
+    });
+    await openCase(c);
+    const text = document.body.textContent ?? '';
+    expect(text).not.toContain('企业资质');
+    expect(text).not.toContain('怎么办');
+    expect(screen.getByText('商家收款账户待完善，退款暂未打出', { selector: '.alert__title' })).toBeTruthy();
+    expect(screen.getByText(/系统会自动重新退款，无需您操作/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: '联系商家' }));
+    expect(Taro.pageScrollTo).toHaveBeenCalledWith(expect.objectContaining({ selector: '#case-contact' }));
+    expect(document.querySelector('#case-contact')?.textContent).toContain('客服电话');
+  });
+
+  it('names no tier, rule id or hash on the buyer’s page; the record fingerprints wait behind 「详情」', async () => {
+    const c = chained({ status: 'ESCALATED', tier: 'DIFFICULT', deadlineAt: Date.now() + 3 * 24 * HOUR_MS });
+    await openCase(c);
+    const text = () => document.body.textContent ?? '';
+    expect(text()).not.toContain('疑难问题');
+    expect(text()).not.toMatch(/\bR\d+\b/);
+    expect(text()).not.toContain(c.history[0].hash.slice(0, 8));
+    expect(text()).not.toContain('存证 ');
+    fireEvent.click(screen.getByText('详情'));
+    expect(text()).toContain(`存证编号 ${c.history[0].hash.slice(0, 8)}`);
+  });
+
+  it('lists the platform’s decision under its own heading, not under 「商家回复」', async () => {
+    const now = Date.now();
+    const c = chained({
+      status: 'REFUNDING',
+      deadlineAt: undefined,
+      messages: [
+        { at: now - 2_000, from: 'MERCHANT', text: '请补充照片' },
+        { at: now - 1_000, from: 'PLATFORM', text: '平台判定：商家全额退款' },
+      ],
+    });
+    await openCase(c);
+    const section = (title: string) => screen.getByText(title, { selector: '.section__title' }).closest('.section') as HTMLElement;
+    expect(section('商家回复').textContent).toContain('请补充照片');
+    expect(section('商家回复').textContent).not.toContain('平台判定');
+    expect(section('平台处理意见').textContent).toContain('平台判定：商家全额退款');
+  });
+
+  it('h5: a deep link opened before choosing an identity offers the identity picker, and comes back after', async () => {
+    const env = process.env.TARO_ENV;
+    process.env.TARO_ENV = 'h5';
+    window.location.hash = '#/pages/case/index?id=case_t1';
+    try {
+      call.mockImplementation((() => Promise.reject(new CloudError({ code: 'FORBIDDEN', message: '未识别到微信身份，请在微信中打开小程序', solution: '' }))) as typeof callAfterSale);
+      setRouterParams({ id: 'case_t1' });
+      render(<CasePage />);
+      fireEvent.click(await screen.findByRole('button', { name: '选择演示身份' }));
+      expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/pages/dev-login/index?back=${encodeURIComponent('/pages/case/index?id=case_t1')}` });
+    } finally {
+      if (env === undefined) Reflect.deleteProperty(process.env, 'TARO_ENV');
+      else process.env.TARO_ENV = env;
+      window.location.hash = '';
+    }
+  });
+
+  it('shows how many of each item the case is for', async () => {
+    await openCase(chained({ items: [{ skuId: 'sku_cup', qty: 2 }, { skuId: 'sku_watch', qty: 1 }], itemTitles: ['手绘陶瓷马克杯', '机械手表'] }));
+    expect(screen.getByText('手绘陶瓷马克杯 ×2、机械手表 ×1')).toBeTruthy();
   });
 
   it('verifies the hash chain on the device and in the cloud, and reports a broken link', async () => {
