@@ -204,7 +204,8 @@ describe('buyer journey', () => {
       const why = top(page).locator('.order-card__why').first();
       await why.waitFor();
       expect(await why.textContent()).toMatch(/^暂不能申请售后：/);
-      const card = top(page).locator('.order-card').filter({ has: top(page).locator('.order-card__why') }).first();
+      const card = top(page).locator('.order-card').filter({ has: page.locator('.order-card__why') }).first();
+      await card.waitFor();
       expect(await card.locator('.btn--primary').count()).toBe(0);
       await card.scrollIntoViewIfNeeded();
       await screenshot(page, 'orders-blocked');
