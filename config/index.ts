@@ -27,7 +27,14 @@ export default defineConfig<'webpack5'>(async (merge) => {
       '@/types': path.resolve(__dirname, '..', 'types'),
       '@': path.resolve(__dirname, '..', 'src'),
     },
-    copy: { patterns: [], options: {} },
+    // WeChat reads sitemap.json beside app.json (app.config.ts names it); the h5 build has no use for it.
+    copy: {
+      patterns:
+        process.env.TARO_ENV === 'weapp' && !bareBaseline
+          ? [{ from: 'src/sitemap.json', to: `${outputOverride || outputRoot}/sitemap.json` }]
+          : [],
+      options: {},
+    },
     framework: 'react',
     compiler: { type: 'webpack5', prebundle: { enable: false } },
     cache: { enable: false },

@@ -23,6 +23,11 @@ const subPackages: { root: string; pages: string[] }[] = [
 export default defineAppConfig({
   pages,
   subPackages,
+  // Each page's code loads the components it uses, not every component of the package (WeChat's
+  // 按需注入): a faster first screen. checkCodeQuality's LAZYCODE_LOADING_OPEN in `npm run test:weapp`.
+  lazyCodeLoading: 'requiredComponents',
+  // Which pages WeChat search may index (src/sitemap.json, copied into the weapp build by config/index.ts).
+  sitemapLocation: 'sitemap.json',
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#fff',
