@@ -130,10 +130,11 @@ describe('buyer journey', () => {
       await screenshot(page, 'case-verified');
     });
 
+    let caseUrl = '';
     await step(phone, 'case-hotline', async () => {
       // Issue 17: after tapping 客服电话 (a tel: link), every later tap on a link did nothing in that tab.
       // The page itself must never start to unload; the number still goes to the dialer.
-      const caseUrl = page.url();
+      caseUrl = page.url();
       await page.evaluate(() => {
         const w = window as unknown as { unloads: number };
         w.unloads = 0;
@@ -155,6 +156,19 @@ describe('buyer journey', () => {
       await top(page).getByText('常见问题').first().waitFor();
       await page.goBack();
       await top(page).getByText('客服电话').waitFor();
+    });
+
+    await step(phone, 'deeplink-no-identity', async () => {
+      // Issue 17: a deep link opened before anyone was chosen said 「未识别到微信身份」 with no way on.
+      await page.evaluate(() => window.localStorage.clear());
+      await page.goto(caseUrl);
+      await page.reload();
+      await top(page).getByText('选择演示身份').waitFor();
+      await screenshot(page, 'deeplink-no-identity');
+      await top(page).getByText('选择演示身份').click();
+      await top(page).getByText('张伟', { exact: true }).first().click();
+      await top(page).getByText('申请信息').waitFor();
+      expect(page.url()).toBe(caseUrl);
     });
 
     await step(phone, 'cases', async () => {

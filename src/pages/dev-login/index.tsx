@@ -18,13 +18,23 @@ const GROUPS: { title: string; hint: string; roles: DevIdentity['role'][] }[] = 
 
 const ROLE_NAMES: Record<DevIdentity['role'], string> = { BUYER: '买家', STAFF: '客服', OWNER: '店主', PLATFORM: '平台审核' };
 
+/** Taro's h5 router hands query values over still encoded; the weapp decodes them. */
+function decodedParam(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    return value.startsWith('%') ? decodeURIComponent(value) : value;
+  } catch {
+    return undefined;
+  }
+}
+
 /** h5 only: the local host stands in for WeChat, so the tester picks who they are. */
 export default function DevLoginPage() {
   const [list, setList] = useState<DevIdentity[] | undefined>();
   const [error, setError] = useState<{ message: string; solution: string } | undefined>();
   const current = getDevOpenid();
   // Opened from a deep link that needed an identity: go back there once one is chosen.
-  const back = useRouter().params.back;
+  const back = decodedParam(useRouter().params.back);
   const next = back && /^\/(pages|merchant)\//.test(back) ? back : routes.home;
 
   const load = useCallback(() => {
