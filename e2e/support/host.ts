@@ -8,6 +8,7 @@ import os from 'os';
 import path from 'path';
 import { handleAfterSale, handleRefundNotify, runSweep } from '../../src/server/handler';
 import { startHost, type RunningHost } from '../../src/server/host/host';
+import { backendFromEnv } from '../../src/server/host/serve';
 import { H5_DIST } from './h5Build';
 
 export interface TestHost {
@@ -20,6 +21,8 @@ export interface TestHost {
 export async function startTestHost(opts: { seedDemo?: boolean } = {}): Promise<TestHost> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'aftersale-e2e-'));
   const host = await startHost({
+    // AFTERSALE_BACKEND=cloud-sim runs the journeys against the cloud functions' own code (SPEC §8).
+    backend: backendFromEnv(),
     port: 0,
     dataDir,
     sweepIntervalMs: 0,

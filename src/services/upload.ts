@@ -177,11 +177,12 @@ export function uploadEvidence(
 
 /**
  * Where an evidence file can be displayed: WeChat renders `cloud://` ids itself; the local host serves
- * `local://evidence/…` at `/files/evidence/…`, and an <img> cannot send the identity header, so the
- * openid goes in the query.
+ * `local://evidence/…` (and, on its cloud-sim backend, `cloud://<env>.<bucket>/evidence/…`) at
+ * `/files/evidence/…`, and an <img> cannot send the identity header, so the openid goes in the query.
  */
 export function evidenceUrl(fileId: string): string {
-  const local = /^local:\/\/(.+)$/.exec(fileId);
-  if (!local) return fileId;
-  return `/files/${local[1]}?openid=${encodeURIComponent(getDevOpenid())}`;
+  if (process.env.TARO_ENV === 'weapp') return fileId;
+  const m = /^(?:local:\/\/|cloud:\/\/[^/]+\/)(evidence\/.+)$/.exec(fileId);
+  if (!m) return fileId;
+  return `/files/${m[1]}?openid=${encodeURIComponent(getDevOpenid())}`;
 }
