@@ -20,6 +20,9 @@ import { ensureBuild, REPO_ROOT } from '../support/h5Build';
 import { ARTIFACTS, SCREENSHOTS } from '../support/browser';
 import { startTestHost, type TestHost } from '../support/host';
 
+/** Where the weapp keeps the last `whoami` (src/stores/identity.ts CACHE_KEY). */
+const IDENTITY_CACHE_KEY = 'aftersale.identity';
+
 export type MiniProgram = Awaited<ReturnType<typeof automator.launch>>;
 export type MpPage = NonNullable<Awaited<ReturnType<MiniProgram['currentPage']>>>;
 export type MpElement = NonNullable<Awaited<ReturnType<MpPage['$']>>>;
@@ -243,12 +246,17 @@ export class DevtoolsSession {
 
   /** Opens the mini-program as `openid` on `route`, with the bridge and the mocks in place. */
   async as(openid: string, route: string): Promise<MpPage> {
+    // Storage outlives a launch: the previous caller's whoami (src/stores/identity.ts) would otherwise
+    // name the next one, since the index page checks identity during launch, before the bridge exists.
+    await this.mp?.callWxMethod('removeStorageSync', IDENTITY_CACHE_KEY).catch(() => undefined);
     await this.mp?.close();
     const mp = await automator.launch({ cliPath: this.cli, projectPath: this.projectPath, trustProject: true, timeout: 120_000 });
     this.mp = mp;
     mp.on('console', (m: { type?: string; args?: unknown[] }) => this.log.push(`[${m.type ?? 'log'}] ${JSON.stringify(m.args ?? [])}`));
     mp.on('exception', (e: { message?: string }) => this.log.push(`[exception] ${e.message ?? JSON.stringify(e)}`));
     await mp.evaluate(bridgeCloud, this.host.url, openid);
+    // A first launch may still find an earlier run's identity; the reLaunch below asks whoami afresh, through the bridge.
+    await mp.callWxMethod('removeStorageSync', IDENTITY_CACHE_KEY);
     for (const [method, fn] of Object.entries(MOCKS)) await mp.mockWxMethod(method, fn);
     await mp.callWxMethod('setStorageSync', 'e2e.modals', []);
     await mp.callWxMethod('setStorageSync', 'e2e.toasts', []);
