@@ -71,7 +71,9 @@ export const usePanelStore = create<PanelState>()((set, get) => {
 
     setTab(tab) {
       set({ tab, selected: [] });
-      if (get().lists[tab].status === 'idle') void get().load(tab);
+      // Asked again on every visit: the rows shown stay while they refresh, and a case that arrived
+      // since the tab was last open appears (it used to need a reload).
+      void get().load(tab);
     },
 
     async load(tab = get().tab) {

@@ -11,7 +11,7 @@ import { useIdentityStore } from '../../../stores/identity';
 import { MERCHANT_OPENID, NOW, mcase, pendingCases, settingsView } from '../../__fixtures__/cases';
 import { usePanelStore } from '../../stores/panel';
 import { useShopStore } from '../../stores/shop';
-import PanelPage from '../panel/index';
+import PanelPage, { PANEL_POLL_MS } from '../panel/index';
 
 jest.mock('../../../services/cloud', () => ({ ...jest.requireActual('../../../services/cloud'), callAfterSale: jest.fn() }));
 jest.mock('../../../components/StatusTabs', () => jest.requireActual('../../__fixtures__/standins').statusTabsModule);
@@ -91,6 +91,46 @@ describe('panel: 待审核 in the server order, pages appended after it', () => 
     await settle();
     expect(calls('merchant.list').at(-1)?.[1]).toEqual({ status: undefined, limit: 20 });
     expect(screen.getByText(CASE_STATUS_LABELS.REFUNDED)).toBeTruthy();
+  });
+});
+
+describe('lists that stay fresh (issue 17 item 2)', () => {
+  /** 待审核 answers with whatever `pending` holds when asked; every other tab with nothing. */
+  function servePending(pending: AfterSaleCase[]) {
+    serve({ 'merchant.list': (req) => ({ items: req.status === 'PENDING' ? [...pending] : [], nextCursor: null }) });
+  }
+
+  it('shows a case that arrived while another tab was open on returning to 待审核, without a reload', async () => {
+    const pending = [mcase({ _id: 'OLD_1' })];
+    servePending(pending);
+    render(<PanelPage />);
+    await settle();
+    fireEvent.click(screen.getByRole('tab', { name: '退款失败' }));
+    await settle();
+    pending.unshift(mcase({ _id: 'NEW_1' }));
+    fireEvent.click(screen.getByRole('tab', { name: '待审核' }));
+    await settle();
+    expect(rowIds()).toEqual(['NEW_1', 'OLD_1']);
+  });
+
+  it('asks again by itself while left open, and shows the new case', async () => {
+    jest.useFakeTimers({ doNotFake: ['Date'] });
+    try {
+      const pending = [mcase({ _id: 'OLD_2' })];
+      servePending(pending);
+      render(<PanelPage />);
+      await act(() => jest.advanceTimersByTimeAsync(0));
+      expect(rowIds()).toEqual(['OLD_2']);
+      const asked = calls('merchant.list').length;
+      pending.unshift(mcase({ _id: 'NEW_2' }));
+      await act(() => jest.advanceTimersByTimeAsync(PANEL_POLL_MS - 1));
+      expect(calls('merchant.list')).toHaveLength(asked);
+      await act(() => jest.advanceTimersByTimeAsync(1));
+      expect(calls('merchant.list')).toHaveLength(asked + 1);
+      expect(rowIds()).toEqual(['NEW_2', 'OLD_2']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 

@@ -11,15 +11,17 @@ import { MerchantNav } from '../../components/MerchantNav';
 import { RoleGate } from '../../components/RoleGate';
 import { Tick } from '../../components/Tick';
 import { VerifyBanner } from '../../components/VerifyBanner';
-import { useFreshOnShow } from '../../hooks/useFreshOnShow';
+import { useFreshOnShow, usePollWhileShown } from '../../hooks/useFreshOnShow';
 import { useVirtualRows } from '../../hooks/useVirtualRows';
 import { PANEL_TABS, type PanelTabKey } from '../../logic/tabs';
 import { ROUTES, reviewUrl } from '../../routes';
-import { usePanelStore } from '../../stores/panel';
+import { PAGE_SIZE, usePanelStore } from '../../stores/panel';
 import { useShopStore } from '../../stores/shop';
 import './index.scss';
 
 const LIST_ID = 'panel-list';
+/** How often an open panel asks for its list again. */
+export const PANEL_POLL_MS = 20_000;
 
 function Panel() {
   const { tab, lists, selected, batch, setTab, load, loadMore, toggle, selectAll, clearSelection, approveSelected, dismissSummary } =
@@ -37,6 +39,11 @@ function Panel() {
 
   // Every return to the panel asks again: new applications arrive while staff review one case.
   useFreshOnShow(() => void load());
+  // Left open, it asks again by itself; not once more pages are loaded, which a refresh would fold away.
+  usePollWhileShown(() => {
+    const shown = usePanelStore.getState().lists[usePanelStore.getState().tab];
+    if (shown.status === 'ready' && !shown.loadingMore && shown.items.length <= PAGE_SIZE) void load();
+  }, PANEL_POLL_MS);
 
   usePullDownRefresh(() => {
     void Promise.all([load(), loadShop(true)]).finally(() => Taro.stopPullDownRefresh());
