@@ -41,6 +41,8 @@ export interface DraftApplication {
   amountFen?: Fen;
   description?: string;
   evidence?: EvidenceInput[];
+  /** EXCHANGE (SPEC §5): the size or colour wanted, 1–100 characters; required for an exchange. */
+  exchangeNote?: string;
 }
 
 export interface ApplyRequest extends DraftApplication {
@@ -159,6 +161,19 @@ export interface RetryRefundRequest {
   account?: string;
 }
 
+/** SPEC §5: the merchant ships the replacement of an exchange. */
+export interface ReshipRequest {
+  caseId: string;
+  company: string;
+  trackingNo: string;
+}
+
+/** SPEC §5: out of stock, the exchange becomes a refund of the case's units. */
+export interface ConvertToRefundRequest {
+  caseId: string;
+  note: string;
+}
+
 export interface DecideRequest {
   caseId: string;
   decision: 'APPROVE' | 'REJECT';
@@ -215,6 +230,7 @@ export interface Actions {
   escalate: [{ caseId: string; note: string }, AfterSaleCase];
   reportNotReceived: [{ caseId: string }, AfterSaleCase];
   verify: [{ caseId: string }, VerifyResult];
+  confirmReceipt: [{ caseId: string }, AfterSaleCase];
   'merchant.list': [ListQuery, Page<AfterSaleCase>];
   'merchant.get': [{ caseId: string }, AfterSaleCase & { order: Order }];
   'merchant.approve': [ApproveRequest, AfterSaleCase];
@@ -223,6 +239,8 @@ export interface Actions {
   'merchant.confirmReturn': [ConfirmReturnRequest, AfterSaleCase];
   'merchant.addEvidence': [AddEvidenceRequest, AfterSaleCase];
   'merchant.retryRefund': [RetryRefundRequest, AfterSaleCase];
+  'merchant.reship': [ReshipRequest, AfterSaleCase];
+  'merchant.convertToRefund': [ConvertToRefundRequest, AfterSaleCase];
   'merchant.stats': [StatsQuery, Stats];
   'merchant.settings.get': [Record<string, never>, SettingsView];
   'merchant.settings.set': [SettingsPatch, SettingsView];

@@ -15,12 +15,14 @@ export type PayChannel = (typeof PAY_CHANNELS)[number];
 export const ITEM_KINDS = ['NORMAL', 'FRESH', 'CUSTOM', 'VIRTUAL', 'CROSS_BORDER'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
-export const CASE_TYPES = ['REFUND_ONLY', 'RETURN_REFUND', 'SHIPPING_FEE_ONLY'] as const;
+export const CASE_TYPES = ['REFUND_ONLY', 'RETURN_REFUND', 'SHIPPING_FEE_ONLY', 'EXCHANGE'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
 
 export const REASONS = ['QUALITY', 'LOGISTICS', 'NO_REASON', 'NOT_AS_DESCRIBED', 'MISSING_ITEM', 'OTHER'] as const;
 export type Reason = (typeof REASONS)[number];
 export const SELLER_RESPONSIBLE_REASONS: readonly Reason[] = ['QUALITY', 'LOGISTICS', 'NOT_AS_DESCRIBED', 'MISSING_ITEM'];
+/** SPEC §5: the reasons an exchange (换货) may give. */
+export const EXCHANGE_REASONS: readonly Reason[] = ['QUALITY', 'NOT_AS_DESCRIBED', 'NO_REASON', 'OTHER'];
 
 export const CASE_STATUSES = [
   'PENDING',
@@ -35,10 +37,13 @@ export const CASE_STATUSES = [
   'ESCALATED',
   'CANCELLED',
   'CLOSED',
+  'AWAITING_RESHIP',
+  'RESHIPPED',
+  'EXCHANGED',
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
-/** A case is open unless it is REFUNDED, CANCELLED or CLOSED. */
-export const FINAL_STATUSES: readonly CaseStatus[] = ['REFUNDED', 'CANCELLED', 'CLOSED'];
+/** A case is open unless it is REFUNDED, CANCELLED, CLOSED or EXCHANGED. */
+export const FINAL_STATUSES: readonly CaseStatus[] = ['REFUNDED', 'CANCELLED', 'CLOSED', 'EXCHANGED'];
 
 export const ACTORS = ['BUYER', 'MERCHANT', 'PLATFORM', 'SYSTEM'] as const;
 export type Actor = (typeof ACTORS)[number];
@@ -299,7 +304,7 @@ export interface AfterSaleCase {
   itemTitles?: string[];
   /** The shop's name, copied at apply, for the platform's queue across shops. */
   shopName?: string;
-  /** What the buyer asked for. */
+  /** What the buyer asked for (0 for an EXCHANGE: no money moves unless it is converted to a refund). */
   amountFen: Fen;
   /** What was agreed (approval, accepted offer, platform decision), compensation included. */
   approvedFen?: Fen;
@@ -317,6 +322,12 @@ export interface AfterSaleCase {
   lastError?: CaseError;
   returnAddress?: ReturnAddress;
   returnShipment?: ReturnShipment;
+  /** EXCHANGE (SPEC §5): the size or colour the buyer wants, 1–100 characters. */
+  exchangeNote?: string;
+  /** EXCHANGE: the replacement the merchant shipped (merchant.reship). */
+  reship?: ReturnShipment;
+  /** EXCHANGE: when it was converted to a refund (merchant.convertToRefund, or the 72 h timer). */
+  convertedAt?: EpochMs;
   offer?: Offer;
   rejection?: Rejection;
   refundMethod?: RefundMethod;

@@ -24,6 +24,9 @@ export const CASE_STATUS_TONES: Record<CaseStatus, Tone> = {
   ESCALATED: 'wait',
   CANCELLED: 'muted',
   CLOSED: 'muted',
+  AWAITING_RESHIP: 'wait',
+  RESHIPPED: 'progress',
+  EXCHANGED: 'success',
 };
 
 export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
@@ -48,12 +51,14 @@ export const CASE_TYPE_LABELS: Record<CaseType, string> = {
   REFUND_ONLY: '仅退款',
   RETURN_REFUND: '退货退款',
   SHIPPING_FEE_ONLY: '仅退运费',
+  EXCHANGE: '换货',
 };
 
 export const CASE_TYPE_HINTS: Record<CaseType, string> = {
   REFUND_ONLY: '未收到货，或收到的商品不用退回',
   RETURN_REFUND: '把商品寄回给商家后退款',
   SHIPPING_FEE_ONLY: '只退运费，需写明具体原因',
+  EXCHANGE: '寄回商品，商家换发同款（可换尺码或颜色）',
 };
 
 export const EVIDENCE_TAG_LABELS: Record<EvidenceTag, string> = {

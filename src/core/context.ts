@@ -68,7 +68,13 @@ export type CaseEvent =
   /** A result for an attempt, from the callback or the timer's query; stale/duplicate results are no-ops upstream. */
   | { type: 'REFUND_RESULT'; outRefundNo: string; status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED'; settledAt: EpochMs; failure?: string }
   | { type: 'RETRY_REFUND'; by: 'MERCHANT' | 'SYSTEM'; refundMethod?: RefundMethod; account?: string }
-  | { type: 'REPORT_NOT_RECEIVED' };
+  | { type: 'REPORT_NOT_RECEIVED' }
+  /** SPEC §5 (EXCHANGE): the merchant ships the replacement. */
+  | { type: 'RESHIP'; company: string; trackingNo: string }
+  /** SPEC §5: out of stock (merchant), or 72 h without a reship (SYSTEM): a refund of the case's units. */
+  | { type: 'CONVERT_TO_REFUND'; by: 'MERCHANT' | 'SYSTEM'; note?: string }
+  /** SPEC §5: the buyer received the replacement, or 10 days after the reship (SYSTEM). */
+  | { type: 'CONFIRM_RECEIPT'; by: 'BUYER' | 'SYSTEM' };
 
 export type CaseEventType = CaseEvent['type'];
 
@@ -81,6 +87,8 @@ export interface TransitionContext extends RuleContext {
 export type Effect =
   | { type: 'REQUEST_REFUND'; caseId: string; orderId: string; attempt: RefundAttempt }
   | { type: 'NOTIFY'; notification: Omit<Notification, '_id'> }
+  /** A notice to every merchant of the case's shop (the use case knows who they are; SPEC §5). */
+  | { type: 'NOTIFY_SHOP'; shopId: string; notification: Omit<Notification, '_id' | 'toOpenid'> }
   | { type: 'OPEN_TICKET'; caseId: string; outRefundNo: string; text: string };
 
 export interface TransitionResult {

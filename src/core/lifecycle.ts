@@ -31,7 +31,9 @@ import {
   partyEvidence,
   paymentWindowExpired,
   refundFee,
+  exchangeRefund,
   refundNumbersOnOrder,
+  unitsValueFen,
   violationError,
 } from './rules';
 import { LIMITS } from './settings';
@@ -73,7 +75,10 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   row('REJECTED', 'ESCALATE_TIMEOUT', ['SYSTEM'], ['CLOSED'], 'deadlineAt has passed'),
   row('AWAITING_RETURN', 'SHIP_RETURN', ['BUYER'], ['RETURN_SHIPPED'], 'R23: confirm-by +receiptConfirmDays'),
   row('AWAITING_RETURN', 'SHIP_TIMEOUT', ['SYSTEM'], ['CLOSED'], 'R23: deadlineAt has passed'),
-  row('RETURN_SHIPPED', 'CONFIRM_RETURN', ['MERCHANT', 'SYSTEM'], [...REFUND_START, 'NEGOTIATING'], 'R6 unsealed NO_REASON → NEGOTIATING; SYSTEM once deadlineAt has passed'),
+  row('RETURN_SHIPPED', 'CONFIRM_RETURN', ['MERCHANT', 'SYSTEM'], [...REFUND_START, 'NEGOTIATING', 'AWAITING_RESHIP'], 'R6 unsealed NO_REASON → NEGOTIATING; an EXCHANGE → AWAITING_RESHIP (reship-by +72 h); SYSTEM once deadlineAt has passed'),
+  row('AWAITING_RESHIP', 'RESHIP', ['MERCHANT'], ['RESHIPPED'], 'SPEC §5: company and trackingNo; receipt confirmed by +exchangeReceiptDays'),
+  row('AWAITING_RESHIP', 'CONVERT_TO_REFUND', ['MERCHANT', 'SYSTEM'], REFUND_START, 'SPEC §5: out of stock (a note), or SYSTEM once the 72 h have passed (tier DIFFICULT); R11\'s most refundable for the case\'s units, R20, R3'),
+  row('RESHIPPED', 'CONFIRM_RECEIPT', ['BUYER', 'SYSTEM'], ['EXCHANGED'], 'SPEC §5: SYSTEM once deadlineAt (10 d after the reship) has passed'),
   row('ESCALATED', 'PLATFORM_DECIDE', ['PLATFORM'], [...APPROVAL, 'CLOSED'], 'R24: APPROVE → approval (overturned when rejected), REJECT → CLOSED'),
   row('ESCALATED', 'PLATFORM_OVERDUE', ['SYSTEM'], ['ESCALATED'], 'R24: deadlineAt has passed; flagged once'),
   row('REFUNDING', 'REFUND_RESULT', ['SYSTEM'], ['REFUNDED', 'REFUND_FAILED'], 'for the latest PROCESSING attempt only'),
@@ -95,6 +100,9 @@ export const STATUS_LABELS: Record<CaseStatus, string> = {
   ESCALATED: '平台介入中',
   CANCELLED: '已撤销',
   CLOSED: '已关闭',
+  AWAITING_RESHIP: '待商家发出换货',
+  RESHIPPED: '换货已发出',
+  EXCHANGED: '已换货',
 };
 
 /** The history's action names, as the case timeline shows them. */
@@ -124,6 +132,11 @@ export const ACTION_LABELS: Record<string, string> = {
   REFUND_REFUSED: '退款被拒',
   RETRY_REFUND: '重新退款',
   REPORT_NOT_RECEIVED: '买家反馈未到账',
+  RESHIP: '商家发出换货',
+  CONVERT_TO_REFUND: '商家无货，换货转为退款',
+  RESHIP_TIMEOUT: '超时未发出换货，转为退款',
+  CONFIRM_RECEIPT: '买家确认收到换货',
+  AUTO_CONFIRM_RECEIPT: '超时自动确认收到换货',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +178,16 @@ export function maskAccount(account: string): string {
 }
 
 /** Statuses whose deadlineAt people see; every other status has none. */
-const DEADLINE_STATUSES: readonly CaseStatus[] = ['PENDING', 'NEGOTIATING', 'AWAITING_RETURN', 'RETURN_SHIPPED', 'REJECTED', 'ESCALATED'];
+const DEADLINE_STATUSES: readonly CaseStatus[] = [
+  'PENDING',
+  'NEGOTIATING',
+  'AWAITING_RETURN',
+  'RETURN_SHIPPED',
+  'REJECTED',
+  'ESCALATED',
+  'AWAITING_RESHIP',
+  'RESHIPPED',
+];
 /** REFUND_FAILED causes the timer may clear on its own. */
 const TIMER_RETRYABLE: readonly string[] = ['REFUND_CLOSED', 'MERCHANT_ACCOUNT_ABNORMAL'];
 
@@ -215,6 +237,19 @@ function notify(step: Step, templateKey: 'decision' | 'refund', text: string): v
   const templateId = step.ctx.shop.settings.subscribeTemplateIds[templateKey];
   if (templateId !== '') n.templateId = templateId;
   step.effects.push({ type: 'NOTIFY', notification: n });
+}
+
+/** SPEC §5: a notice to every merchant of the case's shop (the use case resolves who they are). */
+function notifyShop(step: Step, text: string): void {
+  step.effects.push({
+    type: 'NOTIFY_SHOP',
+    shopId: step.before.shopId,
+    notification: { at: step.ctx.now, caseId: step.before._id, templateKey: 'message', text, data: { status: step.next.status } },
+  });
+}
+
+function isExchange(c: Pick<AfterSaleCase, 'type'>): boolean {
+  return c.type === 'EXCHANGE';
 }
 
 function say(step: Step, from: Actor, text: string | undefined): void {
@@ -351,8 +386,35 @@ function approve(step: Step, approvedFen: Fen, approvedBy: ApprovedBy, compensat
   startRefund(step);
 }
 
+/**
+ * An exchange's approval (SPEC §5): no money is agreed, so no approvedFen and no fee; the goods come
+ * back to the shop's return address (R33) within returnShipDays (R23).
+ */
+function approveExchange(step: Step, approvedBy: ApprovedBy): void {
+  const { ctx, next } = step;
+  const address = ctx.shop.returnAddress;
+  if (address === undefined) {
+    throw invalid('returnAddress', '店铺尚未设置退货地址，请先在店铺设置中填写退货地址后再同意换货', 'R33');
+  }
+  next.approvedAt = ctx.now;
+  next.approvedBy = approvedBy;
+  next.returnAddress = { ...address };
+  next.status = 'AWAITING_RETURN';
+  next.deadlineAt = ctx.now + ctx.shop.settings.returnShipDays * DAY_MS;
+  step.data.returnAddress = next.returnAddress;
+  step.data.exchange = true;
+}
+
+function exchangeApprovalText(step: Step, lead: string): string {
+  const c = step.next;
+  const a = c.returnAddress;
+  const by = c.deadlineAt !== undefined ? `请在${formatTime(c.deadlineAt)}前` : '请';
+  return `${lead}换货（${c.exchangeNote ?? ''}），${by}将商品寄回：${a?.address ?? ''}（${a?.name ?? ''} ${a?.phone ?? ''}），商家收到后将发出新商品`;
+}
+
 function approvalText(step: Step, lead: string): string {
   const c = step.next;
+  if (isExchange(c) && c.status === 'AWAITING_RETURN') return exchangeApprovalText(step, lead);
   const amount = formatYuan(c.approvedFen ?? c.amountFen);
   if (c.status === 'AWAITING_RETURN' && c.returnAddress !== undefined && c.deadlineAt !== undefined) {
     const a = c.returnAddress;
@@ -369,7 +431,9 @@ function approvalText(step: Step, lead: string): string {
 function escalate(step: Step): void {
   const { ctx, before, next } = step;
   const s = ctx.shop.settings;
-  const legal = before.amountFen >= LIMITS.legalThresholdFen;
+  // SPEC §5: an exchange asks no money; its tier is judged on what its units were paid.
+  const value = isExchange(before) ? unitsValueFen(ctx.order, before.items) : before.amountFen;
+  const legal = value >= LIMITS.legalThresholdFen;
   next.status = 'ESCALATED';
   next.escalatedAt = ctx.now;
   next.deadlineAt = addBusinessDays(ctx.now, s.platformBusinessDays, s.holidays);
@@ -399,6 +463,7 @@ function replaceAttempt(step: Step, i: number, attempt: RefundAttempt): void {
 
 function onApprove(step: Step, ev: Extract<CaseEvent, { type: 'APPROVE' }>): void {
   const { ctx, before } = step;
+  if (isExchange(before)) return onApproveExchange(step, ev);
   if (ev.via === 'TIMEOUT') {
     if (!reached(before, ctx.now)) throw stateChanged();
     step.action = 'AUTO_APPROVE';
@@ -424,6 +489,28 @@ function onApprove(step: Step, ev: Extract<CaseEvent, { type: 'APPROVE' }>): voi
   notify(step, 'decision', approvalText(step, '商家已同意您的'));
 }
 
+/** SPEC §5: no money to agree on an exchange: compensation or a refund method is INVALID_INPUT; no quick refund (R18). */
+function onApproveExchange(step: Step, ev: Extract<CaseEvent, { type: 'APPROVE' }>): void {
+  const { ctx, before } = step;
+  if (ev.via === 'QUICK_REFUND') throw stateChanged();
+  if (ev.compensationFen !== undefined) throw invalid('compensationFen', '换货不涉及退款，不能填写补偿金额');
+  if (ev.refundMethod !== undefined || ev.account !== undefined) {
+    throw invalid(ev.refundMethod !== undefined ? 'refundMethod' : 'account', '换货不涉及退款，无需选择退款方式');
+  }
+  if (ev.via === 'TIMEOUT') {
+    if (!reached(before, ctx.now)) throw stateChanged();
+    step.action = 'AUTO_APPROVE';
+    approveExchange(step, 'TIMEOUT');
+    notify(step, 'decision', approvalText(step, `商家未在${ctx.shop.settings.autoApproveHours}小时内处理，系统已自动同意您的`));
+    return;
+  }
+  step.action = 'APPROVE';
+  step.note = ev.note?.trim() || undefined;
+  say(step, 'MERCHANT', ev.note);
+  approveExchange(step, 'MERCHANT');
+  notify(step, 'decision', approvalText(step, '商家已同意您的'));
+}
+
 function onReject(step: Step, ev: Extract<CaseEvent, { type: 'REJECT' }>): void {
   const { ctx, next } = step;
   if (!REJECT_REASON_CODES.includes(ev.reasonCode)) throw invalid('reasonCode', '请选择拒绝原因', 'R21');
@@ -444,6 +531,8 @@ function onReject(step: Step, ev: Extract<CaseEvent, { type: 'REJECT' }>): void 
 
 function onOffer(step: Step, ev: Extract<CaseEvent, { type: 'OFFER' }>): void {
   const { ctx, before, next } = step;
+  // SPEC §5: there is no money to negotiate on an exchange.
+  if (isExchange(before)) throw stateChanged();
   if (!Number.isSafeInteger(ev.amountFen) || ev.amountFen <= 0) throw invalid('amountFen', '协商金额须大于0');
   if (ev.amountFen > before.amountFen) {
     throw new DomainError('AMOUNT_EXCEEDS_LIMIT', {
@@ -539,11 +628,13 @@ function onShipReturn(step: Step, ev: Extract<CaseEvent, { type: 'SHIP_RETURN' }
   step.action = 'SHIP_RETURN';
   step.data.company = company;
   step.data.trackingNo = trackingNo;
+  if (isExchange(step.before)) notifyShop(step, `买家已寄回换货商品（${company} ${trackingNo}），请在${formatTime(next.deadlineAt)}前确认收货`);
 }
 
 function onConfirmReturn(step: Step, ev: Extract<CaseEvent, { type: 'CONFIRM_RETURN' }>): void {
   const { ctx, before, next } = step;
   if (ev.by === 'SYSTEM' && !reached(before, ctx.now)) throw stateChanged();
+  if (isExchange(before)) return confirmExchangeReturn(step, ev);
   const unsealed = ev.by === 'MERCHANT' && ev.unsealed === true;
   next.returnReceivedAt = ctx.now;
   if (unsealed) next.unsealed = true;
@@ -564,6 +655,82 @@ function onConfirmReturn(step: Step, ev: Extract<CaseEvent, { type: 'CONFIRM_RET
   startRefund(step);
 }
 
+/** SPEC §5: the goods are back; the merchant ships the replacement within reshipHours (R6 does not apply). */
+function confirmExchangeReturn(step: Step, ev: Extract<CaseEvent, { type: 'CONFIRM_RETURN' }>): void {
+  const { ctx, next } = step;
+  next.returnReceivedAt = ctx.now;
+  next.status = 'AWAITING_RESHIP';
+  next.deadlineAt = ctx.now + LIMITS.reshipHours * HOUR_MS;
+  step.action = ev.by === 'SYSTEM' ? 'AUTO_CONFIRM_RETURN' : 'CONFIRM_RETURN';
+  step.data.unsealed = false;
+  step.data.reshipBy = next.deadlineAt;
+  notify(step, 'decision', `商家已收到您寄回的商品，将在${formatTime(next.deadlineAt)}前发出换货（${next.exchangeNote ?? ''}）`);
+  if (ev.by === 'SYSTEM') notifyShop(step, `换货退回商品已超时自动确认收货，请在${formatTime(next.deadlineAt)}前发出换货，逾期将自动转为退款`);
+}
+
+function onReship(step: Step, ev: Extract<CaseEvent, { type: 'RESHIP' }>): void {
+  const { ctx, next } = step;
+  const company = requiredText(ev.company, 'company', '请填写快递公司');
+  const trackingNo = requiredText(ev.trackingNo, 'trackingNo', '请填写快递单号');
+  next.status = 'RESHIPPED';
+  next.reship = { company, trackingNo, at: ctx.now };
+  next.deadlineAt = ctx.now + LIMITS.exchangeReceiptDays * DAY_MS;
+  step.action = 'RESHIP';
+  step.data.company = company;
+  step.data.trackingNo = trackingNo;
+  notify(
+    step,
+    'decision',
+    `商家已发出换货商品（${company} ${trackingNo}），收到后请确认收货；${formatTime(next.deadlineAt)}后将自动确认`,
+  );
+}
+
+/**
+ * SPEC §5: out of stock (the merchant, with a note) or reshipHours without a reship (the timer, tier
+ * DIFFICULT): a refund of R11's most refundable amount for the case's units, with R20's fee and R3's
+ * caps, started as an approval would.
+ */
+function onConvertToRefund(step: Step, ev: Extract<CaseEvent, { type: 'CONVERT_TO_REFUND' }>): void {
+  const { ctx, before, next } = step;
+  const timer = ev.by === 'SYSTEM';
+  if (timer && !reached(before, ctx.now)) throw stateChanged();
+  const note = timer ? undefined : requiredText(ev.note, 'note', '请说明无法换货的原因（如：该尺码已无货）');
+  const r = exchangeRefund(ctx, before);
+  if (r.amountFen <= 0) {
+    throw new DomainError('AMOUNT_EXCEEDS_LIMIT', {
+      rule: 'R11',
+      field: 'amountFen',
+      message: '本次换货的商品已无可退金额，无法转为退款',
+      solution: '请联系买家协商处理，或尽快发出换货商品',
+    });
+  }
+  next.convertedAt = ctx.now;
+  next.coversShipping = r.coversShipping ? true : undefined;
+  if (timer) {
+    next.tier = 'DIFFICULT';
+    step.data.tier = 'DIFFICULT';
+    step.action = 'RESHIP_TIMEOUT';
+  } else {
+    step.action = 'CONVERT_TO_REFUND';
+    step.note = note;
+    say(step, 'MERCHANT', note);
+  }
+  step.data.converted = true;
+  approve(step, r.amountFen, timer ? 'TIMEOUT' : 'MERCHANT');
+  const lead = timer ? `商家未在${LIMITS.reshipHours}小时内发出换货，已自动为您转为` : `商家暂时无法换货（${note ?? ''}），已为您转为`;
+  notify(step, 'refund', approvalText(step, lead));
+  if (timer) notifyShop(step, `换货未在${LIMITS.reshipHours}小时内发出，已自动转为退款${formatYuan(r.amountFen)}`);
+}
+
+function onConfirmReceipt(step: Step, ev: Extract<CaseEvent, { type: 'CONFIRM_RECEIPT' }>): void {
+  const { ctx, before, next } = step;
+  if (ev.by === 'SYSTEM' && !reached(before, ctx.now)) throw stateChanged();
+  next.status = 'EXCHANGED';
+  step.action = ev.by === 'SYSTEM' ? 'AUTO_CONFIRM_RECEIPT' : 'CONFIRM_RECEIPT';
+  notifyShop(step, ev.by === 'SYSTEM' ? '换货商品已超时自动确认收货，换货完成' : '买家已确认收到换货商品，换货完成');
+  if (ev.by === 'SYSTEM') notify(step, 'decision', '换货商品已自动确认收货，换货完成');
+}
+
 function onPlatformDecide(step: Step, ev: Extract<CaseEvent, { type: 'PLATFORM_DECIDE' }>): void {
   const { before, next } = step;
   const note = requiredText(ev.note, 'note', '请填写处理意见');
@@ -576,6 +743,17 @@ function onPlatformDecide(step: Step, ev: Extract<CaseEvent, { type: 'PLATFORM_D
     return;
   }
   if (ev.decision !== 'APPROVE') throw invalid('decision', '请选择处理结果');
+  if (isExchange(before)) {
+    // SPEC §5: the platform's APPROVE continues the exchange; there is no amount to decide.
+    if (ev.amountFen !== undefined) throw invalid('amountFen', '换货不涉及退款，平台判定时不能填写退款金额', 'R24');
+    next.overturned = before.rejection !== undefined;
+    step.action = 'PLATFORM_APPROVE';
+    step.data.overturned = next.overturned;
+    approveExchange(step, 'PLATFORM');
+    notify(step, 'decision', approvalText(step, '平台已判定支持您的'));
+    notifyShop(step, `平台已判定支持买家换货：${note}`);
+    return;
+  }
   // R24: the platform pays at most what the buyer asked for, no compensation (R3 still applies in approve).
   const amount = ev.amountFen ?? before.amountFen;
   if (!Number.isSafeInteger(amount) || amount <= 0) throw invalid('amountFen', '退款金额须大于0');
@@ -719,6 +897,12 @@ function apply(step: Step, ev: CaseEvent): void {
       return onRetryRefund(step, ev);
     case 'REPORT_NOT_RECEIVED':
       return onReportNotReceived(step);
+    case 'RESHIP':
+      return onReship(step, ev);
+    case 'CONVERT_TO_REFUND':
+      return onConvertToRefund(step, ev);
+    case 'CONFIRM_RECEIPT':
+      return onConfirmReceipt(step, ev);
   }
 }
 
@@ -730,6 +914,8 @@ function actorMatches(ev: CaseEvent, actor: Actor): boolean {
     case 'ADD_EVIDENCE':
     case 'CONFIRM_RETURN':
     case 'RETRY_REFUND':
+    case 'CONVERT_TO_REFUND':
+    case 'CONFIRM_RECEIPT':
       return ev.by === actor;
     default:
       return true;
@@ -782,7 +968,11 @@ function available(r: TransitionRow, c: AfterSaleCase, actor: Actor, now: EpochM
   switch (r.event) {
     case 'APPROVE':
     case 'CONFIRM_RETURN':
+    case 'CONVERT_TO_REFUND':
+    case 'CONFIRM_RECEIPT':
       return actor !== 'SYSTEM' || due;
+    case 'OFFER':
+      return c.type !== 'EXCHANGE';
     case 'OFFER_TIMEOUT':
     case 'SHIP_TIMEOUT':
     case 'ESCALATE_TIMEOUT':
@@ -855,6 +1045,10 @@ export function dueTimeout(c: AfterSaleCase, now: EpochMs): CaseEvent | null {
       return { type: 'ESCALATE_TIMEOUT' };
     case 'ESCALATED':
       return c.platformOverdue === true ? null : { type: 'PLATFORM_OVERDUE' };
+    case 'AWAITING_RESHIP':
+      return { type: 'CONVERT_TO_REFUND', by: 'SYSTEM' };
+    case 'RESHIPPED':
+      return { type: 'CONFIRM_RECEIPT', by: 'SYSTEM' };
     default:
       return null;
   }
@@ -929,6 +1123,8 @@ export function deferTimer(c: AfterSaleCase, timerAt: EpochMs | undefined, now: 
  */
 export function qualifiesForQuickRefund(ctx: RuleContext, req: Pick<ApplyRequest, 'amountFen' | 'items'>): boolean {
   const s = ctx.shop.settings;
+  // SPEC §5: an exchange moves no money, so there is nothing to refund quickly.
+  if ((req as Partial<Pick<ApplyRequest, 'type'>>).type === 'EXCHANGE') return false;
   const lines = req.items.map((it) => ctx.order.items.find((l) => l.skuId === it.skuId));
   if (lines.some((l) => l?.kind === 'VIRTUAL')) return false;
   const underThreshold = s.quickRefundThresholdFen > 0 && req.amountFen < s.quickRefundThresholdFen;
@@ -946,7 +1142,9 @@ export function openCase(ctx: RuleContext, req: ApplyRequest, ids: { caseId: str
   if (first !== undefined) throw violationError(first);
   const { now, order, shop } = ctx;
   const s = shop.settings;
-  const fee = refundFee(req.amountFen, req.reason, s);
+  const exchange = req.type === 'EXCHANGE';
+  const fee = exchange ? { feeFen: 0, feeBearer: 'NONE' as const } : refundFee(req.amountFen, req.reason, s);
+  const exchangeNote = exchange ? (req.exchangeNote ?? '').trim() : undefined;
   const evidence: Evidence[] = req.evidence.map((e) =>
     withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag, by: 'BUYER' as const, at: now }),
   );
@@ -967,6 +1165,7 @@ export function openCase(ctx: RuleContext, req: ApplyRequest, ids: { caseId: str
     feeBearer: fee.feeBearer,
     description: req.description,
     evidence,
+    exchangeNote,
     deadlineAt,
     timerAt: deadlineAt,
     version: 1,
@@ -978,6 +1177,7 @@ export function openCase(ctx: RuleContext, req: ApplyRequest, ids: { caseId: str
     createdAt: now,
     updatedAt: now,
   };
+  if (exchangeNote === undefined) delete draft.exchangeNote;
   draft.suggestion = suggest(draft, order, s);
   const opened = appendHistory(draft, {
     at: now,
@@ -992,6 +1192,7 @@ export function openCase(ctx: RuleContext, req: ApplyRequest, ids: { caseId: str
       amountFen: req.amountFen,
       feeFen: fee.feeFen,
       description: req.description,
+      exchangeNote,
       evidence: evidence.map((e) => withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag })),
       coversShipping: draft.coversShipping,
       insured: draft.insured,
@@ -1001,6 +1202,22 @@ export function openCase(ctx: RuleContext, req: ApplyRequest, ids: { caseId: str
     type: 'NOTIFY',
     notification: { at: now, toOpenid: order.buyerOpenid, caseId: ids.caseId, templateKey: 'autoReply', text: s.autoReplyText },
   };
+
+  const effects: Effect[] = [autoReply];
+  if (exchange) {
+    effects.push({
+      type: 'NOTIFY_SHOP',
+      shopId: order.shopId,
+      notification: {
+        at: now,
+        caseId: ids.caseId,
+        templateKey: 'message',
+        text: `买家申请换货（${exchangeNote ?? ''}），请在${formatTime(deadlineAt)}前处理，逾期将自动同意`,
+        data: { status: 'PENDING' },
+      },
+    });
+    return { case: opened, effects };
+  }
 
   if (qualifiesForQuickRefund(ctx, req)) {
     try {

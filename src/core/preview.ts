@@ -8,6 +8,7 @@ import type { Fen } from '../../types/domain';
 import type { RuleContext } from './context';
 import { formatYuan } from './money';
 import { applyBy, evaluateApplication, isReturn, isSellerResponsible, paymentRefundBy, refundFee, windowDaysFor } from './rules';
+import { LIMITS } from './settings';
 import { DAY_MS, HOUR_MS } from './time';
 
 export { coversShipping, maxRefundableFen, refundFee } from './rules';
@@ -93,6 +94,16 @@ function noticesOf(
     }
   }
 
+  if (draft.type === 'EXCHANGE') {
+    // SPEC §5: no money moves; out of stock, the shop refunds instead.
+    notices.push({
+      rule: 'EXCHANGE',
+      text: `换货不退款、不收手续费：商家收到退货后${LIMITS.reshipHours}小时内发出新商品；如无货，将按可退金额为您退款`,
+    });
+    if (order.insured === true) notices.push({ rule: 'R29', text: '本订单已投保退货运费险，寄回运费由运费险承担' });
+    return notices;
+  }
+
   notices.push({ rule: 'R19', text: '退款默认原路返回；如需退到指定账户，需与商家协商一致' });
 
   notices.push(
@@ -110,12 +121,15 @@ function noticesOf(
   return notices;
 }
 
+/** R20 for an exchange: no money moves, so no fee (SPEC §5). */
+const NO_FEE = { feeFen: 0, feeBearer: 'NONE' as const };
+
 /** SPEC §4 `preview`: always an answer, never a change. */
 export function preview(ctx: RuleContext, draft: DraftApplication): PreviewResult {
   const ev = evaluateApplication(ctx, draft);
   const asked = draft.amountFen;
   const amountFen = asked !== undefined && Number.isInteger(asked) && asked > 0 ? asked : ev.maxFen;
-  const fee = refundFee(amountFen, draft.reason, ctx.shop.settings);
+  const fee = draft.type === 'EXCHANGE' ? NO_FEE : refundFee(amountFen, draft.reason, ctx.shop.settings);
   const deadlines = deadlinesOf(ctx, draft);
   return {
     eligible: ev.violations.length === 0,

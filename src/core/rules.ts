@@ -17,7 +17,7 @@ import type {
   Reason,
   ShopSettings,
 } from '../../types/domain';
-import { SELLER_RESPONSIBLE_REASONS } from '../../types/domain';
+import { EXCHANGE_REASONS, SELLER_RESPONSIBLE_REASONS } from '../../types/domain';
 import type { ErrorCode } from '../../types/errors';
 import type { RuleContext } from './context';
 import { CATALOGUE, DomainError } from './errors';
@@ -29,14 +29,17 @@ import { DAY_MS } from './time';
 // Small predicates other modules build on
 // ---------------------------------------------------------------------------------------------
 
-/** A case is open unless it is REFUNDED, CANCELLED or CLOSED. */
+/** A case is open unless it is REFUNDED, CANCELLED, CLOSED or EXCHANGED. */
 export function isOpen(c: AfterSaleCase): boolean {
-  return c.status !== 'REFUNDED' && c.status !== 'CANCELLED' && c.status !== 'CLOSED';
+  return c.status !== 'REFUNDED' && c.status !== 'CANCELLED' && c.status !== 'CLOSED' && c.status !== 'EXCHANGED';
 }
 
-/** Open or REFUNDED: the case holds (or has taken) its units and money. */
+/**
+ * Open or REFUNDED: the case holds (or has taken) its units and money. An EXCHANGED case gave the
+ * buyer the same units again, so they may be claimed anew (a faulty replacement, SPEC §5).
+ */
 function holdsClaim(c: AfterSaleCase): boolean {
-  return c.status !== 'CANCELLED' && c.status !== 'CLOSED';
+  return c.status !== 'CANCELLED' && c.status !== 'CLOSED' && c.status !== 'EXCHANGED';
 }
 
 export function isSellerResponsible(reason: Reason): boolean {
@@ -530,9 +533,33 @@ export function maxRefundableFen(ctx: RuleContext, draft: DraftApplication): Fen
   return refundable(ctx, draft, indexDraft(ctx, draft, null)).maxFen;
 }
 
-/** R10/R11: the case would claim the order's shipping fee (it takes the last units, seller-responsible). */
+/** R10/R11: the case would claim the order's shipping fee (it takes the last units, seller-responsible). An exchange claims no money. */
 export function coversShipping(ctx: RuleContext, draft: DraftApplication): boolean {
+  if (draft.type === 'EXCHANGE') return false;
   return refundable(ctx, draft, indexDraft(ctx, draft, null)).coversShipping;
+}
+
+/**
+ * SPEC §5: what an exchange converted to a refund pays: R11's most refundable amount for the case's
+ * own units at `ctx.now` (the order's other cases as they stand, the shipping fee when the units are
+ * the last and the reason is seller-responsible, R12's customs fee off), within R3's order headroom.
+ * Never more than a refund of the same units would pay.
+ */
+export function exchangeRefund(ctx: RuleContext, c: Pick<AfterSaleCase, '_id' | 'orderId' | 'reason' | 'items'>): { amountFen: Fen; coversShipping: boolean } {
+  const others: RuleContext = { ...ctx, orderCases: ctx.orderCases.filter((o) => o._id !== c._id) };
+  const draft: DraftApplication = { orderId: c.orderId, type: 'RETURN_REFUND', reason: c.reason, items: c.items };
+  const r = refundable(others, draft, indexDraft(others, draft, null));
+  return { amountFen: r.maxFen, coversShipping: r.coversShipping };
+}
+
+/** SPEC §5 tier LEGAL for an exchange: what the buyer paid for the case's units (its amountFen is 0). */
+export function unitsValueFen(order: Pick<Order, 'items'>, items: readonly { skuId: string; qty: number }[]): Fen {
+  let sum = 0;
+  for (const it of items) {
+    const line = order.items.find((l) => l.skuId === it.skuId);
+    if (line !== undefined) sum += unitsPaidFen(line.paidFen, line.qty, 0, Math.min(it.qty, line.qty));
+  }
+  return sum;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -548,10 +575,54 @@ const R1_MESSAGES: Partial<Record<Order['status'], Violate>> = {
   CANCELLED: { message: '订单已取消，不能再申请售后', solution: '已取消订单的款项会原路退回，如未到账请联系客服' },
 };
 
-function checkOrderStatus(order: Order, out: Violation[]): void {
+function checkOrderStatus(order: Order, type: CaseType, out: Violation[]): void {
   const s = order.status;
-  if (s === 'SHIPPED' || s === 'DELIVERED' || s === 'COMPLETED') return;
+  if (s === 'DELIVERED' || s === 'COMPLETED') return;
+  if (s === 'SHIPPED') {
+    if (type !== 'EXCHANGE') return;
+    // SPEC §5: only received goods can be exchanged.
+    out.push(
+      violation('R1', 'ORDER_STATUS_INVALID', {
+        message: '商品尚未签收，暂不能申请换货',
+        solution: '请在收到商品并确认收货后再申请换货；如不想要了，可申请仅退款',
+      }),
+    );
+    return;
+  }
   out.push(violation('R1', 'ORDER_STATUS_INVALID', R1_MESSAGES[s]));
+}
+
+/** SPEC §5: an exchange names an exchange reason and the wanted variant, and asks no money. */
+function checkExchangeInput(draft: DraftApplication, amountValid: boolean, out: Violation[]): void {
+  if (!EXCHANGE_REASONS.includes(draft.reason)) {
+    out.push(
+      violation('EXCHANGE', 'INVALID_INPUT', {
+        field: 'reason',
+        message: '换货仅支持质量问题、与描述不符、不想要了（如尺码不合适）或其他原因',
+        solution: '快递问题、少件漏发请申请退款或联系商家补发',
+      }),
+    );
+  }
+  if (!amountValid) {
+    out.push(
+      violation('EXCHANGE', 'INVALID_INPUT', {
+        field: 'amountFen',
+        message: '换货不涉及退款，金额须为0',
+        solution: '如需退款，请选择“仅退款”或“退货退款”',
+      }),
+    );
+  }
+  const note = typeof draft.exchangeNote === 'string' ? draft.exchangeNote.trim() : '';
+  const n = codePointLength(note);
+  if (n < 1 || n > LIMITS.exchangeNoteMaxChars) {
+    out.push(
+      violation('EXCHANGE', 'INVALID_INPUT', {
+        field: 'exchangeNote',
+        message: n < 1 ? '请填写想要换的尺码或颜色' : `换货说明最多${LIMITS.exchangeNoteMaxChars}字，当前${n}字`,
+        solution: '例如：“换成L码”或“换黑色”',
+      }),
+    );
+  }
 }
 
 function checkWindows(ctx: RuleContext, draft: DraftApplication, out: Violation[]): void {
@@ -584,6 +655,7 @@ function checkWindows(ctx: RuleContext, draft: DraftApplication, out: Violation[
 
 function checkItemKinds(ctx: RuleContext, draft: DraftApplication, ix: DraftIndex, out: Violation[]): void {
   const orderItems = ctx.order.items;
+  if (draft.type === 'EXCHANGE') checkExchangeKinds(ctx, draft, ix, out);
   if (draft.reason === 'NO_REASON') {
     for (let i = 0; i < draft.items.length; i += 1) {
       const li = ix.lineOf[i];
@@ -610,6 +682,32 @@ function checkItemKinds(ctx: RuleContext, draft: DraftApplication, ix: DraftInde
           field: `items.${i}.skuId`,
           message: `「${line.title}」是虚拟商品，已激活使用，不能退款`,
           solution: '虚拟商品激活使用后不可退；未激活的可申请，由商家审核',
+        }),
+      );
+    }
+  }
+}
+
+/** SPEC §5: virtual goods (R14) and cross-border goods without a domestic address (R12) cannot be exchanged. */
+function checkExchangeKinds(ctx: RuleContext, draft: DraftApplication, ix: DraftIndex, out: Violation[]): void {
+  for (let i = 0; i < draft.items.length; i += 1) {
+    const li = ix.lineOf[i];
+    if (li < 0) continue;
+    const line = ctx.order.items[li];
+    if (line.kind === 'VIRTUAL') {
+      out.push(
+        violation('R14', 'NOT_RETURNABLE', {
+          field: `items.${i}.skuId`,
+          message: `「${line.title}」是虚拟商品，不支持换货`,
+          solution: '未激活的虚拟商品可申请仅退款，由商家审核',
+        }),
+      );
+    } else if (line.kind === 'CROSS_BORDER' && line.localAfterSale !== true) {
+      out.push(
+        violation('R12', 'NOT_RETURNABLE', {
+          field: `items.${i}.skuId`,
+          message: `「${line.title}」是跨境商品，没有国内售后地址，不支持换货`,
+          solution: '如商品有问题，可申请退货退款（退货运费及税费由您承担）',
         }),
       );
     }
@@ -767,7 +865,7 @@ function checkItemAmounts(
   draft: DraftApplication,
   ix: DraftIndex,
   maxFen: Fen,
-  amountFen: Fen,
+  amountFen: Fen | undefined,
   out: Violation[],
 ): void {
   for (let i = 0; i < draft.items.length; i += 1) {
@@ -784,6 +882,8 @@ function checkItemAmounts(
       );
     }
   }
+  // An exchange asks for units, not money (SPEC §5): only the units are checked.
+  if (draft.type === 'EXCHANGE' || amountFen === undefined) return;
   if (amountFen === 0) {
     out.push(nothingToRefund('R11'));
   } else if (amountFen > maxFen) {
@@ -818,9 +918,13 @@ export interface Evaluation {
 export function evaluateApplication(ctx: RuleContext, draft: DraftApplication): Evaluation {
   const out: Violation[] = [];
   const ix = indexDraft(ctx, draft, out);
-  const amountValid =
-    draft.amountFen === undefined || (Number.isInteger(draft.amountFen) && draft.amountFen > 0);
-  if (!amountValid) {
+  const exchange = draft.type === 'EXCHANGE';
+  const amountValid = exchange
+    ? draft.amountFen === undefined || draft.amountFen === 0
+    : draft.amountFen === undefined || (Number.isInteger(draft.amountFen) && draft.amountFen > 0);
+  if (exchange) {
+    checkExchangeInput(draft, amountValid, out);
+  } else if (!amountValid) {
     out.push(
       violation('R30', 'INVALID_INPUT', {
         field: 'amountFen',
@@ -829,7 +933,7 @@ export function evaluateApplication(ctx: RuleContext, draft: DraftApplication): 
       }),
     );
   }
-  checkOrderStatus(ctx.order, out);
+  checkOrderStatus(ctx.order, draft.type, out);
   checkWindows(ctx, draft, out);
   checkItemKinds(ctx, draft, ix, out);
   checkDisputeDecided(ctx, draft, ix, out);
@@ -837,11 +941,12 @@ export function evaluateApplication(ctx: RuleContext, draft: DraftApplication): 
   checkRisk(ctx, out);
   checkEvidence(ctx, draft, ix, out);
 
-  const r = refundable(ctx, draft, ix);
-  const amountFen = amountValid ? (draft.amountFen ?? r.maxFen) : undefined;
+  // An exchange moves no money: nothing refundable, no R3 (SPEC §5); its units are still R11's.
+  const r = exchange ? { maxFen: 0, coversShipping: false } : refundable(ctx, draft, ix);
+  const amountFen = amountValid ? (exchange ? undefined : (draft.amountFen ?? r.maxFen)) : undefined;
   if (draft.type === 'SHIPPING_FEE_ONLY') {
     checkShippingFee(ctx, draft, ix, amountFen, out);
-  } else if (ix.structureOk && amountFen !== undefined) {
+  } else if (ix.structureOk && (amountFen !== undefined || exchange)) {
     checkItemAmounts(ctx, draft, ix, r.maxFen, amountFen, out);
   }
   if (amountFen !== undefined) {
@@ -859,7 +964,7 @@ export function checkApplication(ctx: RuleContext, draft: DraftApplication): Vio
   return evaluateApplication(ctx, draft).violations;
 }
 
-/** Types whose goods go back to the merchant (R23, R29, R33). */
+/** Types whose goods go back to the merchant (R23, R29, R33): a return, and an exchange (SPEC §5). */
 export function isReturn(type: CaseType): boolean {
-  return type === 'RETURN_REFUND';
+  return type === 'RETURN_REFUND' || type === 'EXCHANGE';
 }

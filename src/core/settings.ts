@@ -35,6 +35,10 @@ export const LIMITS = {
   shippingFeeDescriptionMinChars: 5,
   /** R21 */
   rejectNoteMinChars: 2,
+  /** SPEC §5 (换货): the wanted size or colour; the merchant reships within 72 h of entering AWAITING_RESHIP; the buyer's receipt is confirmed 10 d after the reship. */
+  exchangeNoteMaxChars: 100,
+  reshipHours: 72,
+  exchangeReceiptDays: 10,
   /** Uploads (local host and the mini-program's own check). */
   uploadMaxBytes: { image: 10 * 1024 * 1024, video: 50 * 1024 * 1024 },
   /**

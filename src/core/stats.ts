@@ -18,6 +18,7 @@ export const CASE_TYPE_LABELS: Record<CaseType, string> = {
   REFUND_ONLY: '仅退款',
   RETURN_REFUND: '退货退款',
   SHIPPING_FEE_ONLY: '仅退运费',
+  EXCHANGE: '换货',
 };
 
 const APPROVED_BY_LABELS: Record<NonNullable<AfterSaleCase['approvedBy']>, string> = {

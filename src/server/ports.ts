@@ -152,6 +152,8 @@ export interface ShopRepo {
 
 export interface MerchantRepo {
   get(openid: string): Promise<Merchant | null>;
+  /** The shop's STAFF and OWNER merchants (SPEC §5: each exchange step notifies every merchant of the shop). */
+  listForShop(shopId: string): Promise<Merchant[]>;
 }
 
 export interface RiskRepo {

@@ -78,6 +78,10 @@ const listQuery = z.strictObject({
 });
 
 const caseRef = z.strictObject({ caseId: id });
+const shipCompany = z.string().trim().min(2).max(30);
+const shipTrackingNo = z.string().regex(/^[A-Za-z0-9-]{6,40}$/);
+/** SPEC §5: the wanted size or colour; the core counts its 1–100 characters after trimming (INVALID_INPUT on exchangeNote). */
+const exchangeNote = z.string().max(400);
 const none = z.strictObject({});
 
 const phone = z.string().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/);
@@ -143,28 +147,30 @@ export const schemas = {
     amountFen: draftFen.optional(),
     description: text(MAX_TEXT).optional(),
     evidence: evidenceList.optional(),
+    exchangeNote: exchangeNote.optional(),
   }),
-  apply: z.strictObject({
-    ...draftFields,
-    amountFen: positiveFen,
-    description: text(MAX_TEXT),
-    evidence: evidenceList,
-    idempotencyKey: id,
-  }),
+  // amountFen 0 is an exchange's and only an exchange's (SPEC §5); a non-zero one on an exchange is the core's INVALID_INPUT.
+  apply: z
+    .strictObject({
+      ...draftFields,
+      amountFen: fen,
+      description: text(MAX_TEXT),
+      evidence: evidenceList,
+      exchangeNote: exchangeNote.optional(),
+      idempotencyKey: id,
+    })
+    .refine((a) => a.amountFen > 0 || a.type === 'EXCHANGE', { message: '退款金额须大于0', path: ['amountFen'] }),
   get: caseRef,
   listMine: listQuery,
   cancel: caseRef,
-  shipReturn: z.strictObject({
-    caseId: id,
-    company: z.string().trim().min(2).max(30),
-    trackingNo: z.string().regex(/^[A-Za-z0-9-]{6,40}$/),
-  }),
+  shipReturn: z.strictObject({ caseId: id, company: shipCompany, trackingNo: shipTrackingNo }),
   acceptOffer: caseRef,
   declineOffer: caseRef,
   addEvidence: z.strictObject({ caseId: id, evidence: evidenceList.min(1), note: note.optional() }),
   escalate: z.strictObject({ caseId: id, note }),
   reportNotReceived: caseRef,
   verify: caseRef,
+  confirmReceipt: caseRef,
   'merchant.list': listQuery,
   'merchant.get': caseRef,
   'merchant.approve': z.strictObject({
@@ -183,6 +189,8 @@ export const schemas = {
     refundMethod: z.enum(REFUND_METHODS).optional(),
     account: z.string().trim().min(4).max(64).optional(),
   }),
+  'merchant.reship': z.strictObject({ caseId: id, company: shipCompany, trackingNo: shipTrackingNo }),
+  'merchant.convertToRefund': z.strictObject({ caseId: id, note }),
   'merchant.stats': z
     .strictObject({ from: z.number().int().min(0).max(8.64e15), to: z.number().int().min(0).max(8.64e15) })
     .refine((q) => q.to > q.from, { message: '结束时间须晚于开始时间', path: ['to'] }),
@@ -231,6 +239,7 @@ const FIELD_LABELS: Record<string, string> = {
   note: '备注',
   reasonCode: '拒绝原因',
   company: '快递公司',
+  exchangeNote: '换货说明',
   trackingNo: '快递单号',
   refundMethod: '退款方式',
   account: '收款账户',

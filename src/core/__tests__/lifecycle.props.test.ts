@@ -6,6 +6,7 @@ import { appendHistory, verifyChain } from '../chain';
 import type { CaseEvent, CaseEventType, TransitionContext } from '../context';
 import { DomainError } from '../errors';
 import { allowedEvents, openCase, transition, TRANSITIONS } from '../lifecycle';
+import { maxRefundableFen } from '../preview';
 import { percentOf } from '../money';
 import { LIMITS } from '../settings';
 import { DAY_MS, HOUR_MS } from '../time';
@@ -32,6 +33,9 @@ const EVENT_TYPES: readonly CaseEventType[] = [
   'REFUND_RESULT',
   'RETRY_REFUND',
   'REPORT_NOT_RECEIVED',
+  'RESHIP',
+  'CONVERT_TO_REFUND',
+  'CONFIRM_RECEIPT',
 ];
 
 function openidOf(actor: Actor): string {
@@ -69,12 +73,20 @@ function eventOf(type: CaseEventType, actor: Actor, c: AfterSaleCase, n: number)
       return { type, outRefundNo: latest, status: (['SUCCESS', 'ABNORMAL', 'CLOSED'] as const)[n % 3], settledAt: T0 };
     case 'RETRY_REFUND':
       return { type, by: actor === 'SYSTEM' ? 'SYSTEM' : 'MERCHANT' };
+    case 'RESHIP':
+      return { type, company: '顺丰速运', trackingNo: `SF${n}` };
+    case 'CONVERT_TO_REFUND':
+      return { type, by: actor === 'SYSTEM' ? 'SYSTEM' : 'MERCHANT', note: '该尺码已无货' };
+    case 'CONFIRM_RECEIPT':
+      return { type, by: actor === 'SYSTEM' ? 'SYSTEM' : 'BUYER' };
     default:
       return { type } as CaseEvent;
   }
 }
 
 const AFTER_APPROVAL: readonly CaseStatus[] = ['AWAITING_RETURN', 'RETURN_SHIPPED', 'REFUNDING', 'REFUNDED', 'REFUND_FAILED'];
+/** Statuses only an exchange reaches (SPEC §5). */
+const EXCHANGE_ONLY: readonly CaseStatus[] = ['AWAITING_RESHIP', 'RESHIPPED', 'EXCHANGED'];
 
 /** A case in `status` carrying the facts that let every table row out of it pass its guard. */
 function caseIn(status: CaseStatus, event: CaseEventType, now: number): AfterSaleCase {
@@ -87,6 +99,10 @@ function caseIn(status: CaseStatus, event: CaseEventType, now: number): AfterSal
     deadlineAt: event === 'ESCALATE' ? now + HOUR_MS : now - 1,
   });
   if (AFTER_APPROVAL.includes(status)) Object.assign(c, { approvedFen: c.amountFen, approvedAt: now - 5 * DAY_MS });
+  if (EXCHANGE_ONLY.includes(status)) {
+    Object.assign(c, { type: 'EXCHANGE', reason: 'NO_REASON', amountFen: 0, feeFen: 0, feeBearer: 'NONE', exchangeNote: '换L码', approvedAt: now - 5 * DAY_MS, returnReceivedAt: now - 4 * DAY_MS });
+    if (status !== 'AWAITING_RESHIP') c.reship = { company: '顺丰速运', trackingNo: 'SF1', at: now - 3 * DAY_MS };
+  }
   if (status === 'NEGOTIATING') c.offer = { amountFen: 3_000, note: '七折', at: now - HOUR_MS };
   if (status === 'REJECTED' || status === 'ESCALATED') c.rejection = { reasonCode: 'NO_EVIDENCE', note: '请补充照片', at: now - DAY_MS };
   if (status === 'REFUNDING') c.refunds = [makeAttempt({ outRefundNo: 'P1-1', status: 'PROCESSING', settledAt: undefined })];
@@ -136,7 +152,7 @@ describe('property: only the table\'s rows are transitions', () => {
     );
   });
 
-  it('exhaustively: all 12 × 19 × 4 combinations', () => {
+  it('exhaustively: all 15 × 22 × 4 combinations', () => {
     let succeeded = 0;
     for (const status of CASE_STATUSES) {
       for (const type of EVENT_TYPES) {
@@ -154,7 +170,7 @@ describe('property: only the table\'s rows are transitions', () => {
         }
       }
     }
-    // One success per (row, actor): the table's rows name 29 actor slots.
+    // One success per (row, actor): the table's rows name 33 actor slots.
     expect(succeeded).toBe(TRANSITIONS.reduce((n, r) => n + r.actors.length, 0));
   });
 
@@ -306,6 +322,103 @@ describe('property: money never exceeds what was approved', () => {
         },
       ),
       { numRuns: 600 },
+    );
+  });
+});
+
+/** SPEC §5: an exchange in any status, as the table meets it. */
+function exchangeIn(status: CaseStatus, event: CaseEventType, now: number): AfterSaleCase {
+  const c = caseIn(status, event, now);
+  Object.assign(c, { type: 'EXCHANGE', reason: 'NO_REASON', amountFen: 0, feeFen: 0, feeBearer: 'NONE', exchangeNote: '换L码' });
+  delete c.offer;
+  if (c.approvedFen !== undefined && !['REFUNDING', 'REFUNDED', 'REFUND_FAILED'].includes(status)) delete c.approvedFen;
+  if (['AWAITING_RESHIP', 'RESHIPPED', 'EXCHANGED', 'REFUNDING', 'REFUNDED', 'REFUND_FAILED'].includes(status)) c.returnReceivedAt = now - 4 * DAY_MS;
+  return c;
+}
+
+describe('property: an exchange moves only along the table', () => {
+  const now = T0 + 30 * DAY_MS;
+
+  it('every (status, event, actor) outside the table is CASE_STATE_CHANGED; a row ends in one of its statuses, or OFFER (no money to negotiate) is CASE_STATE_CHANGED', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...CASE_STATUSES), fc.constantFrom(...EVENT_TYPES), fc.constantFrom(...ACTORS), fc.nat(), (status, type, actor, n) => {
+        const c = exchangeIn(status, type, now);
+        const out = attempt(() => transition(c, eventOf(type, actor, c, n), ctxFor(actor, now)).case);
+        const row = rowFor(status, type, actor);
+        if (row === undefined || type === 'OFFER' || (type === 'APPROVE' && actor === 'SYSTEM' && n % 2 === 1)) {
+          expect(out).toBeInstanceOf(DomainError);
+          if (row === undefined || type === 'OFFER' || type === 'APPROVE') expect((out as DomainError).code).toBe('CASE_STATE_CHANGED');
+          return;
+        }
+        if (out instanceof DomainError) {
+          // The platform's amountFen on an exchange is INVALID_INPUT (SPEC §5); an offer to accept never exists on one.
+          if (out.code === 'CASE_STATE_CHANGED') expect(type).toBe('ACCEPT_OFFER');
+          else expect([type, out.code, out.field]).toEqual(['PLATFORM_DECIDE', 'INVALID_INPUT', 'amountFen']);
+          return;
+        }
+        expect(row.to).toContain(out.status);
+        expect(verifyChain(out.history)).toEqual({ ok: true });
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+});
+
+describe('property: an exchange never pays more than a refund of the same units would', () => {
+  it('random event sequences from a new exchange pay at most R11\'s most refundable amount of its units', () => {
+    const order = makeOrder();
+    fc.assert(
+      fc.property(
+        fc.record({
+          reason: fc.constantFrom<Reason>('QUALITY', 'NO_REASON', 'NOT_AS_DESCRIBED', 'OTHER'),
+          sku: fc.constantFrom('sku_a', 'sku_b'),
+          qty: fc.constantFrom(1, 2),
+          verified: fc.boolean(),
+        }),
+        fc.array(
+          fc.record({ kind: fc.nat(), advance: fc.constantFrom(0, HOUR_MS, 2 * DAY_MS, 4 * DAY_MS, 11 * DAY_MS), n: fc.nat(), flipVerified: fc.boolean() }),
+          { maxLength: 40 },
+        ),
+        (start, steps: Step[]) => {
+          const qty = start.sku === 'sku_b' ? 1 : start.qty;
+          const items = [{ skuId: start.sku, qty }];
+          const refundOfSameUnits = maxRefundableFen(makeCtx(), { orderId: order._id, type: 'RETURN_REFUND', reason: start.reason, items });
+          let verified = start.verified;
+          let now = T0;
+          const shopOf = () => makeShop({ verified });
+          const req = { ...makeDraft(), type: 'EXCHANGE', reason: start.reason, items, amountFen: 0, description: '尺码不合适', exchangeNote: '换L码', evidence: [], idempotencyKey: 'k' } as ApplyRequest;
+          let c = openCase(makeCtx({ shop: shopOf() }), req, { caseId: 'EXC' }).case;
+          expect(c.feeFen).toBe(0);
+          for (const step of steps) {
+            now += step.advance;
+            if (step.flipVerified && step.n % 5 === 0) verified = !verified;
+            const before = c;
+            const kinds: readonly [Actor, CaseEventType][] = [
+              ...STEP_KINDS,
+              ['MERCHANT', 'RESHIP'],
+              ['MERCHANT', 'CONVERT_TO_REFUND'],
+              ['SYSTEM', 'CONVERT_TO_REFUND'],
+              ['BUYER', 'CONFIRM_RECEIPT'],
+              ['SYSTEM', 'CONFIRM_RECEIPT'],
+            ];
+            const offered = kinds.filter(([a, t]) => allowedEvents(before, a).includes(t));
+            const pool = step.n % 4 === 0 || offered.length === 0 ? kinds : offered;
+            const [actor, type] = pool[step.kind % pool.length];
+            const event = type === 'APPROVE' && actor === 'MERCHANT' ? ({ type, via: 'MERCHANT' } as CaseEvent) : lifeEvent(actor, type, before, step.n);
+            const out = attempt(() => transition(before, event, ctxFor(actor, now, { shop: shopOf(), orderCases: [before] })).case);
+            if (!(out instanceof DomainError)) c = out;
+            expect(rowFor(before.status, type, actor) !== undefined || c === before).toBe(true);
+            const paid = c.refunds.filter((r) => r.status === 'SUCCESS').reduce((s, r) => s + r.amountFen, 0);
+            expect(paid).toBeLessThanOrEqual(refundOfSameUnits);
+            for (const r of c.refunds) expect(r.amountFen).toBeLessThanOrEqual(refundOfSameUnits);
+            if (c.refunds.length > 0) expect(c.convertedAt).toBeDefined();
+            expect(c.status).not.toBe('NEGOTIATING');
+            if (c.status === 'EXCHANGED') expect(c.refunds).toEqual([]);
+          }
+          expect(verifyChain(c.history)).toEqual({ ok: true });
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 });

@@ -92,6 +92,9 @@ describe('the lifecycle table (docs/DESIGN.md)', () => {
         'REFUNDING REFUND_REFUSED SYSTEM',
         'REFUND_FAILED RETRY_REFUND MERCHANT+SYSTEM',
         'REFUNDED REPORT_NOT_RECEIVED BUYER',
+        'AWAITING_RESHIP RESHIP MERCHANT',
+        'AWAITING_RESHIP CONVERT_TO_REFUND MERCHANT+SYSTEM',
+        'RESHIPPED CONFIRM_RECEIPT BUYER+SYSTEM',
       ].sort(),
     );
   });
@@ -100,7 +103,7 @@ describe('the lifecycle table (docs/DESIGN.md)', () => {
     const froms = new Set(TRANSITIONS.map((r) => r.from));
     expect(froms.has('APPROVED')).toBe(false);
     expect(TRANSITIONS.some((r) => r.to.includes('APPROVED'))).toBe(false);
-    for (const s of ['CANCELLED', 'CLOSED'] as CaseStatus[]) expect(froms.has(s)).toBe(false);
+    for (const s of ['CANCELLED', 'CLOSED', 'EXCHANGED'] as CaseStatus[]) expect(froms.has(s)).toBe(false);
   });
 
   it('bumps the version, stamps updatedAt and appends exactly one chained event', () => {

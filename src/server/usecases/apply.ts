@@ -10,7 +10,7 @@ import { preview } from '../../core/preview';
 import { capClaimOf } from '../caps';
 import { checkEvidenceFiles } from './act';
 import { loadRuleContext } from './context';
-import { afterCommit, rowsOf } from './effects';
+import { afterCommit, rowsOf, shopRecipients } from './effects';
 import { expireCase, expireOrderCases, withTimeoutsApplied } from './expiry';
 import { checkedOrder, type UseCase } from './types';
 
@@ -42,7 +42,7 @@ export const apply: UseCase<'apply'> = async (svc, access, input) => {
     result.case.itemTitles ??= input.items.map((it) => order.items.find((l) => l.skuId === it.skuId)?.title ?? it.skuId);
     result.case.shopName ??= ctx.shop.name;
     await checkEvidenceFiles(svc, input.evidence);
-    const rows = rowsOf(svc, result.case, result.effects);
+    const rows = rowsOf(svc, result.case, result.effects, await shopRecipients(svc, result.effects));
     let inserted: Awaited<ReturnType<typeof svc.cases.insert>>;
     try {
       // R3's caps are claimed in the insert's own commit (docs/DESIGN.md "Cap guard").

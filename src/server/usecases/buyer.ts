@@ -35,6 +35,9 @@ export const addEvidence: UseCase<'addEvidence'> = (svc, access, input) =>
 
 export const escalate: UseCase<'escalate'> = (svc, access, input) => act(svc, access, { type: 'ESCALATE', note: input.note });
 
+/** SPEC §5: the buyer received the exchange's replacement. */
+export const confirmReceipt: UseCase<'confirmReceipt'> = (svc, access) => act(svc, access, { type: 'CONFIRM_RECEIPT', by: 'BUYER' });
+
 export const reportNotReceived: UseCase<'reportNotReceived'> = (svc, access) => act(svc, access, { type: 'REPORT_NOT_RECEIVED' });
 
 /**

@@ -16,13 +16,28 @@ interface Rows {
   tickets: Ticket[];
 }
 
+/** shopId → its merchants' openids, for the effects that notify a whole shop (SPEC §5). */
+export type ShopRecipients = ReadonlyMap<string, readonly string[]>;
+
+/** Loads who a transition's NOTIFY_SHOP effects go to (nothing is read when there are none). */
+export async function shopRecipients(svc: Services, effects: readonly Effect[]): Promise<ShopRecipients> {
+  const out = new Map<string, string[]>();
+  for (const e of effects) {
+    if (e.type !== 'NOTIFY_SHOP' || out.has(e.shopId)) continue;
+    out.set(e.shopId, (await svc.merchants.listForShop(e.shopId)).map((m) => m.openid));
+  }
+  return out;
+}
+
 /** The outbox rows and tickets a transition's effects call for, with their ids. */
-export function rowsOf(svc: Services, c: AfterSaleCase, effects: readonly Effect[]): Rows {
+export function rowsOf(svc: Services, c: AfterSaleCase, effects: readonly Effect[], shops: ShopRecipients = new Map()): Rows {
   const notifications: Notification[] = [];
   const tickets: Ticket[] = [];
   for (const e of effects) {
     if (e.type === 'NOTIFY') {
       notifications.push({ _id: svc.ids.id('ntf'), ...e.notification });
+    } else if (e.type === 'NOTIFY_SHOP') {
+      for (const toOpenid of shops.get(e.shopId) ?? []) notifications.push({ _id: svc.ids.id('ntf'), toOpenid, ...e.notification });
     } else if (e.type === 'OPEN_TICKET') {
       tickets.push({
         _id: svc.ids.id('tkt'),
@@ -67,7 +82,7 @@ export async function commitTransition(
   result: TransitionResult,
   order: Order,
 ): Promise<AfterSaleCase> {
-  const rows = rowsOf(svc, result.case, result.effects);
+  const rows = rowsOf(svc, result.case, result.effects, await shopRecipients(svc, result.effects));
   // R3's caps are claimed in the same commit as the case (docs/DESIGN.md "Cap guard"): the core judged
   // them on totals read earlier, which a racing approval may have moved since.
   let ok: boolean;

@@ -54,6 +54,14 @@ export const addEvidence: UseCase<'merchant.addEvidence'> = (svc, access, input)
 export const retryRefund: UseCase<'merchant.retryRefund'> = (svc, access, input) =>
   act(svc, access, { type: 'RETRY_REFUND', by: 'MERCHANT', refundMethod: input.refundMethod, account: input.account });
 
+/** SPEC §5: the exchange's replacement is on its way. */
+export const reship: UseCase<'merchant.reship'> = (svc, access, input) =>
+  act(svc, access, { type: 'RESHIP', company: input.company.trim(), trackingNo: input.trackingNo });
+
+/** SPEC §5: out of stock: the exchange becomes a refund of its units. */
+export const convertToRefund: UseCase<'merchant.convertToRefund'> = (svc, access, input) =>
+  act(svc, access, { type: 'CONVERT_TO_REFUND', by: 'MERCHANT', note: input.note.trim() });
+
 function settingsView(shop: Shop): SettingsView {
   const view: SettingsView = { shop: { _id: shop._id, name: shop.name, verified: shop.verified }, settings: shop.settings };
   if (shop.returnAddress) view.shop.returnAddress = shop.returnAddress;

@@ -48,6 +48,9 @@ const COUNTS: Partial<Record<CaseEventType, Counter>> = {
   CONFIRM_RETURN: 'confirmed',
   PLATFORM_OVERDUE: 'flagged',
   RETRY_REFUND: 'refundsRetried',
+  // SPEC §5: an exchange not reshipped in 72 h is approved as a refund; a replacement's receipt is confirmed.
+  CONVERT_TO_REFUND: 'approved',
+  CONFIRM_RECEIPT: 'confirmed',
 };
 
 function isLostRace(e: unknown): boolean {

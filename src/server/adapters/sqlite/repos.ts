@@ -70,6 +70,13 @@ export class SqliteMerchantRepo implements MerchantRepo {
     const row = this.st.get('SELECT doc FROM merchants WHERE openid = ?').get(openid) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as Merchant) : null;
   }
+
+  async listForShop(shopId: string): Promise<Merchant[]> {
+    const rows = this.st
+      .get("SELECT doc FROM merchants WHERE shop_id = ? AND role IN ('STAFF', 'OWNER') ORDER BY openid")
+      .all(shopId) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as Merchant);
+  }
 }
 
 export class SqliteRiskRepo implements RiskRepo {

@@ -63,6 +63,13 @@ export class WxMerchantRepo implements MerchantRepo {
     const { _id: _ignored, ...m } = data as Merchant & { _id: string };
     return { ...m, openid };
   }
+
+  async listForShop(shopId: string): Promise<Merchant[]> {
+    const { data } = await this.db.collection(COLLECTIONS.merchants).where({ shopId }).limit(100).get();
+    return (data as (Merchant & { _id: string })[])
+      .map(({ _id, ...m }) => ({ ...m, openid: _id }))
+      .filter((m) => m.role === 'STAFF' || m.role === 'OWNER');
+  }
 }
 
 /** Every lift is kept (who lifted the limit and why); the latest counts. */
