@@ -89,6 +89,9 @@ export const ACTION_STATUS: Partial<Record<ActionName, CaseStatus>> = {
   reportNotReceived: 'REFUNDED',
   'merchant.confirmReturn': 'RETURN_SHIPPED',
   'merchant.retryRefund': 'REFUND_FAILED',
+  'merchant.reship': 'AWAITING_RESHIP',
+  'merchant.convertToRefund': 'AWAITING_RESHIP',
+  confirmReceipt: 'RESHIPPED',
 };
 
 // ── logged errors ──
@@ -315,15 +318,43 @@ export class Stage {
     };
   }
 
+  /** An exchange (SPEC §5) of one T-shirt for another size. */
+  exchangeRequest(o: Order, over: Partial<ActionRequest<'apply'>> = {}): ActionRequest<'apply'> {
+    return {
+      orderId: o._id,
+      type: 'EXCHANGE',
+      reason: 'NO_REASON',
+      items: [{ skuId: o.items[0].skuId, qty: 1 }],
+      amountFen: 0,
+      description: '尺码偏小，想换大一码',
+      evidence: [],
+      exchangeNote: '换L码',
+      idempotencyKey: `idem-x-${o._id}`,
+      ...over,
+    };
+  }
+
   /** A new buyer's case, brought to `setup.status` the way people and the gateway would bring it there. */
   async caseIn(setup: CaseSetup | CaseStatus): Promise<Staged> {
     const { status, order: over } = typeof setup === 'string' ? { status: setup, order: undefined } : setup;
     const buyer = this.newBuyer();
     const returns = status === 'AWAITING_RETURN' || status === 'RETURN_SHIPPED';
     const order = await this.seedOrder(buyer, { ...(status === 'REFUND_FAILED' ? { refundScenario: 'ABNORMAL' } : {}), ...over });
-    let c = await this.ok(buyer, 'apply', this.applyRequest(order, returns ? 'RETURN_REFUND' : 'REFUND_ONLY'));
+    const exchange = status === 'AWAITING_RESHIP' || status === 'RESHIPPED' || status === 'EXCHANGED';
+    let c = await this.ok(buyer, 'apply', exchange ? this.exchangeRequest(order) : this.applyRequest(order, returns ? 'RETURN_REFUND' : 'REFUND_ONLY'));
     const id = { caseId: c._id };
     switch (status) {
+      case 'AWAITING_RESHIP':
+      case 'RESHIPPED':
+      case 'EXCHANGED':
+        await this.ok(OWNER, 'merchant.approve', id);
+        await this.ok(buyer, 'shipReturn', { ...id, company: '顺丰速运', trackingNo: 'SF1234567890' });
+        c = await this.ok(OWNER, 'merchant.confirmReturn', id);
+        if (status === 'AWAITING_RESHIP') break;
+        c = await this.ok(OWNER, 'merchant.reship', { ...id, company: '中通快递', trackingNo: 'ZT9876543210' });
+        if (status === 'RESHIPPED') break;
+        c = await this.ok(buyer, 'confirmReceipt', id);
+        break;
       case 'PENDING':
         break;
       case 'NEGOTIATING':

@@ -480,6 +480,35 @@ describe('the lifecycle paths of SPEC §2', () => {
   });
 });
 
+describe('exchange (SPEC §5)', () => {
+  const exchangeReq = { type: 'EXCHANGE' as const, reason: 'NO_REASON' as const, amountFen: 0, exchangeNote: '换L码' };
+
+  test('exchange → ship back → receive → reship → confirmReceipt → EXCHANGED, no refund', async () => {
+    const alice = newBuyer();
+    const c = await applied(alice, {}, exchangeReq);
+    expect(c).toMatchObject({ type: 'EXCHANGE', amountFen: 0, feeFen: 0, exchangeNote: '换L码' });
+    await ok(OWNER, 'merchant.approve', { caseId: c._id });
+    await ok(alice, 'shipReturn', { caseId: c._id, company: '顺丰速运', trackingNo: 'SF1234567890' });
+    expect((await ok(STAFF, 'merchant.confirmReturn', { caseId: c._id })).status).toBe('AWAITING_RESHIP');
+    expect((await ok(STAFF, 'merchant.reship', { caseId: c._id, company: '中通快递', trackingNo: 'ZT9876543210' })).status).toBe('RESHIPPED');
+    const done = await ok(alice, 'confirmReceipt', { caseId: c._id });
+    expect([done.status, done.refunds.length]).toEqual(['EXCHANGED', 0]);
+    expect(await ok(alice, 'verify', { caseId: c._id })).toEqual({ ok: true });
+  });
+
+  test('out of stock: merchant.convertToRefund → REFUNDING → REFUNDED', async () => {
+    const alice = newBuyer();
+    const c = await applied(alice, {}, exchangeReq);
+    await ok(OWNER, 'merchant.approve', { caseId: c._id });
+    await ok(alice, 'shipReturn', { caseId: c._id, company: '顺丰速运', trackingNo: 'SF1234567891' });
+    await ok(OWNER, 'merchant.confirmReturn', { caseId: c._id });
+    const converted = await ok(OWNER, 'merchant.convertToRefund', { caseId: c._id, note: 'L码已无货' });
+    expect(converted).toMatchObject({ status: 'REFUNDING', approvedFen: 5_000 });
+    await settle();
+    expect((await caseOf(alice, c)).status).toBe('REFUNDED');
+  });
+});
+
 describe('the timer (POST /__dev/run/autoApprove)', () => {
   test('48 h after applying the case is approved; run twice, one refund', async () => {
     const alice = newBuyer();
