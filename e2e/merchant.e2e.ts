@@ -12,6 +12,7 @@ jest.setTimeout(20 * 60_000);
 
 const ZHANG = 'oBuyerZhangWei';
 const LIU = 'oBuyerLiuYang';
+const WANG = 'oBuyerWangLei';
 const PLATFORM = 'oPlatformReviewer';
 
 let host: TestHost;
@@ -125,6 +126,24 @@ describe('merchant journey', () => {
       await open(page, `/pages/case/index?id=${bedding._id}`, '已同意退款，给您带来不便非常抱歉，我们会加强发货前检查');
       await top(page).getByText(/退款中|已退款|退款成功/).first().waitFor();
       await screenshot(page, 'merchant-buyer-sees-decision');
+    });
+  });
+
+  it('keeps 待审核 fresh: a case applied while another tab is open shows on returning, and an open panel finds one by itself', async () => {
+    const { page } = phone;
+    await step(phone, 'merchant-panel-fresh', async () => {
+      await signInAs(page, '王芳');
+      await open(page, '/merchant/pages/panel/index', '待审核');
+      await top(page).getByRole('tab', { name: '退款中' }).click();
+      const dryer = await applyAs(WANG, 'OD1006', 'SKU-DRYER', '吹风机用了三天就有焦糊味，出风忽冷忽热');
+      await top(page).getByRole('tab', { name: '待审核' }).click();
+      await top(page).locator(`[data-case-id="${dryer._id}"]`).waitFor({ timeout: 5_000 });
+      const fan = await applyAs(WANG, 'OD1013', 'SKU-TABLEWARE', '收到的时候有两个碗磕掉了一块瓷');
+      // Nobody taps anything: the panel asks again within its 20 s.
+      await top(page).locator(`[data-case-id="${fan._id}"]`).waitFor({ timeout: 30_000 });
+      await screenshot(page, 'merchant-panel-fresh');
+      // The buyer withdraws both, so the journeys after this one find 待审核 as they left it.
+      for (const c of [dryer, fan]) await api('cancel', { caseId: c._id }, WANG);
     });
   });
 
