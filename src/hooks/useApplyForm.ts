@@ -9,7 +9,7 @@ import { evidenceInputs, type ApplyDraft } from '../stores/draft';
 import { ruleContextOf } from './ruleContext';
 
 /** The fields of the apply form, as validation messages name them. */
-export type ApplyField = 'items' | 'reason' | 'amount' | 'description' | 'evidence';
+export type ApplyField = 'items' | 'reason' | 'amount' | 'description' | 'evidence' | 'exchangeNote';
 
 export const FIELD_LABELS: Record<ApplyField, string> = {
   items: '退款商品',
@@ -17,6 +17,7 @@ export const FIELD_LABELS: Record<ApplyField, string> = {
   amount: '退款金额',
   description: '问题描述',
   evidence: '凭证',
+  exchangeNote: '换成',
 };
 
 /** The draft as the core reads it: chosen lines with their units; no items for 仅退运费 (R10). */
@@ -35,11 +36,14 @@ export function draftApplication(d: ApplyDraft, amountFen: number | undefined): 
     ...(amountFen !== undefined ? { amountFen } : {}),
     description: d.description,
     evidence: evidenceInputs(d),
+    ...(d.type === 'EXCHANGE' ? { exchangeNote: (d.exchangeNote ?? '').trim() } : {}),
   };
 }
 
 /** What the buyer typed, in fen: the most refundable until edited; null when it is not an amount. */
-export function amountOf(d: Pick<ApplyDraft, 'amountEdited' | 'amountText'>, maxFen: number): number | null {
+export function amountOf(d: Pick<ApplyDraft, 'amountEdited' | 'amountText'> & Partial<Pick<ApplyDraft, 'type'>>, maxFen: number): number | null {
+  // 换货 asks for the goods again, not money (SPEC §5).
+  if (d.type === 'EXCHANGE') return 0;
   if (!d.amountEdited) return maxFen;
   return parseYuan(d.amountText);
 }
@@ -53,7 +57,11 @@ export function validateDraft(d: ApplyDraft, amountFen: number | null, maxFen: n
   const chosen = Object.values(d.lines).filter((q) => q > 0).length;
   if (d.type !== 'SHIPPING_FEE_ONLY' && chosen === 0) errors.items = `${FIELD_LABELS.items}：请至少选择一件商品`;
   if (!d.reason) errors.reason = `${FIELD_LABELS.reason}：请选择售后原因`;
-  if (amountFen === null) errors.amount = `${FIELD_LABELS.amount}：请输入正确的金额，例如 12.50`;
+  if (d.type === 'EXCHANGE') {
+    const n = [...(d.exchangeNote ?? '').trim()].length;
+    if (n === 0) errors.exchangeNote = `${FIELD_LABELS.exchangeNote}：请填写想换的尺码或颜色`;
+    else if (n > LIMITS.exchangeNoteMaxChars) errors.exchangeNote = `${FIELD_LABELS.exchangeNote}：最多${LIMITS.exchangeNoteMaxChars}字，已写${n}字`;
+  } else if (amountFen === null) errors.amount = `${FIELD_LABELS.amount}：请输入正确的金额，例如 12.50`;
   else if (amountFen <= 0) errors.amount = `${FIELD_LABELS.amount}：需大于 ¥0.00`;
   else if (amountFen > maxFen) errors.amount = `${FIELD_LABELS.amount}：最多可退 ${formatYuan(maxFen)}，请调低金额`;
   const descLength = [...d.description].length;
@@ -74,6 +82,7 @@ export function fieldOf(v: Violation): ApplyField | undefined {
   if (head === 'description') return 'description';
   if (head === 'evidence') return 'evidence';
   if (head === 'reason') return 'reason';
+  if (head === 'exchangeNote') return 'exchangeNote';
   return undefined;
 }
 
@@ -109,9 +118,14 @@ export function useApplyForm(order: OrderView, draft: ApplyDraft, callerOpenid: 
     const base = preview(ctx, draftApplication(draft, undefined));
     const maxFen = base.maxRefundableFen;
     const amountFen = amountOf(draft, maxFen);
-    const full = amountFen !== null && amountFen > 0 && draft.amountEdited ? preview(ctx, draftApplication(draft, amountFen)) : base;
+    const full =
+      draft.type === 'EXCHANGE'
+        ? preview(ctx, draftApplication(draft, 0))
+        : amountFen !== null && amountFen > 0 && draft.amountEdited
+          ? preview(ctx, draftApplication(draft, amountFen))
+          : base;
     const own = validateDraft(draft, amountFen, maxFen);
-    const blocking = full.violations.filter((v) => !(fieldOf(v) === 'amount' && own.amount));
+    const blocking = full.violations.filter((v) => !(fieldOf(v) === 'amount' && own.amount) && !(fieldOf(v) === 'exchangeNote' && own.exchangeNote));
     const chosenLines = order.items.filter((i) => (draft.lines[i.skuId] ?? 0) > 0 && draft.type !== 'SHIPPING_FEE_ONLY');
     const valuable = order.shop.settings.valuableItemFen;
     const hasVideo = draft.evidence.some((e) => e.kind === 'video');

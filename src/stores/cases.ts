@@ -19,7 +19,10 @@ export const CASE_FILTERS: { key: string; title: string; status?: CaseStatus }[]
 export const CASE_PAGE_SIZE = 10;
 
 /** Buyer actions on one case that answer with the updated case. */
-export type CaseAction = Extract<ActionName, 'cancel' | 'shipReturn' | 'acceptOffer' | 'declineOffer' | 'addEvidence' | 'escalate' | 'reportNotReceived'>;
+export type CaseAction = Extract<
+  ActionName,
+  'cancel' | 'shipReturn' | 'acceptOffer' | 'declineOffer' | 'addEvidence' | 'escalate' | 'reportNotReceived' | 'confirmReceipt'
+>;
 
 interface CasesState {
   lists: Record<string, PagedList<AfterSaleCase>>;

@@ -41,6 +41,8 @@ export interface ApplyDraft {
   amountText: string;
   amountEdited: boolean;
   description: string;
+  /** 换货 (SPEC §5): the size or colour wanted. */
+  exchangeNote?: string;
   evidence: EvidenceDraft[];
   /** One key per draft: every submit of this draft, however often tapped or retried, is one case. */
   idempotencyKey: string;

@@ -5,9 +5,11 @@
  */
 import type {
   ApproveRequest,
+  ConvertToRefundRequest,
   DecideRequest,
   OfferRequest,
   RejectRequest,
+  ReshipRequest,
   RetryRefundRequest,
 } from '../../../types/api';
 import type { AfterSaleCase, Fen, RefundMethod, RejectReasonCode } from '../../../types/domain';
@@ -62,6 +64,11 @@ export interface ApproveForm {
 
 export function checkApprove(c: AfterSaleCase, orderPaidFen: Fen, form: ApproveForm): Checked<ApproveRequest> {
   const errors: FieldErrors = {};
+  if (c.type === 'EXCHANGE') {
+    // 换货 agrees to no money (SPEC §5): the note alone.
+    const note = checkNote(errors, form.note, false, '处理意见');
+    return checked(errors, note ? { caseId: c._id, note } : { caseId: c._id });
+  }
   const account = checkAccount(errors, form.refundMethod, form.account);
   const compensationFen = checkOptionalYuan(errors, 'compensation', form.compensation);
   const cap = percentOf(orderPaidFen, LIMITS.refundCapPercent);
@@ -135,6 +142,28 @@ export function checkDecide(c: AfterSaleCase, form: DecideForm): Checked<DecideR
   const request: DecideRequest = { caseId: c._id, decision: form.decision, note };
   if (amountFen !== undefined) request.amountFen = amountFen;
   return checked(errors, request);
+}
+
+export interface ReshipForm {
+  company: string;
+  trackingNo: string;
+}
+
+/** SPEC §5: the replacement's carrier and tracking number, as the cloud's schema takes them. */
+export function checkReship(c: AfterSaleCase, form: ReshipForm): Checked<ReshipRequest> {
+  const errors: FieldErrors = {};
+  const company = form.company.trim();
+  const trackingNo = form.trackingNo.trim();
+  if (company.length < 2 || company.length > 30) errors.company = '请填写快递公司，如 顺丰速运';
+  if (!/^[A-Za-z0-9-]{6,40}$/.test(trackingNo)) errors.trackingNo = '请填写完整的快递单号（6-40位字母或数字）';
+  return checked(errors, { caseId: c._id, company, trackingNo });
+}
+
+/** SPEC §5: out of stock, the exchange becomes a refund; the buyer reads why. */
+export function checkConvert(c: AfterSaleCase, form: { note: string }): Checked<ConvertToRefundRequest> {
+  const errors: FieldErrors = {};
+  const note = checkNote(errors, form.note, true, '无法换货的原因');
+  return checked(errors, { caseId: c._id, note });
 }
 
 export interface LiftRiskForm {

@@ -12,6 +12,8 @@ const DEADLINE_OUTCOME: Partial<Record<CaseStatus, string>> = {
   RETURN_SHIPPED: '后自动确认收货',
   REJECTED: '内买家可申请平台介入',
   ESCALATED: '内平台需出具处理方案',
+  AWAITING_RESHIP: '内未发出换货将自动转退款',
+  RESHIPPED: '后自动确认收到换货',
 };
 
 export interface DeadlineView {

@@ -16,7 +16,9 @@ export type OutcomeKind =
   | 'confirmReturn'
   | 'addEvidence'
   | 'retryRefund'
-  | 'decide';
+  | 'decide'
+  | 'reship'
+  | 'convertToRefund';
 
 function by(c: AfterSaleCase): string {
   return c.deadlineAt === undefined ? '' : `${formatShort(c.deadlineAt)} 前`;
@@ -43,6 +45,7 @@ function afterApproval(title: string, c: AfterSaleCase & { order?: Pick<Order, '
   const amount = formatYuan(c.approvedFen ?? c.amountFen);
   switch (c.status) {
     case 'AWAITING_RETURN':
+      if (c.type === 'EXCHANGE') return { tone: 'success', title: `${title}换货，等待买家退货`, detail: `退货地址已发给买家，买家需在${by(c)}寄回；收到后请发出换货（${c.exchangeNote ?? ''}）` };
       return { tone: 'success', title: `${title}，等待买家退货`, detail: `退货地址已发给买家，买家需在${by(c)}寄回；确认收货后退款 ${amount}` };
     case 'REFUND_FAILED':
       return refundBlocked(`${title}，但退款未能发起`, c);
@@ -67,6 +70,9 @@ export function outcomeOf(kind: OutcomeKind, c: AfterSaleCase & { order?: Pick<O
         detail: `买家需在${by(c)}答复，逾期未答复将转平台介入`,
       };
     case 'confirmReturn':
+      if (c.status === 'AWAITING_RESHIP') {
+        return { tone: 'success', title: '已确认收货，请发出换货', detail: `请在${by(c)}发出换货（${c.exchangeNote ?? ''}），逾期将自动转为退款` };
+      }
       if (c.status === 'NEGOTIATING') {
         return {
           tone: 'warn',
@@ -79,6 +85,10 @@ export function outcomeOf(kind: OutcomeKind, c: AfterSaleCase & { order?: Pick<O
       return { tone: 'success', title: '质检报告已上传', detail: '已加入售后凭证，平台核查时可作为举证' };
     case 'retryRefund':
       return c.status === 'REFUND_FAILED' ? refundBlocked('重新退款仍未成功', c) : afterApproval('已重新发起退款', c);
+    case 'reship':
+      return { tone: 'success', title: '已发出换货', detail: `买家会收到物流通知，${by(c)}未确认将自动确认收货` };
+    case 'convertToRefund':
+      return afterApproval('已转为退款', c);
     case 'decide':
       return c.status === 'CLOSED'
         ? { tone: 'success', title: '已驳回买家申请', detail: '平台处理结果为最终结果，售后单已关闭' }

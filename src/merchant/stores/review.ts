@@ -3,9 +3,11 @@ import type {
   AddEvidenceRequest,
   ApproveRequest,
   ConfirmReturnRequest,
+  ConvertToRefundRequest,
   DecideRequest,
   OfferRequest,
   RejectRequest,
+  ReshipRequest,
   RetryRefundRequest,
 } from '../../../types/api';
 import type { AfterSaleCase, Order } from '../../../types/domain';
@@ -26,7 +28,9 @@ export type ReviewAction =
   | { kind: 'confirmReturn'; request: ConfirmReturnRequest }
   | { kind: 'addEvidence'; request: AddEvidenceRequest }
   | { kind: 'retryRefund'; request: RetryRefundRequest }
-  | { kind: 'decide'; request: DecideRequest };
+  | { kind: 'decide'; request: DecideRequest }
+  | { kind: 'reship'; request: ReshipRequest }
+  | { kind: 'convertToRefund'; request: ConvertToRefundRequest };
 
 export type RunResult = { ok: true; outcome: Outcome } | { ok: false; problem: Problem; reloaded: boolean };
 
@@ -65,6 +69,10 @@ async function send(action: ReviewAction): Promise<AfterSaleCase> {
       return callAfterSale('merchant.retryRefund', action.request);
     case 'decide':
       return callAfterSale('platform.decide', action.request);
+    case 'reship':
+      return callAfterSale('merchant.reship', action.request);
+    case 'convertToRefund':
+      return callAfterSale('merchant.convertToRefund', action.request);
   }
 }
 

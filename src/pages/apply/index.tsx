@@ -3,7 +3,7 @@ import { Button, Input, Text, Textarea, View } from '@tarojs/components';
 import { useEffect, useRef } from 'react';
 import type { OrderView } from '../../../types/api';
 import type { CaseType, EvidenceTag, Reason } from '../../../types/domain';
-import { CASE_TYPES, EVIDENCE_TAGS, REASONS } from '../../../types/domain';
+import { CASE_TYPES, EVIDENCE_TAGS, EXCHANGE_REASONS, REASONS } from '../../../types/domain';
 import Alert from '../../components/Alert';
 import AmountText from '../../components/AmountText';
 import BottomBar from '../../components/BottomBar';
@@ -136,12 +136,17 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
   const errorOf = (f: ApplyField) => form.errors[f];
   const descLength = codePointLength(draft.description);
   const shownAmount = draft.amountEdited ? draft.amountText : (form.maxFen / 100).toFixed(2);
+  // 换货 is for goods in hand (SPEC §5): offered once the order is signed for.
+  const received = order.status === 'DELIVERED' || order.status === 'COMPLETED';
+  const exchange = draft.type === 'EXCHANGE';
   const typeChoices = CASE_TYPES.map((t: CaseType) => ({
     key: t,
     label: CASE_TYPE_LABELS[t],
-    hint: t === 'SHIPPING_FEE_ONLY' && order.shippingFen === 0 ? '本单免运费' : CASE_TYPE_HINTS[t],
-    disabled: t === 'SHIPPING_FEE_ONLY' && order.shippingFen === 0,
+    hint:
+      t === 'SHIPPING_FEE_ONLY' && order.shippingFen === 0 ? '本单免运费' : t === 'EXCHANGE' && !received ? '确认收货后可换货' : CASE_TYPE_HINTS[t],
+    disabled: (t === 'SHIPPING_FEE_ONLY' && order.shippingFen === 0) || (t === 'EXCHANGE' && !received),
   }));
+  const reasons = exchange ? EXCHANGE_REASONS : REASONS;
   const uploaderItems: UploaderItem[] = draft.evidence.map((e) => ({
     id: e.localId,
     kind: e.kind,
@@ -155,11 +160,19 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
   return (
     <View className="apply-page">
       <Section title="售后类型">
-        <ChoiceChips layout="cards" choices={typeChoices} value={draft.type} onChange={(type) => update(orderId, { type })} />
+        <ChoiceChips
+          layout="cards"
+          choices={typeChoices}
+          value={draft.type}
+          onChange={(type) =>
+            // An exchange takes only its own reasons: a reason it cannot give is chosen again.
+            update(orderId, { type, ...(type === 'EXCHANGE' && draft.reason && !EXCHANGE_REASONS.includes(draft.reason) ? { reason: undefined, reasonPicked: false } : {}) })
+          }
+        />
       </Section>
 
       {draft.type !== 'SHIPPING_FEE_ONLY' && (
-        <Section title="退款商品" error={errorOf('items')} id="field-items">
+        <Section title={exchange ? '换货商品' : '退款商品'} error={errorOf('items')} id="field-items">
           {order.items.map((it) => {
             const left = remaining[it.skuId] ?? 0;
             const chosen = draft.lines[it.skuId] ?? 0;
@@ -211,33 +224,54 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
         id="field-reason"
       >
         <ChoiceChips
-          choices={REASONS.map((r) => ({ key: r, label: REASON_LABELS[r] }))}
+          choices={reasons.map((r) => ({ key: r, label: REASON_LABELS[r] }))}
           value={draft.reason}
           onChange={(reason) => update(orderId, { reason, reasonPicked: true })}
         />
       </Section>
 
-      <Section title="退款金额" error={errorOf('amount')} id="field-amount">
-        <View className="amount-row">
-          <Text className="amount-row__yuan">¥</Text>
+      {exchange && (
+        <Section
+          title="换成"
+          error={errorOf('exchangeNote')}
+          extra={<Text>{`${codePointLength(draft.exchangeNote ?? '')}/${LIMITS.exchangeNoteMaxChars}`}</Text>}
+          id="field-exchangeNote"
+        >
           <Input
-            className="amount-row__input"
-            type="digit"
-            value={shownAmount}
-            aria-label="退款金额"
-            onInput={(e) => update(orderId, { amountText: e.detail.value, amountEdited: true })}
+            className="apply-page__exchange"
+            value={draft.exchangeNote ?? ''}
+            maxlength={LIMITS.exchangeNoteMaxChars * 2}
+            aria-label="想换的尺码或颜色"
+            placeholder="想换的尺码或颜色，例如：换成L码 / 换黑色"
+            onInput={(e) => update(orderId, { exchangeNote: cutToChars(e.detail.value, LIMITS.exchangeNoteMaxChars) })}
           />
-          {draft.amountEdited && (
-            <Text className="link amount-row__max" onClick={() => update(orderId, { amountText: '', amountEdited: false })}>
-              按最多可退
-            </Text>
-          )}
-        </View>
-        <Text className="muted amount-row__hint">
-          最多可退 {formatYuan(form.maxFen)}
-          {form.preview.feeBearer === 'MERCHANT' ? `，手续费${formatYuan(form.preview.feeFen)}由商家承担` : '，免手续费'}
-        </Text>
-      </Section>
+          <Text className="muted amount-row__hint">换货不退款、免手续费；商家收到退货后发出新商品，如无货将为您退款</Text>
+        </Section>
+      )}
+
+      {!exchange && (
+        <Section title="退款金额" error={errorOf('amount')} id="field-amount">
+          <View className="amount-row">
+            <Text className="amount-row__yuan">¥</Text>
+            <Input
+              className="amount-row__input"
+              type="digit"
+              value={shownAmount}
+              aria-label="退款金额"
+              onInput={(e) => update(orderId, { amountText: e.detail.value, amountEdited: true })}
+            />
+            {draft.amountEdited && (
+              <Text className="link amount-row__max" onClick={() => update(orderId, { amountText: '', amountEdited: false })}>
+                按最多可退
+              </Text>
+            )}
+          </View>
+          <Text className="muted amount-row__hint">
+            最多可退 {formatYuan(form.maxFen)}
+            {form.preview.feeBearer === 'MERCHANT' ? `，手续费${formatYuan(form.preview.feeFen)}由商家承担` : '，免手续费'}
+          </Text>
+        </Section>
+      )}
 
       <Section
         title="上传凭证"
@@ -291,8 +325,14 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
       <BottomBar
         aside={
           <View className="apply-page__sum">
-            <Text className="muted">退款 </Text>
-            {form.amountFen !== null ? <AmountText fen={form.amountFen} size="lg" /> : <Text className="muted">--</Text>}
+            {exchange ? (
+              <Text className="muted">换货 · {draft.exchangeNote?.trim() || '请填写想换的款式'}</Text>
+            ) : (
+              <>
+                <Text className="muted">退款 </Text>
+                {form.amountFen !== null ? <AmountText fen={form.amountFen} size="lg" /> : <Text className="muted">--</Text>}
+              </>
+            )}
           </View>
         }
       >

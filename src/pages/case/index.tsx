@@ -86,9 +86,15 @@ function statusLine(c: AfterSaleCase, channel?: PayChannel): string {
     case 'NEGOTIATING':
       return c.lastError?.code === 'GOODS_UNSEALED' ? '商家反馈商品已拆封，请补充未使用证明或与商家协商' : '商家提出了协商方案，请确认';
     case 'AWAITING_RETURN':
-      return '商家已同意，请按退货地址寄回商品';
+      return c.type === 'EXCHANGE' ? '商家已同意换货，请按退货地址寄回商品' : '商家已同意，请按退货地址寄回商品';
     case 'RETURN_SHIPPED':
-      return '商品已寄出，等待商家确认收货';
+      return c.type === 'EXCHANGE' ? '商品已寄出，商家收到后将发出换货' : '商品已寄出，等待商家确认收货';
+    case 'AWAITING_RESHIP':
+      return '商家已收到退回的商品，正在安排发出换货';
+    case 'RESHIPPED':
+      return '换货商品已发出，收到后请确认收货';
+    case 'EXCHANGED':
+      return '换货已完成';
     case 'REFUNDING':
       return dest ? `退款处理中，将退回${dest.to}，${dest.arrival}` : '退款处理中，将原路退回';
     case 'REFUNDED':
@@ -119,6 +125,10 @@ function deadlineSuffix(c: AfterSaleCase): string | undefined {
       return '内未寄回售后将关闭';
     case 'RETURN_SHIPPED':
       return '后系统自动确认收货';
+    case 'AWAITING_RESHIP':
+      return '内未发出换货将自动转为退款';
+    case 'RESHIPPED':
+      return '后系统自动确认收到换货';
     case 'REJECTED':
       return '内可申请平台介入';
     case 'ESCALATED':
@@ -132,7 +142,32 @@ const CONFIRM_TEXT: Partial<Record<CaseAction, { title: string; content: string 
   cancel: { title: '撤销售后申请？', content: '撤销后本次申请关闭，在售后期内可以重新申请' },
   acceptOffer: { title: '同意协商金额？', content: '同意后将按协商金额退款' },
   declineOffer: { title: '拒绝协商金额？', content: '拒绝后将转由平台介入处理' },
+  confirmReceipt: { title: '确认已收到换货商品？', content: '确认后换货完成；如新商品有问题，可在售后期内再次申请售后' },
 };
+
+/** 换货 (SPEC §5): the buyer's steps, and how far the case has come. */
+const EXCHANGE_STEPS = ['提交申请', '商家同意', '寄回商品', '商家收货', '发出换货', '确认收货'];
+
+function exchangeStep(c: AfterSaleCase): number {
+  switch (c.status) {
+    case 'PENDING':
+    case 'REJECTED':
+    case 'ESCALATED':
+      return 0;
+    case 'AWAITING_RETURN':
+      return 1;
+    case 'RETURN_SHIPPED':
+      return 2;
+    case 'AWAITING_RESHIP':
+      return 3;
+    case 'RESHIPPED':
+      return 4;
+    case 'EXCHANGED':
+      return 5;
+    default:
+      return -1;
+  }
+}
 
 function CaseView({ c }: { c: AfterSaleCase }) {
   const now = useNow(30_000);
@@ -151,6 +186,8 @@ function CaseView({ c }: { c: AfterSaleCase }) {
   const allowed = allowedEvents(c, 'BUYER', now);
   const suffix = deadlineSuffix(c);
   const legal = c.legalEntry === true || ((c.status === 'REJECTED' || c.status === 'ESCALATED') && c.amountFen >= LIMITS.legalThresholdFen);
+  const exchange = c.type === 'EXCHANGE';
+  const step = exchange ? exchangeStep(c) : -1;
 
   const run = async <A extends CaseAction>(action: A, req: Parameters<typeof callAfterSale<A>>[1], success: string) => {
     const confirm = CONFIRM_TEXT[action];
@@ -323,6 +360,38 @@ function CaseView({ c }: { c: AfterSaleCase }) {
         </Section>
       )}
 
+      {exchange && step >= 0 && (
+        <Section title="换货进度">
+          <View className="case-page__steps" aria-label="换货进度">
+            {EXCHANGE_STEPS.map((label, i) => (
+              <Text key={label} className={`case-page__step${i <= step ? ' case-page__step--done' : ''}${i === step ? ' case-page__step--now' : ''}`}>
+                {i <= step ? '● ' : '○ '}
+                {label}
+              </Text>
+            ))}
+          </View>
+          {c.exchangeNote && <Text className="case-page__note">换成：{c.exchangeNote}</Text>}
+        </Section>
+      )}
+
+      {c.reship && (
+        <Section title="换货物流">
+          <View className="kv">
+            <Text className="kv__k">{c.reship.company}</Text>
+            <Text className="kv__v">{c.reship.trackingNo}</Text>
+          </View>
+          <Text className="muted">发出时间 {formatTime(c.reship.at)}</Text>
+        </Section>
+      )}
+
+      {exchange && c.convertedAt !== undefined && (
+        <View className="case-page__alert">
+          <Alert tone="warn" title="商家无法换货，已为您转为退款">
+            <Text>退款按所换商品的实付金额计算，将原路退回。</Text>
+          </Alert>
+        </View>
+      )}
+
       {c.status === 'REJECTED' && c.rejection && (
         <Section title="拒绝原因">
           <Text className="case-page__note">
@@ -399,10 +468,17 @@ function CaseView({ c }: { c: AfterSaleCase }) {
           <Text className="kv__k">原因</Text>
           <Text className="kv__v">{REASON_LABELS[c.reason]}</Text>
         </View>
-        <View className="kv">
-          <Text className="kv__k">申请金额</Text>
-          <AmountText fen={c.amountFen} />
-        </View>
+        {exchange ? (
+          <View className="kv">
+            <Text className="kv__k">换成</Text>
+            <Text className="kv__v">{c.exchangeNote ?? ''}</Text>
+          </View>
+        ) : (
+          <View className="kv">
+            <Text className="kv__k">申请金额</Text>
+            <AmountText fen={c.amountFen} />
+          </View>
+        )}
         {c.approvedFen !== undefined && (
           <View className="kv">
             <Text className="kv__k">同意退款</Text>
@@ -525,6 +601,11 @@ function CaseView({ c }: { c: AfterSaleCase }) {
           {allowed.includes('ESCALATE') && (
             <Button className={`btn btn--primary${busy ? ' btn--disabled' : ''}`} loading={busy === 'escalate' || undefined} disabled={busy ? true : undefined} onClick={escalate}>
               申请平台介入
+            </Button>
+          )}
+          {allowed.includes('CONFIRM_RECEIPT') && (
+            <Button className={`btn btn--primary${busy ? ' btn--disabled' : ''}`} loading={busy === 'confirmReceipt' || undefined} disabled={busy ? true : undefined} onClick={() => void run('confirmReceipt', { caseId: c._id }, '换货已完成')}>
+              确认收货
             </Button>
           )}
           {allowed.includes('REPORT_NOT_RECEIVED') && (

@@ -22,7 +22,9 @@ interface Props {
 export function ConfirmReturnSheet({ c, visible, onClose }: Props) {
   const [unsealed, setUnsealed] = useState(false);
   const { submit, busy, problem } = useActionSubmit(onClose);
-  const noReason = c.reason === 'NO_REASON';
+  // R6 does not apply to an exchange (SPEC §5): the replacement follows, whatever the state of the returned goods.
+  const exchange = c.type === 'EXCHANGE';
+  const noReason = c.reason === 'NO_REASON' && !exchange;
   const amount = formatYuan(c.approvedFen ?? c.amountFen);
 
   return (
@@ -32,7 +34,7 @@ export function ConfirmReturnSheet({ c, visible, onClose }: Props) {
       onClose={onClose}
       footer={
         <SheetFooter
-          confirmText={unsealed && noReason ? '确认收货并协商' : '确认收货并退款'}
+          confirmText={exchange ? '确认收货' : unsealed && noReason ? '确认收货并协商' : '确认收货并退款'}
           busy={busy}
           onCancel={onClose}
           onConfirm={() =>
@@ -57,7 +59,11 @@ export function ConfirmReturnSheet({ c, visible, onClose }: Props) {
         </View>
       )}
       <Text className="m-act__summary">
-        {unsealed && noReason ? '确认后进入协商，暂不退款。' : `确认后立即退款 ${amount}，原路退回买家。`}
+        {exchange
+          ? `确认后请在72小时内发出换货（${c.exchangeNote ?? ''}），逾期将自动转为退款。`
+          : unsealed && noReason
+            ? '确认后进入协商，暂不退款。'
+            : `确认后立即退款 ${amount}，原路退回买家。`}
       </Text>
     </Sheet>
   );

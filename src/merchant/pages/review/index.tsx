@@ -27,6 +27,7 @@ import { RoleGate } from '../../components/RoleGate';
 import { ApproveSheet } from '../../components/sheets/ApproveSheet';
 import { ConfirmReturnSheet } from '../../components/sheets/ConfirmReturnSheet';
 import { DecideSheet } from '../../components/sheets/DecideSheet';
+import { ConvertSheet, ReshipSheet } from '../../components/sheets/ExchangeSheets';
 import { LiftRiskSheet } from '../../components/sheets/LiftRiskSheet';
 import { OfferSheet } from '../../components/sheets/OfferSheet';
 import { QcReportSheet } from '../../components/sheets/QcReportSheet';
@@ -79,7 +80,7 @@ function Review({ caseId, mode }: { caseId: string; mode: ReviewMode }) {
           <Text className="review__id">售后单 {c._id}</Text>
         </View>
         <View className="review__amount">
-          <AmountText fen={c.amountFen} size="lg" />
+          {c.type === 'EXCHANGE' ? <Text className="review__kind">换成：{c.exchangeNote ?? ''}</Text> : <AmountText fen={c.amountFen} size="lg" />}
           <Text className="review__kind">
             {CASE_TYPE_LABELS[c.type]} · {REASON_LABELS[c.reason]}
           </Text>
@@ -149,6 +150,8 @@ function Review({ caseId, mode }: { caseId: string; mode: ReviewMode }) {
       <OfferSheet c={c} visible={sheet === 'offer'} templates={templates?.offer ?? []} onClose={close} />
       <ConfirmReturnSheet c={c} visible={sheet === 'confirmReturn'} onClose={close} />
       <RetrySheet c={c} visible={sheet === 'retryRefund'} onClose={close} />
+      <ReshipSheet c={c} visible={sheet === 'reship'} onClose={close} />
+      <ConvertSheet c={c} visible={sheet === 'convertToRefund'} onClose={close} />
       <QcReportSheet c={c} visible={sheet === 'addEvidence'} onClose={close} />
       <DecideSheet
         c={c}
