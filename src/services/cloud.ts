@@ -49,12 +49,37 @@ async function viaHttp<T>(fn: CloudFunction, data: object): Promise<ApiReply<T>>
   }
 }
 
+/**
+ * Why a `callFunction` failed, from WeChat's own errCode and errMsg, so the page names the cause that
+ * the person in front of it can fix instead of 「网络异常」. Kept on the error as `field` for support.
+ */
+export function cloudCallError(fn: string, e: unknown): CloudError {
+  const err = (e ?? {}) as { errCode?: number; errMsg?: string; message?: string };
+  const text = `${err.errCode ?? ''} ${err.errMsg ?? err.message ?? String(e)}`;
+  const detail = text.trim().slice(0, 200);
+  const named = (message: string, solution: string) =>
+    new CloudError({ code: 'INTERNAL_ERROR', message, solution, field: `callFunction: ${detail}` });
+  if (/FunctionName parameter could not be found|FUNCTION_NOT_FOUND|ResourceNotFound\.Function/i.test(text)) {
+    return named(`云函数 ${fn} 还没有部署到当前云开发环境`, '请在微信开发者工具中右键 cloudfunctions 下的该函数，选择「上传并部署」后重试');
+  }
+  if (/Environment not found|INVALID_ENV|env.*(not exist|not found)|-501000.*env/i.test(text)) {
+    return named('没有找到云开发环境', '请在开发者工具「云开发」中开通环境，并用 CLOUD_ENV=<环境ID> npm run build:weapp 重新构建');
+  }
+  if (/-601034|开通云开发|touristappid|游客/i.test(text)) {
+    return named('当前小程序还不能使用云开发（游客 AppID 或未开通云开发）', '请在 project.config.json 中换成自己的 AppID，并在开发者工具中开通云开发');
+  }
+  if (/-404011|execution error|执行/.test(text)) {
+    return named(`云函数 ${fn} 运行出错`, '请在云开发控制台查看该函数的日志；已填写的内容不会丢失，稍后可重试');
+  }
+  return new CloudError({ code: 'INTERNAL_ERROR', message: '网络异常，请求没有发出', solution: '请检查网络后重试；已填写的内容不会丢失', field: `callFunction: ${detail}` });
+}
+
 async function viaCloud<T>(fn: CloudFunction, data: object): Promise<ApiReply<T>> {
   try {
     const r = await Taro.cloud.callFunction({ name: fn, data: data as Record<string, unknown> });
     return r.result as ApiReply<T>;
-  } catch {
-    throw networkError();
+  } catch (e) {
+    throw cloudCallError(fn, e);
   }
 }
 

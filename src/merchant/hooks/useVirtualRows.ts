@@ -7,7 +7,8 @@ const DESIGN_WIDTH = 375;
 
 function windowSize(): { width: number; height: number } {
   try {
-    const info = Taro.getSystemInfoSync();
+    // getSystemInfoSync is deprecated in the weapp base library; getWindowInfo is all this needs.
+    const info = typeof Taro.getWindowInfo === 'function' ? Taro.getWindowInfo() : Taro.getSystemInfoSync();
     return { width: info.windowWidth || DESIGN_WIDTH, height: info.windowHeight || 812 };
   } catch {
     return { width: DESIGN_WIDTH, height: 812 };
