@@ -498,6 +498,17 @@ export function runRepoContract(name: string, make: () => Promise<RepoHarness>):
         expect(await h.svc.merchants.get('oNobody')).toBeNull();
       });
 
+      it('lists a shop\'s STAFF and OWNER merchants, not the platform\'s nor another shop\'s (SPEC §5 notices)', async () => {
+        const owner = makeMerchant({ openid: 'oShopOwner', shopId: 'shop_list', role: 'OWNER' });
+        const staff = makeMerchant({ openid: 'oShopStaff', shopId: 'shop_list', role: 'STAFF' });
+        const reviewer = makeMerchant({ openid: 'oShopReviewer', shopId: 'shop_list', role: 'PLATFORM' });
+        const other = makeMerchant({ openid: 'oOtherShop', shopId: 'shop_elsewhere', role: 'OWNER' });
+        await h.seed({ merchants: [owner, staff, reviewer, other] });
+        const listed = await h.svc.merchants.listForShop('shop_list');
+        expect(listed.map((m) => m.openid).sort()).toEqual(['oShopOwner', 'oShopStaff']);
+        expect(await h.svc.merchants.listForShop('shop_nobody')).toEqual([]);
+      });
+
       it('remembers the latest risk lift per buyer', async () => {
         expect(await h.svc.risk.liftedAt('oRisky')).toBeUndefined();
         await h.svc.risk.lift('oRisky', T0, '已核实申诉材料', 'oPlatform');

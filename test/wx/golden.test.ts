@@ -85,6 +85,7 @@ beforeAll(async () => {
   await record('shops.save', () => svc.shops.save(SHOP));
   await record('shops.get', () => svc.shops.get('shop_1'));
   await record('merchants.get', () => svc.merchants.get('o_staff_1'));
+  await record('merchants.listForShop', () => svc.merchants.listForShop('shop_1'));
   await record('risk.lift', () => svc.risk.lift('o_buyer_1', T0, '申诉材料已核实', 'o_platform_1'));
   await record('risk.liftedAt', () => svc.risk.liftedAt('o_buyer_1'));
 

@@ -47,5 +47,6 @@ export const INDEXES: Record<string, IndexSpec[]> = {
     },
     { name: 'shop_delivered', keys: [['shopId', 1], ['deliveredAt', 1]], for: '退款率的签收订单数 (countDelivered)' },
   ],
+  [COLLECTIONS.merchants]: [{ name: 'shop', keys: [['shopId', 1]], for: '换货各环节通知店铺全部客服 (listForShop)' }],
   [COLLECTIONS.risk]: [{ name: 'openid_at', keys: [['openid', 1], ['at', -1]], for: '平台解除风控的最近一次 (liftedAt)' }],
 };
