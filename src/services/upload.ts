@@ -186,3 +186,20 @@ export function evidenceUrl(fileId: string): string {
   if (!m) return fileId;
   return `/files/${m[1]}?openid=${encodeURIComponent(getDevOpenid())}`;
 }
+
+/**
+ * URLs WeChat can play and preview: `previewMedia` and `<video>` take no `cloud://` id, so the weapp
+ * asks cloud storage for temporary URLs first (valid for a while; asked again on each opening).
+ * Any id it cannot resolve stays as it was. On h5 this is `evidenceUrl`.
+ */
+export async function playableUrls(fileIds: readonly string[]): Promise<string[]> {
+  const shown = fileIds.map(evidenceUrl);
+  if (process.env.TARO_ENV !== 'weapp' || !fileIds.some((id) => id.startsWith('cloud://'))) return shown;
+  try {
+    const { fileList } = await Taro.cloud.getTempFileURL({ fileList: fileIds.filter((id) => id.startsWith('cloud://')) });
+    const temp = new Map(fileList.filter((f) => f.tempFileURL).map((f) => [f.fileID, f.tempFileURL]));
+    return fileIds.map((id, i) => temp.get(id) ?? shown[i]);
+  } catch {
+    return shown;
+  }
+}

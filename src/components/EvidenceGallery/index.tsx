@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import type { Evidence } from '../../../types/domain';
-import { evidenceUrl } from '../../services/upload';
+import { evidenceUrl, playableUrls } from '../../services/upload';
 import { ACTOR_LABELS, EVIDENCE_TAG_LABELS } from '../labels';
 import './index.scss';
 
@@ -17,7 +17,9 @@ export default function EvidenceGallery({ evidence, emptyText = '暂无凭证' }
   const open = (i: number) => {
     const e = evidence[i];
     if (process.env.TARO_ENV === 'weapp') {
-      void Taro.previewMedia({ sources: evidence.map((x, j) => ({ url: sources[j], type: x.kind })), current: i });
+      void playableUrls(evidence.map((x) => x.fileId)).then((urls) =>
+        Taro.previewMedia({ sources: evidence.map((x, j) => ({ url: urls[j], type: x.kind })), current: i }),
+      );
     } else if (e.kind === 'video') {
       window.open(sources[i], '_blank');
     } else {

@@ -1,5 +1,6 @@
+import Taro from '@tarojs/taro';
 import { setDevOpenid } from '../identity';
-import { evidenceUrl } from '../upload';
+import { evidenceUrl, playableUrls } from '../upload';
 
 const env = process.env.TARO_ENV;
 afterEach(() => {
@@ -25,5 +26,29 @@ describe('where an evidence file is displayed', () => {
     process.env.TARO_ENV = 'weapp';
     const id = 'cloud://prod-7g3h.7072-prod/evidence/oBuyerZhangWei/ab.jpg';
     expect(evidenceUrl(id)).toBe(id);
+  });
+});
+
+describe('URLs WeChat can preview and play (issue 13: previewMedia and <video> take no cloud:// id)', () => {
+  const target = Taro as unknown as { cloud?: unknown };
+  const getTempFileURL = jest.fn();
+  beforeEach(() => {
+    target.cloud = { getTempFileURL };
+    getTempFileURL.mockReset();
+  });
+
+  it('weapp: cloud:// ids become temporary URLs; one it cannot resolve stays as it was', async () => {
+    process.env.TARO_ENV = 'weapp';
+    const a = 'cloud://prod.bucket/evidence/o1/a.jpg';
+    const b = 'cloud://prod.bucket/evidence/o1/b.mp4';
+    getTempFileURL.mockResolvedValue({ fileList: [{ fileID: a, tempFileURL: 'https://tmp.example/a.jpg' }, { fileID: b, tempFileURL: '' }] });
+    expect(await playableUrls([a, b])).toEqual(['https://tmp.example/a.jpg', b]);
+    expect(getTempFileURL).toHaveBeenCalledWith({ fileList: [a, b] });
+  });
+
+  it('h5: no cloud call, the host’s URLs', async () => {
+    process.env.TARO_ENV = 'h5';
+    expect(await playableUrls(['local://evidence/oBuyerZhangWei/a.jpg'])).toEqual(['/files/evidence/oBuyerZhangWei/a.jpg?openid=oBuyerZhangWei']);
+    expect(getTempFileURL).not.toHaveBeenCalled();
   });
 });
