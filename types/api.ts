@@ -116,6 +116,13 @@ export interface Stats {
   autoApprovedFen: Fen;
   /** Rejections the platform overturned (客诉风险). */
   overturnedCases: number;
+  /**
+   * 换货 (SPEC §5), counted apart from refunds: exchanges applied for in the period, those completed
+   * (EXCHANGED), and those converted to a refund (out of stock, or not reshipped in 72 h).
+   */
+  exchangeCases: number;
+  exchangedCases: number;
+  convertedCases: number;
   csv: string;
 }
 

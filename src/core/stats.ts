@@ -163,8 +163,16 @@ export function computeStats(
   let autoApprovedCases = 0;
   let autoApprovedFen = 0;
   let overturnedCases = 0;
+  let exchangeCases = 0;
+  let exchangedCases = 0;
+  let convertedCases = 0;
 
   for (const c of inPeriod) {
+    if (c.type === 'EXCHANGE') {
+      exchangeCases += 1;
+      if (c.status === 'EXCHANGED') exchangedCases += 1;
+      if (c.convertedAt !== undefined) convertedCases += 1;
+    }
     const r = reasons.get(c.reason);
     if (r !== undefined) {
       r.count += 1;
@@ -206,6 +214,9 @@ export function computeStats(
     autoApprovedCases,
     autoApprovedFen,
     overturnedCases,
+    exchangeCases,
+    exchangedCases,
+    convertedCases,
     csv,
   };
 }

@@ -371,3 +371,17 @@ describe('exchange: rejection, escalation and the platform', () => {
     expect([e.code, e.field]).toEqual(['INVALID_INPUT', 'amountFen']);
   });
 });
+
+describe('exchange in the analytics (R25)', () => {
+  it('counts exchanges apart from refunds: applied, completed, converted', async () => {
+    const { computeStats } = await import('../stats');
+    const x = (over: Partial<AfterSaleCase>) => makeCase({ type: 'EXCHANGE', amountFen: 0, createdAt: T0, ...over });
+    const s = computeStats(
+      [x({ _id: 'X1', status: 'EXCHANGED' }), x({ _id: 'X2', status: 'REFUNDING', convertedAt: T0 + 1 }), x({ _id: 'X3', status: 'PENDING' }), makeCase({ _id: 'R1', createdAt: T0 })],
+      10,
+      T0 - DAY_MS,
+      T0 + DAY_MS,
+    );
+    expect([s.totalCases, s.exchangeCases, s.exchangedCases, s.convertedCases]).toEqual([4, 3, 1, 1]);
+  });
+});

@@ -101,6 +101,9 @@ export function statsAnswer(over: Partial<Stats> = {}): Stats {
     autoApprovedCases: 2,
     autoApprovedFen: 9_800,
     overturnedCases: 1,
+    exchangeCases: 0,
+    exchangedCases: 0,
+    convertedCases: 0,
     csv: '原因,单数,金额\n质量问题,6,300.00\n',
     ...over,
   };

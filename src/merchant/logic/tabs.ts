@@ -1,6 +1,14 @@
 import type { CaseStatus } from '../../../types/domain';
 
-export type PanelTabKey = 'PENDING' | 'AWAITING_RETURN' | 'RETURN_SHIPPED' | 'REFUNDING' | 'REFUND_FAILED' | 'ESCALATED' | 'ALL';
+export type PanelTabKey =
+  | 'PENDING'
+  | 'AWAITING_RETURN'
+  | 'RETURN_SHIPPED'
+  | 'AWAITING_RESHIP'
+  | 'REFUNDING'
+  | 'REFUND_FAILED'
+  | 'ESCALATED'
+  | 'ALL';
 
 export interface PanelTab {
   key: PanelTabKey;
@@ -14,6 +22,8 @@ export const PANEL_TABS: readonly PanelTab[] = [
   { key: 'PENDING', title: '待审核', status: 'PENDING' },
   { key: 'AWAITING_RETURN', title: '待退货', status: 'AWAITING_RETURN' },
   { key: 'RETURN_SHIPPED', title: '待收货', status: 'RETURN_SHIPPED' },
+  // 换货 (SPEC §5): goods back, the replacement to ship within 72 h.
+  { key: 'AWAITING_RESHIP', title: '待发换货', status: 'AWAITING_RESHIP' },
   { key: 'REFUNDING', title: '退款中', status: 'REFUNDING' },
   { key: 'REFUND_FAILED', title: '退款失败', status: 'REFUND_FAILED' },
   { key: 'ESCALATED', title: '平台介入', status: 'ESCALATED' },

@@ -50,6 +50,15 @@ describe('stats view (R25)', () => {
     expect(within(overturned).getByText('1 单')).toBeTruthy();
   });
 
+  it('counts exchanges apart from refunds when there are any (SPEC §5)', async () => {
+    call.mockImplementation((async () => statsAnswer({ exchangeCases: 3, exchangedCases: 2, convertedCases: 1 })) as typeof callAfterSale);
+    render(<StatsPage />);
+    await settle();
+    const card = screen.getByText('换货申请').parentElement as HTMLElement;
+    expect(within(card).getByText('3 单')).toBeTruthy();
+    expect(within(card).getByText('已换货 2 单 · 无货转退款 1 单')).toBeTruthy();
+  });
+
   it('draws one bar per bucket by reason, SKU and week, by count or by amount', async () => {
     render(<StatsPage />);
     await settle();

@@ -84,6 +84,15 @@ function Stats() {
                 <Text className="stats__label">拒绝后被平台改判</Text>
                 <Text className="stats__hint">客诉风险，影响店铺评分</Text>
               </View>
+              {stats.exchangeCases > 0 && (
+                <View className="stats__card">
+                  <Text className="stats__num">{stats.exchangeCases} 单</Text>
+                  <Text className="stats__label">换货申请</Text>
+                  <Text className="stats__hint">
+                    已换货 {stats.exchangedCases} 单 · 无货转退款 {stats.convertedCases} 单
+                  </Text>
+                </View>
+              )}
             </View>
             <View className="stats__measure">
               <ChoiceChips choices={MEASURES} value={measure} onChange={setMeasure} />
