@@ -502,6 +502,7 @@ function onApproveExchange(step: Step, ev: Extract<CaseEvent, { type: 'APPROVE' 
     step.action = 'AUTO_APPROVE';
     approveExchange(step, 'TIMEOUT');
     notify(step, 'decision', approvalText(step, `商家未在${ctx.shop.settings.autoApproveHours}小时内处理，系统已自动同意您的`));
+    notifyShop(step, `换货申请超过${ctx.shop.settings.autoApproveHours}小时未处理，系统已自动同意，请留意买家寄回的商品`);
     return;
   }
   step.action = 'APPROVE';
@@ -616,6 +617,7 @@ function onEscalate(step: Step, ev: Extract<CaseEvent, { type: 'ESCALATE' }>): v
   step.note = note;
   say(step, 'BUYER', note);
   escalate(step);
+  if (isExchange(before)) notifyShop(step, `买家对换货申请的处理有异议，已申请平台介入：${note}`);
 }
 
 function onShipReturn(step: Step, ev: Extract<CaseEvent, { type: 'SHIP_RETURN' }>): void {
@@ -854,6 +856,7 @@ function apply(step: Step, ev: CaseEvent): void {
     case 'CANCEL':
       next.status = 'CANCELLED';
       step.action = 'CANCEL';
+      if (isExchange(before)) notifyShop(step, '买家已撤销换货申请');
       return;
     case 'ACCEPT_OFFER':
       return onAcceptOffer(step);

@@ -230,6 +230,7 @@ describe('exchange deadline: PENDING 48 h (R16)', () => {
     expect(dueTimeout(c, D)).toBeNull();
     const x = applyDueTimeouts(c, makeCtx({ now: D + 1 }));
     expect(x.case).toMatchObject({ status: 'AWAITING_RETURN', approvedBy: 'TIMEOUT', deadlineAt: D + 7 * DAY_MS });
+    expect(x.steps[0].effects.map((e) => e.type).sort()).toEqual(['NOTIFY', 'NOTIFY_SHOP']);
   });
 });
 
@@ -364,6 +365,9 @@ describe('exchange: rejection, escalation and the platform', () => {
   });
   it('a platform APPROVE continues the exchange at AWAITING_RETURN; an amountFen is INVALID_INPUT', () => {
     const c = escalated();
+    expect(c.status).toBe('ESCALATED');
+    const cancelled = run(opened(), { type: 'CANCEL' }, 'BUYER');
+    expect(shopNotices(cancelled).map((e) => e.notification.text)).toEqual(['买家已撤销换货申请']);
     const r = run(c, { type: 'PLATFORM_DECIDE', decision: 'APPROVE', note: '支持换货' }, 'PLATFORM');
     expect(r.case).toMatchObject({ status: 'AWAITING_RETURN', overturned: true, approvedBy: 'PLATFORM' });
     expect(r.case.approvedFen).toBeUndefined();
