@@ -92,6 +92,6 @@ export function outcomeOf(kind: OutcomeKind, c: AfterSaleCase & { order?: Pick<O
     case 'decide':
       return c.status === 'CLOSED'
         ? { tone: 'success', title: '已驳回买家申请', detail: '平台处理结果为最终结果，售后单已关闭' }
-        : afterApproval('已裁定同意退款', c);
+        : afterApproval(c.type === 'EXCHANGE' ? '已裁定支持' : '已裁定同意退款', c);
   }
 }

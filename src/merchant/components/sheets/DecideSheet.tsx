@@ -53,7 +53,10 @@ export function DecideSheet({ c, visible, decision, onClose }: Props) {
       <Field label="处理结果">
         <ChoiceChips choices={DECISIONS} value={form.decision} onChange={(d) => set({ decision: d })} />
       </Field>
-      {form.decision === 'APPROVE' && (
+      {form.decision === 'APPROVE' && c.type === 'EXCHANGE' && (
+        <Text className="m-act__summary">支持换货：买家按退货地址寄回商品，商家收到后发出换货（{c.exchangeNote ?? ''}）。</Text>
+      )}
+      {form.decision === 'APPROVE' && c.type !== 'EXCHANGE' && (
         <Field label="退款金额（可选）" hint={`留空按买家申请的 ${formatYuan(c.amountFen)} 退款`} error={errors.amount}>
           <TextInput name="amount" type="digit" value={form.amount} onChange={(amount) => set({ amount })} placeholder={formatYuan(c.amountFen).replace('¥', '')} />
         </Field>

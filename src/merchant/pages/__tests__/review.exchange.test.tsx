@@ -125,4 +125,23 @@ describe('review page: an exchange', () => {
     expect(call.mock.calls.find(([a]) => a === 'merchant.convertToRefund')?.[1]).toEqual({ caseId: 'AS1', note: '蓝色已售罄' });
     expect(screen.getByText('已转为退款，退款 ¥49.00 处理中')).toBeTruthy();
   });
+
+  it('the platform\'s 判定换货 sends no amount', async () => {
+    const escalated = exchange({ status: 'ESCALATED', escalatedAt: NOW - HOUR_MS, rejection: { reasonCode: 'OTHER', note: '不支持', at: NOW - 2 * HOUR_MS } });
+    serve({ 'platform.get': () => ({ ...current, order: morder() }), 'platform.decide': () => ({ ...escalated, status: 'AWAITING_RETURN', version: 4, overturned: true }) });
+    useIdentityStore.setState({ identity: { openid: 'platform_1', role: 'PLATFORM' } });
+    current = escalated;
+    setRouterParams({ id: escalated._id, as: 'platform' });
+    render(<ReviewPage />);
+    await settle();
+    await settle();
+    fireEvent.click(screen.getByRole('button', { name: '判定换货' }));
+    const s = sheet('平台处理方案');
+    expect(s.queryByText('退款金额（可选）')).toBeNull();
+    fireEvent.change(input('note'), { target: { value: '吊牌完好，支持换货' } });
+    fireEvent.click(s.getAllByRole('button').at(-1) as HTMLElement);
+    await settle();
+    expect(call.mock.calls.find(([a]) => a === 'platform.decide')?.[1]).toEqual({ caseId: 'AS1', decision: 'APPROVE', note: '吊牌完好，支持换货' });
+    expect(screen.getByText('已裁定支持换货，等待买家退货')).toBeTruthy();
+  });
 });
