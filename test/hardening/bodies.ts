@@ -65,6 +65,8 @@ export interface Slot {
   kind: Kind;
   required: boolean;
   enumValues: string[];
+  /** For numbers: the least the schema takes (preview takes any integer quantity or amount down to this). */
+  min?: number;
   /** For arrays: what their elements are. */
   element?: Slot;
 }
@@ -104,6 +106,8 @@ function slotFor(inner: z.ZodType, path: Path, required: boolean): Slot {
   const kind = kindOf(inner);
   const d = def(inner);
   const slot: Slot = { path, kind, required, enumValues: kind === 'enum' ? Object.values(d.entries ?? {}) : [] };
+  const min = kind === 'number' ? (inner as unknown as { minValue?: number | null }).minValue : undefined;
+  if (typeof min === 'number' && Number.isFinite(min)) slot.min = min;
   if (kind === 'array') slot.element = slotFor(unwrap(d.element as z.ZodType).inner, [...path, 0], true);
   return slot;
 }
@@ -229,7 +233,9 @@ function invalidFor(slot: Slot, small = false): fc.Arbitrary<unknown> {
     case 'string':
       return small ? notAString : fc.oneof(notAString, hugeString);
     case 'number':
-      return badNumber;
+      // A schema that takes negative integers (preview's quantities and amounts: SPEC §4 answers them with
+      // a violation, not a 400) is not broken by one inside its range.
+      return slot.min !== undefined && slot.min < 0 ? badNumber.filter((v) => !(Number.isInteger(v) && (v as number) >= slot.min!)) : badNumber;
     case 'boolean':
       return badBoolean;
     case 'enum':
