@@ -421,6 +421,103 @@ describe('newcomer journeys', () => {
     });
   });
 
+  describe('6. 换货 (SPEC §5)', () => {
+    /** The buyer's 换货 through the apply screen: the type, the size wanted, a reason, and submit. */
+    async function applyExchange(page: Page, orderId: string, wanted: string, shot: string): Promise<string> {
+      await open(page, host.url, `/pages/order/index?id=${orderId}`, '售后政策');
+      await top(page).locator('.bottom-bar').getByText('申请售后').click();
+      await top(page).getByText('售后类型').waitFor();
+      await top(page).getByRole('radio').filter({ hasText: '换货' }).click();
+      await top(page).getByRole('radio', { name: '质量问题' }).click();
+      await top(page).locator('textarea').first().fill('碗沿有一处磕破，想换一套完好的');
+      await top(page).getByRole('textbox', { name: '想换的尺码或颜色' }).fill(wanted);
+      await screenshot(page, shot);
+      await top(page).locator('.bottom-bar').getByText('提交申请').click();
+      await top(page).getByText('待商家处理').first().waitFor({ timeout: 30_000 });
+      return caseIdIn(page.url());
+    }
+
+    it('apply 换货 → the shop agrees → shipped back → received → replacement sent → the buyer confirms → 已换货', async () => {
+      const { page } = phone;
+      let caseId = '';
+      await step(phone, 'journey-6-exchange-apply', async () => {
+        await signInAs(page, host.url, '王磊');
+        caseId = await applyExchange(page, 'OD1013', '换一套同款青花色', 'journey-6-exchange-apply');
+        await top(page).getByText('换成：换一套同款青花色').waitFor();
+      });
+      await step(phone, 'journey-6-exchange-approve', async () => {
+        await signInAs(page, host.url, '王芳');
+        await openReview(page, caseId);
+        await reviewAction(page, '同意换货', '确认同意', async () => undefined, 'journey-6-exchange-approve-sheet');
+        await top(page).locator('.bottom-bar').getByText('同意换货', { exact: true }).waitFor({ state: 'detached' });
+      });
+      await step(phone, 'journey-6-exchange-ship-back', async () => {
+        await signInAs(page, host.url, '王磊');
+        await buyerSeesStatus(page, caseId, '待买家退货');
+        await top(page).getByRole('textbox', { name: '例如：顺丰速运' }).fill('中通快递');
+        await top(page).getByRole('textbox', { name: '请填写完整单号' }).fill('75318264930999');
+        await top(page).locator('.bottom-bar').getByText('提交退货物流').click();
+        await top(page).locator('.case-head__title').getByText('待商家收货').waitFor();
+        await screenshot(page, 'journey-6-exchange-shipped-back');
+      });
+      await step(phone, 'journey-6-exchange-reship', async () => {
+        await signInAs(page, host.url, '王芳');
+        await openReview(page, caseId);
+        await reviewAction(page, '确认收货', '确认收货', async () => undefined, 'journey-6-exchange-receive-sheet');
+        await top(page).locator('.bottom-bar').getByText('发出换货', { exact: true }).waitFor();
+        await reviewAction(
+          page,
+          '发出换货',
+          '确认发出',
+          async (sheet) => {
+            await sheet.getByRole('textbox', { name: '例如：顺丰速运' }).fill('顺丰速运');
+            await sheet.getByRole('textbox', { name: '请填写完整单号' }).fill('SF1402839479999');
+          },
+          'journey-6-exchange-reship-sheet',
+        );
+        await top(page).locator('.bottom-bar').getByText('发出换货', { exact: true }).waitFor({ state: 'detached' });
+      });
+      await step(phone, 'journey-6-exchange-confirm', async () => {
+        await signInAs(page, host.url, '王磊');
+        await buyerSeesStatus(page, caseId, '换货已发出');
+        await top(page).getByText('SF1402839479999').first().waitFor();
+        await top(page).locator('.bottom-bar').getByText('确认收货', { exact: true }).click();
+        await modal(page).getByText('确定', { exact: true }).click();
+        await top(page).locator('.case-head__title').getByText('已换货').waitFor();
+        await screenshot(page, 'journey-6-exchanged');
+        const c = await api<AfterSaleCase>('get', { caseId }, 'oBuyerWangLei');
+        expect([c.status, c.refunds.length, c.approvedFen ?? 0]).toEqual(['EXCHANGED', 0, 0]);
+      });
+    });
+
+    it('the shop is out of stock: 无货转退款, and the buyer is refunded what the units were paid', async () => {
+      const { page } = phone;
+      const wanted = { orderId: 'OD1014', type: 'EXCHANGE', reason: 'QUALITY', items: [{ skuId: 'SKU-TOOTHBRUSH', qty: 1 }] };
+      const c = await api<AfterSaleCase>(
+        'apply',
+        { ...wanted, amountFen: 0, description: '刷头松动，想换一支新的', evidence: [], exchangeNote: '换一支同款白色', idempotencyKey: 'e2e-exchange-oos' },
+        'oBuyerLiuYang',
+      );
+      await api('merchant.approve', { caseId: c._id }, 'oMerchantOwnerHaowu');
+      await api('shipReturn', { caseId: c._id, company: '中通快递', trackingNo: '75318264931000' }, 'oBuyerLiuYang');
+      await api('merchant.confirmReturn', { caseId: c._id }, 'oMerchantOwnerHaowu');
+      await step(phone, 'journey-6-exchange-out-of-stock', async () => {
+        await signInAs(page, host.url, '王芳');
+        await openReview(page, c._id);
+        await reviewAction(page, '无货转退款', '确认转为退款', (sheet) => sheet.locator('textarea').fill('白色已售罄，暂无补货'), 'journey-6-out-of-stock-sheet');
+        await top(page).locator('.bottom-bar').getByText('无货转退款', { exact: true }).waitFor({ state: 'detached' });
+      });
+      await step(phone, 'journey-6-exchange-refunded', async () => {
+        await signInAs(page, host.url, '刘洋');
+        await buyerSeesStatus(page, c._id, '已退款', 30_000);
+        await screenshot(page, 'journey-6-exchange-refunded');
+        const after = await api<AfterSaleCase>('get', { caseId: c._id }, 'oBuyerLiuYang');
+        expect(after.refunds.filter((r) => r.status === 'SUCCESS')).toHaveLength(1);
+        expect(after.approvedFen).toBeGreaterThan(0);
+      });
+    });
+  });
+
   describe('5. failure reasons, each with its message and what to do', () => {
     it('R2 window expired: the order says why it cannot apply, 16 days after delivery', async () => {
       const { page } = phone;
