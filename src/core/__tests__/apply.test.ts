@@ -2,12 +2,11 @@ import type { ApplyRequest } from '../../../types/api';
 import type { Order } from '../../../types/domain';
 import { verifyChain } from '../chain';
 import type { RuleContext } from '../context';
-import { DomainError } from '../errors';
 import * as core from '../index';
 import { openCase, qualifiesForQuickRefund } from '../lifecycle';
 import { DEFAULT_AUTO_REPLY } from '../settings';
 import { HOUR_MS } from '../time';
-import { BUYER, makeCtx, makeDraft, makeEvidence, makeItem, makeOrder, makeShop, T0 } from './fixtures';
+import { BUYER, makeCtx, makeDraft, makeEvidence, makeItem, makeOrder, makeShop, T0, caught } from './fixtures';
 
 function request(over: Partial<ApplyRequest> = {}): ApplyRequest {
   return { ...makeDraft(), amountFen: 5_000, description: '衣服领口有破洞', evidence: [], idempotencyKey: 'k-1', ...over } as ApplyRequest;
@@ -15,16 +14,6 @@ function request(over: Partial<ApplyRequest> = {}): ApplyRequest {
 
 function open(over: Partial<ApplyRequest> = {}, ctx: Partial<RuleContext> = {}) {
   return openCase(makeCtx(ctx), request(over), { caseId: 'AS20261101a' });
-}
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
 }
 
 describe('openCase', () => {

@@ -6,13 +6,12 @@ import type { ApplyRequest } from '../../../types/api';
 import type { Actor, AfterSaleCase } from '../../../types/domain';
 import { verifyCase } from '../chain';
 import type { CaseEvent, Effect, RuleContext, TransitionContext, TransitionResult } from '../context';
-import { DomainError } from '../errors';
 import { allowedEvents, applyDueTimeouts, dueTimeout, openCase, transition } from '../lifecycle';
 import { maxRefundableFen, preview } from '../preview';
 import { checkApplication, isOpen } from '../rules';
 import { LIMITS } from '../settings';
 import { DAY_MS, HOUR_MS } from '../time';
-import { BUYER, makeCase, makeCtx, makeItem, makeOrder, makeShop, T0 } from './fixtures';
+import { BUYER, makeCase, makeCtx, makeItem, makeOrder, makeShop, T0, caught } from './fixtures';
 
 const MERCHANT = 'o_merchant_1';
 
@@ -23,16 +22,6 @@ function tctx(actor: Actor, over: Partial<TransitionContext> = {}): TransitionCo
 
 function run(c: AfterSaleCase, ev: CaseEvent, actor: Actor, over: Partial<TransitionContext> = {}): TransitionResult {
   return transition(c, ev, tctx(actor, over));
-}
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
 }
 
 function exchangeReq(over: Partial<ApplyRequest> = {}): ApplyRequest {

@@ -1,3 +1,4 @@
+import { DomainError } from '../errors';
 /**
  * Test builders shared by the core's tests (rules, preview, lifecycle). Each returns a fresh object;
  * overrides are shallow. Keep additions backwards-compatible: other test files import these.
@@ -167,4 +168,15 @@ export function makeEvidence(
     list.push(e);
   }
   return list;
+}
+
+/** The DomainError `fn` throws (any other outcome fails the test). */
+export function caught(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof DomainError) return e;
+    throw e;
+  }
+  throw new Error('expected a DomainError');
 }

@@ -2,11 +2,11 @@ import type { ApplyRequest } from '../../../types/api';
 import type { Actor, AfterSaleCase, CaseStatus, Order } from '../../../types/domain';
 import { verifyChain } from '../chain';
 import type { CaseEvent, Effect, TransitionContext, TransitionResult } from '../context';
-import { CATALOGUE, DomainError } from '../errors';
+import { CATALOGUE } from '../errors';
 import { allowedEvents, deferTimer, maskAccount, nextTimerAt, openCase, timerEvent, transition, TRANSITIONS } from '../lifecycle';
 import { LIMITS } from '../settings';
 import { DAY_MS, HOUR_MS } from '../time';
-import { BUYER, makeAttempt, makeCase, makeCtx, makeDraft, makeEvidence, makeItem, makeOrder, makeShop, T0 } from './fixtures';
+import { BUYER, makeAttempt, makeCase, makeCtx, makeDraft, makeEvidence, makeItem, makeOrder, makeShop, T0, caught } from './fixtures';
 
 const MERCHANT = 'o_merchant_1';
 const PLATFORM = 'o_platform_1';
@@ -18,16 +18,6 @@ function tctx(actor: Actor, over: Partial<TransitionContext> = {}): TransitionCo
 
 function run(c: AfterSaleCase, ev: CaseEvent, actor: Actor, over: Partial<TransitionContext> = {}): TransitionResult {
   return transition(c, ev, tctx(actor, over));
-}
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
 }
 
 function request(over: Partial<ApplyRequest> = {}): ApplyRequest {

@@ -7,11 +7,11 @@ import type { ApplyRequest, DraftApplication } from '../../../types/api';
 import type { Actor, AfterSaleCase, Evidence } from '../../../types/domain';
 import { HTTP_STATUS } from '../../../types/errors';
 import type { CaseEvent, TransitionContext } from '../context';
-import { CATALOGUE, DomainError } from '../errors';
+import { CATALOGUE } from '../errors';
 import { openCase, transition } from '../lifecycle';
 import { checkApplication, evidencePartyOf, partyEvidence, platformRejected } from '../rules';
 import { DAY_MS, HOUR_MS } from '../time';
-import { BUYER, makeCtx, makeDraft, makeEvidence, makeItem, makeOrder, T0 } from './fixtures';
+import { BUYER, makeCtx, makeDraft, makeEvidence, makeItem, makeOrder, T0, caught } from './fixtures';
 
 const MERCHANT = 'o_merchant_1';
 const PLATFORM = 'o_platform_1';
@@ -23,16 +23,6 @@ function tctx(actor: Actor, over: Partial<TransitionContext> = {}): TransitionCo
 
 function run(c: AfterSaleCase, ev: CaseEvent, actor: Actor, over: Partial<TransitionContext> = {}): AfterSaleCase {
   return transition(c, ev, tctx(actor, over)).case;
-}
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
 }
 
 function opened(over: Partial<ApplyRequest> = {}, ctxOver: Parameters<typeof makeCtx>[0] = {}): AfterSaleCase {
