@@ -219,8 +219,11 @@ export interface DecideRequest {
   note: string;
 }
 
-/** What `merchant.settings.set` takes: every shop setting but the platform's fee rate (R20), and the return address. */
-export type SettingsPatch = Partial<Omit<ShopSettings, 'platformFeeRateBp'>> & { returnAddress?: Shop['returnAddress'] };
+/**
+ * What `merchant.settings.set` takes: every shop setting but the platform's fee rate (R20) and the
+ * payment account (SPEC §7, set only by setup / shop:create), and the return address.
+ */
+export type SettingsPatch = Partial<Omit<ShopSettings, 'platformFeeRateBp' | 'payment'>> & { returnAddress?: Shop['returnAddress'] };
 
 export interface SettingsView {
   shop: Pick<Shop, '_id' | 'name' | 'verified' | 'returnAddress'>;

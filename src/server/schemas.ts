@@ -273,7 +273,10 @@ const FIELD_LABELS: Record<string, string> = {
 
 /** Fields an action refuses because someone else sets them, with why (the generic 不支持的字段 otherwise). */
 const FIXED_FIELDS: Partial<Record<ActionName, Record<string, string>>> = {
-  'merchant.settings.set': { platformFeeRateBp: '退款手续费费率由平台统一设置（默认0.6%），店铺不能修改' },
+  'merchant.settings.set': {
+    platformFeeRateBp: '退款手续费费率由平台统一设置（默认0.6%），店铺不能修改',
+    payment: '收款与退款账户（微信支付商户号、证书）只能在开店时由平台设置（setup / shop:create），店铺设置中不能修改',
+  },
 };
 
 function labelOf(path: readonly PropertyKey[]): string {
