@@ -185,4 +185,3 @@ describe('modify', () => {
     console.log(`modify/apply races (${TEST_BACKEND}): ${modified} modifications and ${applied} applies won of 8 rounds`);
   });
 });
-});
