@@ -193,7 +193,7 @@ describe('case detail', () => {
     });
     await openCase(c);
     const section = (title: string) => screen.getByText(title, { selector: '.section__title' }).closest('.section') as HTMLElement;
-    const rows = [...section('协商记录').querySelectorAll('.talk__row')].map((r) => r.textContent ?? '');
+    const rows = Array.from(section('协商记录').querySelectorAll('.talk__row')).map((r) => r.textContent ?? '');
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatch(/^商家 · .*请补充照片$/);
     expect(rows[1]).toMatch(/^平台 · .*平台判定：商家全额退款$/);

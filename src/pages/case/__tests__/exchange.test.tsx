@@ -55,7 +55,7 @@ describe('case detail: an exchange', () => {
     serve(c);
     await openCase(c);
     expect(screen.getByText('售后进度')).toBeTruthy();
-    expect([...document.querySelectorAll('.steps__item--done .steps__label')].map((e) => e.textContent)).toEqual(['提交申请', '商家同意']);
+    expect(Array.from(document.querySelectorAll('.steps__item--done .steps__label')).map((e) => e.textContent)).toEqual(['提交申请', '商家同意']);
     expect(screen.getByText('换成：换成大号')).toBeTruthy();
     expect(screen.getByText(/商家已同意换货/)).toBeTruthy();
     expect(screen.getByText(address.address)).toBeTruthy();

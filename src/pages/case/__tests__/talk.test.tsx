@@ -41,7 +41,7 @@ async function openCase(c: AfterSaleCase) {
   await settle();
 }
 
-const stepTexts = (state: string) => [...document.querySelectorAll(`.steps__item--${state} .steps__label`)].map((e) => e.textContent);
+const stepTexts = (state: string) => Array.from(document.querySelectorAll(`.steps__item--${state} .steps__label`)).map((e) => e.textContent);
 
 beforeEach(() => {
   resetTaroMock();
@@ -102,7 +102,7 @@ describe('the conversation', () => {
     await settle();
     await settle();
     expect(sent).toEqual([{ caseId: c._id, text: '请问什么时候处理？' }]);
-    const mine = [...document.querySelectorAll('.talk__row--mine')].map((r) => r.textContent);
+    const mine = Array.from(document.querySelectorAll('.talk__row--mine')).map((r) => r.textContent);
     expect(mine.at(-1)).toMatch(/^我 · .*请问什么时候处理？$/);
     expect((document.querySelector('textarea.talk__input') as HTMLTextAreaElement).value).toBe('');
   });
