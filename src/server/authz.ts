@@ -68,6 +68,13 @@ export const ACCESS: Record<ActionName, AccessRule> = {
   'platform.get': { who: 'PLATFORM', owns: 'CASE' },
   'platform.decide': { who: 'PLATFORM', owns: 'CASE' },
   'platform.liftRisk': { who: 'PLATFORM', owns: 'NONE' },
+  // ── SPEC §7 people (redeeming a code: anyone identified; the use case refuses other shops' merchants) ──
+  'shop.claim': { who: 'ANYONE', owns: 'NONE' },
+  'merchant.join': { who: 'ANYONE', owns: 'NONE' },
+  'merchant.invite': { who: 'OWNER', owns: 'NONE' },
+  'merchant.removeStaff': { who: 'OWNER', owns: 'NONE' },
+  'merchant.staff.list': { who: 'OWNER', owns: 'NONE' },
+  'merchant.syncKey.rotate': { who: 'OWNER', owns: 'NONE' },
 };
 
 /** No openid (or one no WeChat context could produce) → FORBIDDEN; a merchant's openid → its role; else a buyer. */
@@ -87,7 +94,8 @@ export function mayCall(role: CallerRole, who: Audience): boolean {
     case 'ANYONE':
       return true;
     case 'BUYER':
-      return role === 'BUYER';
+      // SPEC §7: one WeChat user is a buyer everywhere, merchants and reviewers included.
+      return true;
     case 'MERCHANT':
       return role === 'STAFF' || role === 'OWNER';
     case 'OWNER':
@@ -97,20 +105,35 @@ export function mayCall(role: CallerRole, who: Audience): boolean {
   }
 }
 
+/** The buyer's own order (whatever else the caller is). */
 export function ownsOrder(caller: Caller, order: Order): boolean {
-  return caller.role === 'BUYER' && order.buyerOpenid === caller.openid;
+  return order.buyerOpenid === caller.openid;
 }
 
-export function ownsCase(caller: Caller, c: AfterSaleCase): boolean {
-  switch (caller.role) {
+/**
+ * Whether the case is in the caller's reach for an action of audience `who`: a buyer action reaches
+ * the caller's own purchases; a merchant action the shop's cases; a platform action escalated ones.
+ */
+export function ownsCase(caller: Caller, c: AfterSaleCase, who: Audience = caller.role === 'BUYER' ? 'BUYER' : caller.role === 'PLATFORM' ? 'PLATFORM' : 'MERCHANT'): boolean {
+  switch (who) {
     case 'BUYER':
       return c.buyerOpenid === caller.openid;
-    case 'STAFF':
+    case 'MERCHANT':
     case 'OWNER':
-      return c.shopId === caller.shopId;
+      return (caller.role === 'STAFF' || caller.role === 'OWNER') && c.shopId === caller.shopId;
     case 'PLATFORM':
-      return c.escalatedAt !== undefined;
+      return caller.role === 'PLATFORM' && c.escalatedAt !== undefined;
+    case 'ANYONE':
+      return c.buyerOpenid === caller.openid || ownsCase(caller, c, caller.role === 'PLATFORM' ? 'PLATFORM' : 'MERCHANT');
   }
+}
+
+/** SPEC §7: nobody decides, as the shop or as the platform, a case they bought themselves. */
+function selfDealing(): DomainError {
+  return new DomainError('FORBIDDEN', {
+    message: '这是你本人作为买家申请的售后，不能由你以商家或平台身份处理',
+    solution: '请由店铺的其他客服或店主处理；平台案件由其他审核人员处理',
+  });
 }
 
 /** What the table let through: the caller and the resource it was checked against (loaded once). */
@@ -135,7 +158,8 @@ export async function authorize(svc: Services, caller: Caller, action: ActionNam
   if (rule.owns === 'CASE') {
     const caseId = (input as { caseId: string }).caseId;
     const c = await svc.cases.get(caseId);
-    if (!c || !ownsCase(caller, c)) throw new DomainError('NOT_FOUND', { message: '没有找到这个售后单' });
+    if (!c || !ownsCase(caller, c, rule.who)) throw new DomainError('NOT_FOUND', { message: '没有找到这个售后单' });
+    if (rule.who !== 'BUYER' && rule.who !== 'ANYONE' && c.buyerOpenid === caller.openid) throw selfDealing();
     return { caller, case: c };
   }
   return { caller };
@@ -148,7 +172,7 @@ function forbiddenMessage(who: Audience): string {
     case 'MERCHANT':
       return '此操作仅限店铺客服或店主';
     case 'OWNER':
-      return '只有店主可以修改店铺设置';
+      return '此操作仅限店主';
     case 'PLATFORM':
       return '此操作仅限平台审核人员';
     case 'ANYONE':

@@ -83,6 +83,8 @@ const shipTrackingNo = z.string().regex(/^[A-Za-z0-9-]{6,40}$/);
 /** SPEC §5: the wanted size or colour; the core counts its 1–100 characters after trimming (INVALID_INPUT on exchangeNote). */
 const exchangeNote = z.string().max(400);
 const none = z.strictObject({});
+/** SPEC §7 one-time codes as people type them: letters and digits, dashes or spaces between groups. */
+const accessCode = z.string().regex(/^[A-Za-z0-9 -]{8,40}$/, { message: '请输入完整的开店码或邀请码' });
 
 const phone = z.string().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/);
 const returnAddress = z.strictObject({
@@ -205,6 +207,13 @@ export const schemas = {
     note: z.string().trim().min(LIMITS.rejectNoteMinChars).max(MAX_NOTE),
   }),
   'platform.liftRisk': z.strictObject({ openid, note: z.string().trim().min(2).max(MAX_NOTE) }),
+  // ── SPEC §7 people ──
+  'shop.claim': z.strictObject({ setupCode: accessCode }),
+  'merchant.join': z.strictObject({ code: accessCode }),
+  'merchant.invite': z.strictObject({ role: z.literal('STAFF') }),
+  'merchant.removeStaff': z.strictObject({ openid }),
+  'merchant.staff.list': none,
+  'merchant.syncKey.rotate': none,
 } satisfies Record<ActionName, z.ZodType>;
 
 /** Each schema's output is exactly its types/api.ts request type: a field added on one side only fails to compile. */
@@ -255,6 +264,9 @@ const FIELD_LABELS: Record<string, string> = {
   phone: '联系电话',
   address: '详细地址',
   name: '收件人',
+  setupCode: '开店码',
+  code: '邀请码',
+  role: '角色',
 };
 
 /** Fields an action refuses because someone else sets them, with why (the generic 不支持的字段 otherwise). */

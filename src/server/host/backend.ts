@@ -15,6 +15,8 @@ import type { OutboxEntry, OutboxFilter, SeedData } from '../adapters/sqlite/dev
 import type { Services } from '../ports';
 import type { Ticket } from '../../../types/domain';
 import { DEMO_IDENTITIES } from '../seed/demo';
+import { handleOrderSync, handleSetup } from '../handler';
+import { syncEventParts } from '../usecases/orderSync';
 import { receiveUpload } from './upload';
 
 export type BackendName = 'sqlite' | 'cloud-sim';
@@ -62,6 +64,11 @@ export interface HostBackend {
   now(): EpochMs;
   afterSale(openid: string | undefined, body: unknown): Promise<HandlerReply>;
   refundNotify(body: unknown): Promise<HandlerReply>;
+  // ── SPEC §7 ──
+  /** `orderSync` with its cloud event `{shopId, orders, shopKey}` (the host puts the header's key there). */
+  orderSync(event: unknown): Promise<HandlerReply>;
+  /** `setup` with its cloud event `{secret, name, payment?, verified?}`. */
+  setup(event: unknown): Promise<HandlerReply>;
   /** One whole sweep (the host never runs two at once). */
   sweep(budgetMs: number): Promise<unknown>;
   /** Delivers every refund callback that is due; resolves with how many were delivered. */
@@ -101,7 +108,7 @@ export function fileUrl(owner: string, name: string): string {
 }
 
 /** The SQLite backend: the handlers run here, on the local services. */
-export function sqliteBackend(local: LocalServices, handlers: HostHandlers): HostBackend {
+export function sqliteBackend(local: LocalServices, handlers: HostHandlers, setupSecret?: string): HostBackend {
   const { svc, dev } = local;
   local.gateway.setCallback((event) => handlers.refundNotify(svc, event));
   return {
@@ -109,6 +116,11 @@ export function sqliteBackend(local: LocalServices, handlers: HostHandlers): Hos
     now: () => svc.clock.now(),
     afterSale: (openid, body) => handlers.afterSale(svc, openid, body),
     refundNotify: (body) => handlers.refundNotify(svc, body),
+    orderSync(event) {
+      const { body, key } = syncEventParts(event);
+      return handleOrderSync(svc, body, { kind: 'KEY', key: typeof key === 'string' ? key : undefined });
+    },
+    setup: (event) => handleSetup(svc, event, setupSecret),
     sweep: (budgetMs) => handlers.sweep(svc, { budgetMs }),
     deliverRefundCallbacks: () => local.gateway.deliverDue(),
     startRefundCallbacks: () => local.gateway.start(),
@@ -122,7 +134,8 @@ export function sqliteBackend(local: LocalServices, handlers: HostHandlers): Hos
       const merchant = await svc.merchants.get(caller);
       if (merchant?.role === 'PLATFORM') return true;
       const audience = dev.store.fileAudience(file.fileId);
-      if (merchant) return audience.shopIds.includes(merchant.shopId);
+      // A merchant is a buyer too (SPEC §7): its own shop's files, and those of cases it bought.
+      if (merchant && audience.shopIds.includes(merchant.shopId)) return true;
       return audience.buyerOpenids.includes(caller);
     },
     dev: {

@@ -3,6 +3,7 @@ import { apply, previewDraft } from './apply';
 import * as buyer from './buyer';
 import * as merchant from './merchant';
 import { getOrder, listOrders, whoami } from './orders';
+import * as people from './people';
 import * as platform from './platform';
 import { stats } from './stats';
 import type { UseCaseTable } from './types';
@@ -41,4 +42,11 @@ export const USE_CASES: UseCaseTable = {
   'platform.get': platform.getWithOrder,
   'platform.decide': platform.decide,
   'platform.liftRisk': platform.liftRisk,
+  // ── SPEC §7 people ──
+  'shop.claim': people.claimShop,
+  'merchant.join': people.join,
+  'merchant.invite': people.invite,
+  'merchant.removeStaff': people.removeStaff,
+  'merchant.staff.list': people.listStaff,
+  'merchant.syncKey.rotate': people.rotateSyncKey,
 };

@@ -45,6 +45,8 @@ const TABLES = [
   'risk_lifts',
   'uploads',
   'gateway_refunds',
+  'access_codes',
+  'shop_sync_keys',
 ] as const;
 
 export class SqliteDevStore {

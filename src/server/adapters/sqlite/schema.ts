@@ -194,4 +194,15 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX uploads_openid_created ON uploads (openid, created_at, size);
   `,
+  // SPEC §7 people and orders in: one-time codes (setup → OWNER, invite → STAFF) and each shop's
+  // order-sync key, both by their SHA-256 only.
+  `
+  CREATE TABLE access_codes (
+    hash TEXT PRIMARY KEY,
+    shop_id TEXT NOT NULL,
+    used_at INTEGER,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE shop_sync_keys (shop_id TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;
+  `,
 ];

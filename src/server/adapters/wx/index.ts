@@ -9,6 +9,7 @@ import { WxCaseRepo } from './cases';
 import { CloudStorageFileStore } from './files';
 import { CloudPayGateway, type CloudPayConfig } from './gateway';
 import { SubscribeMessageNotifier } from './notifier';
+import { CachedMerchantRepo, WxOrderSyncRepo, WxPeopleRepo } from './people';
 import { WxMerchantRepo, WxOrderRepo, WxRiskRepo, WxShopRepo } from './repos';
 import type { WxCloud } from './sdk';
 
@@ -41,16 +42,20 @@ export function createWxServices(cloud: WxCloud, config: WxConfig): Services {
     const shop = c ? await shops.get(c.shopId) : null;
     return shop?.settings.subscribeTemplateIds[n.templateKey] || undefined;
   };
+  const clock = { now: () => Date.now() };
+  const merchants = new CachedMerchantRepo(new WxMerchantRepo(db), clock);
   return {
-    clock: { now: () => Date.now() },
+    clock,
     ids: new RandomIdGen(),
     cases,
     orders: new WxOrderRepo(db),
     shops,
-    merchants: new WxMerchantRepo(db),
+    merchants,
     risk: new WxRiskRepo(db),
     gateway: new CloudPayGateway(cloud, config),
     notifier: new SubscribeMessageNotifier(cloud, templateIdFor),
     files: new CloudStorageFileStore(cloud),
+    people: new WxPeopleRepo(db, merchants),
+    orderSync: new WxOrderSyncRepo(db),
   };
 }
