@@ -19,8 +19,11 @@ export interface Caller {
   shopId?: string;
 }
 
-/** MERCHANT is STAFF or OWNER; OWNER alone is the shop's owner. */
-export type Audience = 'ANYONE' | 'BUYER' | 'MERCHANT' | 'OWNER' | 'PLATFORM';
+/**
+ * MERCHANT is STAFF or OWNER; OWNER alone is the shop's owner. PARTY is any party of a case (SPEC §6):
+ * the buyer, the shop's merchants, the platform (ownership then narrows it to the caller's own case).
+ */
+export type Audience = 'ANYONE' | 'BUYER' | 'MERCHANT' | 'OWNER' | 'PLATFORM' | 'PARTY';
 
 /**
  * What the action's input points at and must belong to the caller:
@@ -51,6 +54,10 @@ export const ACCESS: Record<ActionName, AccessRule> = {
   reportNotReceived: { who: 'BUYER', owns: 'CASE' },
   verify: { who: 'BUYER', owns: 'CASE' },
   confirmReceipt: { who: 'BUYER', owns: 'CASE' },
+  // SPEC §6: talking, proof and changing the application.
+  message: { who: 'PARTY', owns: 'CASE' },
+  modify: { who: 'BUYER', owns: 'CASE' },
+  'merchant.requestEvidence': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.list': { who: 'MERCHANT', owns: 'NONE' },
   'merchant.get': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.approve': { who: 'MERCHANT', owns: 'CASE' },
@@ -102,6 +109,8 @@ export function mayCall(role: CallerRole, who: Audience): boolean {
       return role === 'OWNER';
     case 'PLATFORM':
       return role === 'PLATFORM';
+    case 'PARTY':
+      return true;
   }
 }
 
@@ -124,8 +133,19 @@ export function ownsCase(caller: Caller, c: AfterSaleCase, who: Audience = calle
     case 'PLATFORM':
       return caller.role === 'PLATFORM' && c.escalatedAt !== undefined;
     case 'ANYONE':
-      return c.buyerOpenid === caller.openid || ownsCase(caller, c, caller.role === 'PLATFORM' ? 'PLATFORM' : 'MERCHANT');
+    case 'PARTY':
+      return c.buyerOpenid === caller.openid || (caller.role !== 'BUYER' && ownsCase(caller, c, caller.role === 'PLATFORM' ? 'PLATFORM' : 'MERCHANT'));
   }
+}
+
+/**
+ * Who the caller is on this case (its history's actor): a buyer action, or a party action on a case
+ * they bought, is the BUYER's, whatever else the caller is (SPEC §7); otherwise their role's.
+ */
+function actsAs(caller: Caller, who: Audience, c?: AfterSaleCase): Access['actsAs'] {
+  if (who === 'BUYER' || (c !== undefined && c.buyerOpenid === caller.openid)) return 'BUYER';
+  if (caller.role === 'PLATFORM') return 'PLATFORM';
+  return caller.role === 'BUYER' ? 'BUYER' : 'MERCHANT';
 }
 
 /** SPEC §7: nobody decides, as the shop or as the platform, a case they bought themselves. */
@@ -141,6 +161,8 @@ export interface Access {
   caller: Caller;
   order?: Order;
   case?: AfterSaleCase;
+  /** The part the caller plays in this call (SPEC §7: a merchant buying is a BUYER here). */
+  actsAs: 'BUYER' | 'MERCHANT' | 'PLATFORM';
 }
 
 /** Applies the table to one call: role first (FORBIDDEN), then ownership of the input's resource (NOT_FOUND). */
@@ -153,16 +175,16 @@ export async function authorize(svc: Services, caller: Caller, action: ActionNam
     const orderId = (input as { orderId: string }).orderId;
     const order = await svc.orders.get(orderId);
     if (!order || !ownsOrder(caller, order)) throw new DomainError('NOT_FOUND', { message: '没有找到这个订单' });
-    return { caller, order };
+    return { caller, order, actsAs: actsAs(caller, rule.who) };
   }
   if (rule.owns === 'CASE') {
     const caseId = (input as { caseId: string }).caseId;
     const c = await svc.cases.get(caseId);
     if (!c || !ownsCase(caller, c, rule.who)) throw new DomainError('NOT_FOUND', { message: '没有找到这个售后单' });
-    if (rule.who !== 'BUYER' && rule.who !== 'ANYONE' && c.buyerOpenid === caller.openid) throw selfDealing();
-    return { caller, case: c };
+    if ((rule.who === 'MERCHANT' || rule.who === 'OWNER' || rule.who === 'PLATFORM') && c.buyerOpenid === caller.openid) throw selfDealing();
+    return { caller, case: c, actsAs: actsAs(caller, rule.who, c) };
   }
-  return { caller };
+  return { caller, actsAs: actsAs(caller, rule.who) };
 }
 
 function forbiddenMessage(who: Audience): string {
@@ -176,6 +198,7 @@ function forbiddenMessage(who: Audience): string {
     case 'PLATFORM':
       return '此操作仅限平台审核人员';
     case 'ANYONE':
+    case 'PARTY':
       return '无权进行此操作';
   }
 }

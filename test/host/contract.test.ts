@@ -191,10 +191,11 @@ describe('identity and ownership (SPEC §4 Identity)', () => {
     const who = ACCESS[action].who;
     const callers: Record<string, boolean> = {
       // SPEC §7: a merchant or reviewer is a buyer too, so buyer actions are open to every role.
-      [alice]: who === 'BUYER' || who === 'ANYONE',
-      [STAFF]: who === 'MERCHANT' || who === 'ANYONE' || who === 'BUYER',
-      [OWNER]: who === 'MERCHANT' || who === 'OWNER' || who === 'ANYONE' || who === 'BUYER',
-      [REVIEWER]: who === 'PLATFORM' || who === 'ANYONE' || who === 'BUYER',
+      // PARTY (SPEC §6 message): any party of the case, so no role is refused outright.
+      [alice]: who === 'BUYER' || who === 'ANYONE' || who === 'PARTY',
+      [STAFF]: who === 'MERCHANT' || who === 'ANYONE' || who === 'BUYER' || who === 'PARTY',
+      [OWNER]: who === 'MERCHANT' || who === 'OWNER' || who === 'ANYONE' || who === 'BUYER' || who === 'PARTY',
+      [REVIEWER]: who === 'PLATFORM' || who === 'ANYONE' || who === 'BUYER' || who === 'PARTY',
     };
     for (const [openid, allowed] of Object.entries(callers)) {
       if (!allowed) expect([openid, (await fail(openid, action, aimed(action))).code]).toEqual([openid, 'FORBIDDEN']);
@@ -240,6 +241,16 @@ describe('people (SPEC §7): setup → claim → invite → join → staff list 
     ]);
     expect((await ok(owner, 'merchant.removeStaff', { openid: staff })).members.map((m) => m.openid)).toEqual([owner]);
     expect((await ok(owner, 'merchant.syncKey.rotate', {})).key).toMatch(/^sk_/);
+  });
+});
+
+describe('message (SPEC §6)', () => {
+  test('the buyer writes on their own case', async () => {
+    const buyer = newBuyer();
+    const c = await applied(buyer);
+    expect((await ok(buyer, 'message', { caseId: c._id, text: '请尽快处理，谢谢' })).messages.map((m) => m.text)).toContain('请尽快处理，谢谢');
+    expect((await ok(STAFF, 'merchant.requestEvidence', { caseId: c._id, note: '请补充领口细节照片' })).evidenceRequest?.note).toBe('请补充领口细节照片');
+    expect((await ok(buyer, 'modify', { caseId: c._id, amountFen: c.amountFen - 100 })).amountFen).toBe(c.amountFen - 100);
   });
 });
 

@@ -14,6 +14,7 @@ const MAY: Record<Audience, Role[]> = {
   MERCHANT: ['STAFF', 'OWNER'],
   OWNER: ['OWNER'],
   PLATFORM: ['PLATFORM'],
+  PARTY: ['BUYER', 'STAFF', 'OWNER', 'PLATFORM'],
 };
 
 let w: World;
@@ -39,6 +40,7 @@ describe('the access table (SPEC §4 Identity, R30)', () => {
   test('it names the spec’s audience for each action', () => {
     const byAudience = (who: Audience) => ACTION_NAMES.filter((a) => ACCESS[a].who === who).sort();
     expect(byAudience('ANYONE')).toEqual(['merchant.join', 'shop.claim', 'whoami']);
+    expect(byAudience('PARTY')).toEqual(['message']);
     expect(byAudience('OWNER')).toEqual(['merchant.invite', 'merchant.removeStaff', 'merchant.settings.set', 'merchant.staff.list', 'merchant.syncKey.rotate']);
     expect(byAudience('PLATFORM')).toEqual(['platform.decide', 'platform.get', 'platform.liftRisk', 'platform.list']);
     expect(byAudience('MERCHANT').every((a) => a.startsWith('merchant.'))).toBe(true);
