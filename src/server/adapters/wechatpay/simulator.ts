@@ -44,6 +44,16 @@ export interface SimulatorOptions {
    * throw, means "deliver again" (the books retry with backoff).
    */
   transport?: (url: string, n: NotifyRequest) => Promise<number>;
+  /**
+   * WeChat Pay's clock, in ms (default real time). On cloud-sim the functions' clocks run at the host's
+   * dev clock, so the simulator keeps that time too, as WeChat Pay's and the container's clocks agree.
+   */
+  nowMs?: () => number;
+  /**
+   * Allowed distance between a request's timestamp and the simulator's clock (default 300 s, WeChat
+   * Pay's). cloud-sim's dev clock jumps while requests are in flight, so it allows more there.
+   */
+  maxSkewS?: number;
 }
 
 /** A v3 callback as sent: what tests tamper with. */
@@ -121,6 +131,10 @@ export class WechatPayV3Simulator {
   private readonly merchantOf = new Map<string, string>();
   /** Requests refused with SIGN_ERROR (a test checks its keys were used). */
   signErrors = 0;
+  /** Verified requests served, and callbacks sent with the answer they got. */
+  /** When each request was signed (its own clock) and received (ours). */
+  private readonly asked = new WeakMap<ServerResponse, { ts: number; receivedS: number }>();
+  readonly stats = { refunds: 0, queries: 0, callbacks: 0, callbacksAccepted: 0 };
   /** Faults a test switches on: answers signed with another key (a man in the middle), or not at all. */
   faults: { answerSignedWith?: KeyObject | string; answerUnsigned?: boolean } = {};
 
@@ -185,7 +199,10 @@ export class WechatPayV3Simulator {
     };
     const n = this.notification(resource);
     const send = this.opts.transport ?? postNotification;
-    return { status: await send(url, n) };
+    this.stats.callbacks += 1;
+    const status = await send(url, n);
+    if (status < 300) this.stats.callbacksAccepted += 1;
+    return { status };
   }
 
   /** A v3 refund callback for `resource`, signed and encrypted as WeChat Pay does, unless told otherwise. */
@@ -197,7 +214,7 @@ export class WechatPayV3Simulator {
     const aad = 'refund';
     const body = JSON.stringify({
       id: `EV-${randomBytes(8).toString('hex')}`,
-      create_time: rfc3339(Date.now()),
+      create_time: rfc3339(this.nowS() * 1000),
       resource_type: 'encrypt-resource',
       event_type: `REFUND.${resource.refund_status}`,
       summary: '退款成功',
@@ -215,7 +232,7 @@ export class WechatPayV3Simulator {
   }
 
   private signatureHeaders(body: string, o: NotificationOptions = {}): Record<string, string> {
-    const timestamp = String(o.timestamp ?? Formatter.timestamp());
+    const timestamp = String(o.timestamp ?? this.nowS());
     const nonce = o.nonce ?? Formatter.nonce();
     return {
       'Wechatpay-Timestamp': timestamp,
@@ -225,13 +242,25 @@ export class WechatPayV3Simulator {
     };
   }
 
+  /** WeChat Pay's clock, in seconds. */
+  nowS(): number {
+    return Math.floor((this.opts.nowMs ?? Date.now)() / 1000);
+  }
+
   private shopOfOrder(orderId: string): Shop | undefined {
     return this.opts.shopOfOrder(orderId);
   }
 
+  /**
+   * An answer, signed. Its timestamp is the request's own (when it has one) plus the time spent: WeChat
+   * Pay's clock and the merchant's agree, and a simulated clock moved mid-request must not make a true
+   * answer look stale.
+   */
   private answer(res: ServerResponse, status: number, data: unknown): void {
     const body = status === 204 ? '' : JSON.stringify(data);
-    const signed = this.faults.answerUnsigned ? {} : this.signatureHeaders(body, { signWith: this.faults.answerSignedWith });
+    const asked = this.asked.get(res);
+    const timestamp = asked ? asked.ts + Math.max(0, this.nowS() - asked.receivedS) : undefined;
+    const signed = this.faults.answerUnsigned ? {} : this.signatureHeaders(body, { signWith: this.faults.answerSignedWith, timestamp });
     res.writeHead(status, { 'content-type': 'application/json', ...signed });
     res.end(body);
   }
@@ -240,6 +269,7 @@ export class WechatPayV3Simulator {
     const body = await readBody(req);
     const url = req.url ?? '/';
     const auth = authorizationOf(req.headers.authorization);
+    if (auth && /^\d{1,12}$/.test(auth.timestamp ?? '')) this.asked.set(res, { ts: Number(auth.timestamp), receivedS: this.nowS() });
     const merchant = auth && this.opts.merchants.find((m) => m.mchId === auth.mchid && m.certSerial === auth.serial_no);
     if (
       !auth ||
@@ -247,7 +277,7 @@ export class WechatPayV3Simulator {
       !auth.timestamp ||
       !auth.nonce_str ||
       !auth.signature ||
-      Math.abs(Formatter.timestamp() - Number(auth.timestamp)) > 300 ||
+      Math.abs(this.nowS() - Number(auth.timestamp)) > (this.opts.maxSkewS ?? 300) ||
       !Rsa.verify(Formatter.request(req.method ?? 'GET', url, auth.timestamp, auth.nonce_str, body), auth.signature, merchant.publicKey)
     ) {
       this.signErrors += 1;
@@ -255,9 +285,15 @@ export class WechatPayV3Simulator {
       return;
     }
     const path = url.split('?')[0];
-    if (req.method === 'POST' && path === '/v3/refund/domestic/refunds') return this.refund(merchant, body, req, res);
+    if (req.method === 'POST' && path === '/v3/refund/domestic/refunds') {
+      this.stats.refunds += 1;
+      return this.refund(merchant, body, req, res);
+    }
     const m = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/.exec(path);
-    if (req.method === 'GET' && m) return this.query(merchant, decodeURIComponent(m[1]), res);
+    if (req.method === 'GET' && m) {
+      this.stats.queries += 1;
+      return this.query(merchant, decodeURIComponent(m[1]), res);
+    }
     this.answer(res, 404, { code: 'RESOURCE_NOT_EXISTS', message: '无效的请求路径' });
   }
 
