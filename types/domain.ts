@@ -246,6 +246,14 @@ export interface Message {
   at: EpochMs;
   from: Actor;
   text: string;
+  /** SPEC §6: photos or a video sent with a `message` (also on the case's `evidence`, where R22 counts them). */
+  evidence?: Evidence[];
+}
+
+/** SPEC §6: the shop asked the buyer for more proof (merchant.requestEvidence); cleared when the buyer next adds evidence. */
+export interface EvidenceRequest {
+  at: EpochMs;
+  note: string;
 }
 
 export interface RefundAttempt {
@@ -376,6 +384,13 @@ export interface AfterSaleCase {
   /** R25: the platform overturned the merchant's rejection. */
   overturned?: boolean;
   messages: Message[];
+  /** SPEC §6: an open request for more proof from the shop, until the buyer next adds evidence. */
+  evidenceRequest?: EvidenceRequest;
+  /**
+   * SPEC §6 (modify): every order line (skuId) the case has ever named, set once the case is modified;
+   * R32's 5 cases per line count the case on each of them. Absent: the lines of `items`.
+   */
+  linesEver?: string[];
   refunds: RefundAttempt[];
   history: HistoryEvent[];
   /**

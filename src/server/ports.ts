@@ -134,6 +134,19 @@ export interface CaseRepo {
     tickets?: Ticket[],
     claim?: CapClaim,
   ): Promise<boolean>;
+  /**
+   * SPEC §6 `modify`: `update`'s compare-and-set, also iff the order's apply guard still holds (no case
+   * was inserted or modified on the order, nor by the buyer, since `guard` was read); bumps the order's
+   * counter in the same commit, so a racing `apply` on the order re-checks. STALE: the case's version
+   * moved; CONFLICT: the guard did (re-check on fresh facts). R3's claim as in `update`.
+   */
+  updateGuarded(
+    c: AfterSaleCase,
+    expectedVersion: number,
+    guard: ApplyGuard,
+    notifications: Notification[],
+    claim?: CapClaim,
+  ): Promise<'UPDATED' | 'STALE' | 'CONFLICT'>;
 }
 
 export interface OrderRepo {

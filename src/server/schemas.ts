@@ -171,6 +171,19 @@ export const schemas = {
   reportNotReceived: caseRef,
   verify: caseRef,
   confirmReceipt: caseRef,
+  // SPEC §6: lengths are counted in characters (code points) after trimming by the core, which names the field.
+  message: z.strictObject({ caseId: id, text: text(MAX_TEXT), evidence: evidenceList.optional() }),
+  modify: z.strictObject({
+    caseId: id,
+    type: z.enum(CASE_TYPES).optional(),
+    reason: z.enum(REASONS).optional(),
+    items: z.array(caseItem).max(100).optional(),
+    amountFen: fen.optional(),
+    description: text(MAX_TEXT).optional(),
+    evidence: evidenceList.optional(),
+    exchangeNote: exchangeNote.optional(),
+  }),
+  'merchant.requestEvidence': z.strictObject({ caseId: id, note: text(MAX_TEXT) }),
   'merchant.list': listQuery,
   'merchant.get': caseRef,
   'merchant.approve': z.strictObject({
@@ -255,6 +268,7 @@ const FIELD_LABELS: Record<string, string> = {
   phone: '联系电话',
   address: '详细地址',
   name: '收件人',
+  text: '留言内容',
 };
 
 /** Fields an action refuses because someone else sets them, with why (the generic 不支持的字段 otherwise). */
