@@ -6,7 +6,7 @@
  * An answer that does not verify is no answer: the request counts as not completed, and the sweep's
  * query (itself verified) decides.
  */
-import { Wechatpay } from 'wechatpay-axios-plugin';
+import { Wechatpay } from './sdk';
 import type { CaseError, EpochMs } from '../../../../types/domain';
 import type { ErrorCode } from '../../../../types/errors';
 import { CATALOGUE } from '../../../core/errors';

@@ -6,7 +6,7 @@
  * decrypting; this module only puts its pieces in order. What it yields is still a hint: the handler
  * asks the refund query and records that.
  */
-import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
+import { Aes, Formatter, Rsa } from './sdk';
 import type { NotifyKey } from './env';
 
 /** WeChat Pay's allowed clock offset for signed messages, as the SDK applies it to answers. */

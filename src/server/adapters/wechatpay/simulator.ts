@@ -16,7 +16,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { randomBytes, type KeyObject } from 'crypto';
-import { Aes, Formatter, Rsa } from 'wechatpay-axios-plugin';
+import { Aes, Formatter, Rsa } from './sdk';
 import type { Order, Shop } from '../../../../types/domain';
 import type { RefundNotifyEvent } from '../../ports';
 import { GatewayTimeoutError, type SimulatedRefundGateway } from '../local/gateway';
