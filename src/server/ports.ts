@@ -180,6 +180,8 @@ export interface RiskRepo {
 export interface RefundRequest {
   outRefundNo: string;
   caseId: string;
+  /** The shop whose money goes out: picks its gateway (settings.payment, SPEC §7); found from the order when absent. */
+  shopId?: string;
   orderId: string;
   amountFen: Fen;
   /** The order's paid amount (WeChat Pay's total_fee). */
@@ -194,8 +196,11 @@ export type RefundQueryStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED'
 export interface RefundGateway {
   /** Starts (or, with the same outRefundNo, re-sends) a refund. Idempotent on outRefundNo. May throw on timeout. */
   request(r: RefundRequest): Promise<{ accepted: true } | { accepted: false; error: CaseError }>;
-  /** UNKNOWN: the gateway never received this outRefundNo (re-send it). */
-  query(outRefundNo: string): Promise<{ status: RefundQueryStatus; settledAt?: EpochMs; failure?: string }>;
+  /**
+   * UNKNOWN: the gateway never received this outRefundNo (re-send it). `shopId` picks the shop's own
+   * gateway (SPEC §7); without it, the shop of the case holding the number.
+   */
+  query(outRefundNo: string, shopId?: string): Promise<{ status: RefundQueryStatus; settledAt?: EpochMs; failure?: string }>;
 }
 
 /**

@@ -13,6 +13,10 @@ import type { LocalFile, PutResult } from '../adapters/local/files';
 import type { LocalServices } from '../adapters/local/services';
 import type { OutboxEntry, OutboxFilter, SeedData } from '../adapters/sqlite/devStore';
 import type { Services } from '../ports';
+import type { LocalWechatpay } from '../adapters/wechatpay/local';
+import type { NotifyRequest } from '../adapters/wechatpay/notify';
+import type { WechatPayV3Simulator } from '../adapters/wechatpay/simulator';
+import { handleWechatpayNotify } from '../wechatpayNotify';
 import type { Ticket } from '../../../types/domain';
 import { DEMO_IDENTITIES } from '../seed/demo';
 import { handleOrderSync, handleSetup } from '../handler';
@@ -69,6 +73,12 @@ export interface HostBackend {
   orderSync(event: unknown): Promise<HandlerReply>;
   /** `setup` with its cloud event `{secret, name, payment?, verified?}`. */
   setup(event: unknown): Promise<HandlerReply>;
+  /** A WeChat Pay v3 refund callback (SPEC §7): the raw body and headers, checked before anything else. */
+  wechatpayNotify(req: NotifyRequest): Promise<HandlerReply>;
+  /** The host listens at `url`: v3 refund callbacks are addressed to its /api/wechatpayNotify. */
+  listening(url: string): void;
+  /** The local WeChat Pay v3 simulator (tests forge callbacks with it). */
+  readonly wechatpay?: WechatPayV3Simulator;
   /** One whole sweep (the host never runs two at once). */
   sweep(budgetMs: number): Promise<unknown>;
   /** Delivers every refund callback that is due; resolves with how many were delivered. */
@@ -108,11 +118,13 @@ export function fileUrl(owner: string, name: string): string {
 }
 
 /** The SQLite backend: the handlers run here, on the local services. */
-export function sqliteBackend(local: LocalServices, handlers: HostHandlers, setupSecret?: string): HostBackend {
+export function sqliteBackend(local: LocalServices, handlers: HostHandlers, wechatpay?: LocalWechatpay, setupSecret?: string): HostBackend {
   const { svc, dev } = local;
-  local.gateway.setCallback((event) => handlers.refundNotify(svc, event));
+  // The books settle both kinds of shop: a v3 shop's result goes out as a signed v3 callback over HTTP.
+  local.gateway.setCallback((event) => (wechatpay?.simulator.owns(event) ? wechatpay.simulator.deliver(event) : handlers.refundNotify(svc, event)));
   return {
     name: 'sqlite',
+    ...(wechatpay ? { wechatpay: wechatpay.simulator } : {}),
     now: () => svc.clock.now(),
     afterSale: (openid, body) => handlers.afterSale(svc, openid, body),
     refundNotify: (body) => handlers.refundNotify(svc, body),
@@ -121,6 +133,13 @@ export function sqliteBackend(local: LocalServices, handlers: HostHandlers, setu
       return handleOrderSync(svc, body, { kind: 'KEY', key: typeof key === 'string' ? key : undefined });
     },
     setup: (event) => handleSetup(svc, event, setupSecret),
+    async wechatpayNotify(req) {
+      if (!wechatpay) return { status: 200, body: { ok: true, data: { applied: false } } };
+      return handleWechatpayNotify(svc, { env: wechatpay.env, nonces: wechatpay.nonces }, req);
+    },
+    listening(url) {
+      wechatpay?.setNotifyUrl(`${url}/api/wechatpayNotify`);
+    },
     sweep: (budgetMs) => handlers.sweep(svc, { budgetMs }),
     deliverRefundCallbacks: () => local.gateway.deliverDue(),
     startRefundCallbacks: () => local.gateway.start(),
@@ -147,6 +166,9 @@ export function sqliteBackend(local: LocalServices, handlers: HostHandlers, setu
       identities: async () => namedIdentities(dev.store.merchants(), dev.store.buyerOpenids()),
       shopCount: async () => dev.store.shopCount(),
     },
-    close: () => local.close(),
+    async close() {
+      await wechatpay?.close();
+      await local.close();
+    },
   };
 }

@@ -9,6 +9,7 @@ import path from 'path';
 import type { Server } from 'http';
 import { createLocalServices, type LocalServices } from '../adapters/local/services';
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../adapters/local/gateway';
+import { attachLocalWechatpay } from '../adapters/wechatpay/local';
 import type { Synchronous } from '../adapters/sqlite/open';
 import { demoData } from '../seed/demo';
 import { createApp } from './app';
@@ -79,7 +80,14 @@ async function openBackend(opts: HostOptions & { setupSecret: string }, notifyIn
     return { backend: cloudSim, cloudSim };
   }
   const local = createLocalServices({ dataDir: opts.dataDir, gatewayOptions, synchronous: opts.synchronous });
-  return { backend: sqliteBackend(local, opts.handlers, opts.setupSecret), local };
+  let wechatpay;
+  try {
+    wechatpay = await attachLocalWechatpay(local);
+  } catch (e) {
+    await local.close();
+    throw e;
+  }
+  return { backend: sqliteBackend(local, opts.handlers, wechatpay, opts.setupSecret), local };
 }
 
 export async function startHost(opts: HostOptions): Promise<RunningHost> {
@@ -136,6 +144,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   server.on('error', (e) => console.error('[host] server error', e));
   port = (server.address() as AddressInfo).port;
   const url = `http://${hostname}:${port}`;
+  backend.listening(url);
   writeHostRecord(opts.dataDir, { pid: process.pid, url, backend: backend.name, setupSecret });
 
   let closing: Promise<void> | undefined;
