@@ -90,6 +90,10 @@ export function createApp(ctx: AppContext): Hono {
     const reply = await backend.refundNotify(await readJsonObject(c.req.raw));
     return send(c, reply.status, reply.body);
   });
+  app.post('/api/payNotify', async (c) => {
+    const reply = await backend.payNotify(await readJsonObject(c.req.raw));
+    return send(c, reply.status, reply.body);
+  });
 
   // ── evidence files ──
   app.post('/upload', async (c) => {

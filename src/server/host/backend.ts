@@ -14,6 +14,7 @@ import type { LocalServices } from '../adapters/local/services';
 import type { OutboxEntry, OutboxFilter, SeedData } from '../adapters/sqlite/devStore';
 import type { Services } from '../ports';
 import type { Ticket } from '../../../types/domain';
+import { handlePayNotify } from '../handler';
 import { DEMO_IDENTITIES } from '../seed/demo';
 import { receiveUpload } from './upload';
 
@@ -29,6 +30,8 @@ export interface HandlerReply {
 export interface HostHandlers {
   afterSale(svc: Services, openid: string | undefined, body: unknown): Promise<HandlerReply>;
   refundNotify(svc: Services, body: unknown): Promise<HandlerReply>;
+  /** SPEC §7's payment callback (handlePayNotify when not given). */
+  payNotify?(svc: Services, body: unknown): Promise<HandlerReply>;
   sweep(svc: Services, opts?: { batchSize?: number; budgetMs?: number }): Promise<unknown>;
 }
 
@@ -62,6 +65,8 @@ export interface HostBackend {
   now(): EpochMs;
   afterSale(openid: string | undefined, body: unknown): Promise<HandlerReply>;
   refundNotify(body: unknown): Promise<HandlerReply>;
+  /** SPEC §7: the payment callback, reaching `payNotify` as the platform delivers it. */
+  payNotify(body: unknown): Promise<HandlerReply>;
   /** One whole sweep (the host never runs two at once). */
   sweep(budgetMs: number): Promise<unknown>;
   /** Delivers every refund callback that is due; resolves with how many were delivered. */
@@ -104,14 +109,20 @@ export function fileUrl(owner: string, name: string): string {
 export function sqliteBackend(local: LocalServices, handlers: HostHandlers): HostBackend {
   const { svc, dev } = local;
   local.gateway.setCallback((event) => handlers.refundNotify(svc, event));
+  const payNotify = handlers.payNotify ?? handlePayNotify;
+  local.payments.setCallback((event) => payNotify(svc, event));
   return {
     name: 'sqlite',
     now: () => svc.clock.now(),
     afterSale: (openid, body) => handlers.afterSale(svc, openid, body),
     refundNotify: (body) => handlers.refundNotify(svc, body),
+    payNotify: (body) => payNotify(svc, body),
     sweep: (budgetMs) => handlers.sweep(svc, { budgetMs }),
-    deliverRefundCallbacks: () => local.gateway.deliverDue(),
-    startRefundCallbacks: () => local.gateway.start(),
+    deliverRefundCallbacks: async () => (await local.gateway.deliverDue()) + (await local.payments.deliverDue()),
+    startRefundCallbacks: () => {
+      local.gateway.start();
+      local.payments.startDelivery(local.gateway.options.tickMs);
+    },
     async upload(req, openid) {
       const stored = await receiveUpload(req, openid, local.files);
       return { ...stored, url: stored.fileId.replace('local://', '/files/') };

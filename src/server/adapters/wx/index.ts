@@ -9,13 +9,14 @@ import { WxCaseRepo } from './cases';
 import { CloudStorageFileStore } from './files';
 import { CloudPayGateway, type CloudPayConfig } from './gateway';
 import { SubscribeMessageNotifier } from './notifier';
+import { CloudPayPaymentGateway } from './payments';
 import { WxMerchantRepo, WxOrderRepo, WxRiskRepo, WxShopRepo } from './repos';
 import type { WxCloud } from './sdk';
 
 export type { WxCloud } from './sdk';
 export { COLLECTIONS } from './sdk';
 
-export type WxConfig = CloudPayConfig;
+export type WxConfig = CloudPayConfig & { payNotifyFunction?: string };
 
 /**
  * The function's settings from its environment variables (cloud console → 云函数 → 版本与配置 →
@@ -27,6 +28,7 @@ export function wxConfigFromEnv(env: NodeJS.ProcessEnv): WxConfig {
     subMchId: env.SUB_MCH_ID ?? '',
     envId: env.REFUND_NOTIFY_ENV || env.TCB_ENV || env.SCF_NAMESPACE || '',
     notifyFunction: env.REFUND_NOTIFY_FUNCTION || 'refundNotify',
+    payNotifyFunction: env.PAY_NOTIFY_FUNCTION || 'payNotify',
   };
 }
 
@@ -50,6 +52,7 @@ export function createWxServices(cloud: WxCloud, config: WxConfig): Services {
     merchants: new WxMerchantRepo(db),
     risk: new WxRiskRepo(db),
     gateway: new CloudPayGateway(cloud, config),
+    payments: new CloudPayPaymentGateway(cloud, config),
     notifier: new SubscribeMessageNotifier(cloud, templateIdFor),
     files: new CloudStorageFileStore(cloud),
   };
