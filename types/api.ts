@@ -182,6 +182,37 @@ export interface ConvertToRefundRequest {
   note: string;
 }
 
+/** SPEC §6: a message of the buyer, the shop or the platform on an open case. */
+export interface MessageRequest {
+  caseId: string;
+  text: string;
+  evidence?: EvidenceInput[];
+}
+
+/** SPEC §6: the shop asks the buyer for more proof (PENDING, NEGOTIATING). */
+export interface RequestEvidenceRequest {
+  caseId: string;
+  note: string;
+}
+
+/** SPEC §6: the buyer changes the application (PENDING, or REJECTED inside its escalation window). */
+export interface ModifyRequest {
+  caseId: string;
+  type?: CaseType;
+  reason?: Reason;
+  items?: CaseItem[];
+  amountFen?: Fen;
+  description?: string;
+  evidence?: EvidenceInput[];
+  exchangeNote?: string;
+}
+
+/** The buyer's other cases with the shop, beside the merchant's review (SPEC §6 pages). */
+export type BuyerCaseSummary = Pick<
+  AfterSaleCase,
+  '_id' | 'orderId' | 'type' | 'reason' | 'status' | 'amountFen' | 'approvedFen' | 'itemTitles' | 'createdAt'
+>;
+
 export interface DecideRequest {
   caseId: string;
   decision: 'APPROVE' | 'REJECT';
@@ -189,8 +220,11 @@ export interface DecideRequest {
   note: string;
 }
 
-/** What `merchant.settings.set` takes: every shop setting but the platform's fee rate (R20), and the return address. */
-export type SettingsPatch = Partial<Omit<ShopSettings, 'platformFeeRateBp'>> & { returnAddress?: Shop['returnAddress'] };
+/**
+ * What `merchant.settings.set` takes: every shop setting but the platform's fee rate (R20) and the
+ * payment account (SPEC §7, set only by setup / shop:create), and the return address.
+ */
+export type SettingsPatch = Partial<Omit<ShopSettings, 'platformFeeRateBp' | 'payment'>> & { returnAddress?: Shop['returnAddress'] };
 
 export interface SettingsView {
   shop: Pick<Shop, '_id' | 'name' | 'verified' | 'returnAddress'>;
@@ -274,8 +308,12 @@ export interface Actions {
   reportNotReceived: [{ caseId: string }, AfterSaleCase];
   verify: [{ caseId: string }, VerifyResult];
   confirmReceipt: [{ caseId: string }, AfterSaleCase];
+  // SPEC §6: talking, proof and changing the application.
+  message: [MessageRequest, AfterSaleCase];
+  modify: [ModifyRequest, AfterSaleCase];
+  'merchant.requestEvidence': [RequestEvidenceRequest, AfterSaleCase];
   'merchant.list': [ListQuery, Page<AfterSaleCase>];
-  'merchant.get': [{ caseId: string }, AfterSaleCase & { order: Order }];
+  'merchant.get': [{ caseId: string }, AfterSaleCase & { order: Order; buyerCases?: BuyerCaseSummary[] }];
   'merchant.approve': [ApproveRequest, AfterSaleCase];
   'merchant.reject': [RejectRequest, AfterSaleCase];
   'merchant.offer': [OfferRequest, AfterSaleCase];

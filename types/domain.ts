@@ -12,6 +12,28 @@ export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const PAY_CHANNELS = ['WECHAT', 'BANK_CARD', 'CREDIT_CARD', 'THIRD_PARTY'] as const;
 export type PayChannel = (typeof PAY_CHANNELS)[number];
 
+/**
+ * How a shop's money goes out (SPEC §7 "Money out, per shop"). Set only by `setup` / `shop:create`
+ * (never by `merchant.settings.set`); a shop without it refunds through cloudPay with the function's
+ * SUB_MCH_ID. Only identifiers live here: the merchant's private key, its APIv3 key and WeChat Pay's
+ * public key come from the function's environment (src/server/adapters/wechatpay/env.ts).
+ */
+export const PAYMENT_PROVIDERS = ['CLOUDPAY', 'WECHATPAY_V3'] as const;
+export type PaymentProvider = (typeof PAYMENT_PROVIDERS)[number];
+export type PaymentSettings =
+  | { provider: 'CLOUDPAY'; /** WeChat Pay sub-merchant number (服务商模式的子商户号). */ subMchId: string }
+  | {
+      provider: 'WECHATPAY_V3';
+      /** The shop's own WeChat Pay merchant number (商户号). */
+      mchId: string;
+      /** Serial number of the merchant's API certificate (商户API证书序列号), which signs its requests. */
+      certSerial: string;
+      /** WeChat Pay public key id (微信支付公钥ID, `PUB_KEY_ID_…`), when the account verifies with WeChat Pay's public key. */
+      platformPublicKeyId?: string;
+      /** Serial of WeChat Pay's platform certificate (平台证书序列号), when the account verifies with platform certificates. */
+      platformCertSerial?: string;
+    };
+
 export const ITEM_KINDS = ['NORMAL', 'FRESH', 'CUSTOM', 'VIRTUAL', 'CROSS_BORDER'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
@@ -209,6 +231,8 @@ export interface ShopSettings {
   subscribeTemplateIds: { decision: string; refund: string };
   /** Items at or above this unit price prompt the buyer for an unboxing video (四.1). */
   valuableItemFen: Fen;
+  /** Money out (SPEC §7): set only by setup / shop:create; absent = cloudPay with the function's SUB_MCH_ID. */
+  payment?: PaymentSettings;
 }
 
 export interface Shop {
@@ -252,6 +276,14 @@ export interface Message {
   at: EpochMs;
   from: Actor;
   text: string;
+  /** SPEC §6: photos or a video sent with a `message` (also on the case's `evidence`, where R22 counts them). */
+  evidence?: Evidence[];
+}
+
+/** SPEC §6: the shop asked the buyer for more proof (merchant.requestEvidence); cleared when the buyer next adds evidence. */
+export interface EvidenceRequest {
+  at: EpochMs;
+  note: string;
 }
 
 export interface RefundAttempt {
@@ -382,6 +414,13 @@ export interface AfterSaleCase {
   /** R25: the platform overturned the merchant's rejection. */
   overturned?: boolean;
   messages: Message[];
+  /** SPEC §6: an open request for more proof from the shop, until the buyer next adds evidence. */
+  evidenceRequest?: EvidenceRequest;
+  /**
+   * SPEC §6 (modify): every order line (skuId) the case has ever named, set once the case is modified;
+   * R32's 5 cases per line count the case on each of them. Absent: the lines of `items`.
+   */
+  linesEver?: string[];
   refunds: RefundAttempt[];
   history: HistoryEvent[];
   /**

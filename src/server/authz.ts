@@ -19,8 +19,11 @@ export interface Caller {
   shopId?: string;
 }
 
-/** MERCHANT is STAFF or OWNER; OWNER alone is the shop's owner. */
-export type Audience = 'ANYONE' | 'BUYER' | 'MERCHANT' | 'OWNER' | 'PLATFORM';
+/**
+ * MERCHANT is STAFF or OWNER; OWNER alone is the shop's owner. PARTY is any party of a case (SPEC §6):
+ * the buyer, the shop's merchants, the platform (ownership then narrows it to the caller's own case).
+ */
+export type Audience = 'ANYONE' | 'BUYER' | 'MERCHANT' | 'OWNER' | 'PLATFORM' | 'PARTY';
 
 /**
  * What the action's input points at and must belong to the caller:
@@ -53,6 +56,10 @@ export const ACCESS: Record<ActionName, AccessRule> = {
   reportNotReceived: { who: 'BUYER', owns: 'CASE' },
   verify: { who: 'BUYER', owns: 'CASE' },
   confirmReceipt: { who: 'BUYER', owns: 'CASE' },
+  // SPEC §6: talking, proof and changing the application.
+  message: { who: 'PARTY', owns: 'CASE' },
+  modify: { who: 'BUYER', owns: 'CASE' },
+  'merchant.requestEvidence': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.list': { who: 'MERCHANT', owns: 'NONE' },
   'merchant.get': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.approve': { who: 'MERCHANT', owns: 'CASE' },
@@ -104,6 +111,8 @@ export function mayCall(role: CallerRole, who: Audience): boolean {
       return role === 'OWNER';
     case 'PLATFORM':
       return role === 'PLATFORM';
+    case 'PARTY':
+      return true;
   }
 }
 
@@ -169,6 +178,7 @@ function forbiddenMessage(who: Audience): string {
     case 'PLATFORM':
       return '此操作仅限平台审核人员';
     case 'ANYONE':
+    case 'PARTY':
       return '无权进行此操作';
   }
 }

@@ -134,6 +134,19 @@ export interface CaseRepo {
     tickets?: Ticket[],
     claim?: CapClaim,
   ): Promise<boolean>;
+  /**
+   * SPEC §6 `modify`: `update`'s compare-and-set, also iff the order's apply guard still holds (no case
+   * was inserted or modified on the order, nor by the buyer, since `guard` was read); bumps the order's
+   * counter in the same commit, so a racing `apply` on the order re-checks. STALE: the case's version
+   * moved; CONFLICT: the guard did (re-check on fresh facts). R3's claim as in `update`.
+   */
+  updateGuarded(
+    c: AfterSaleCase,
+    expectedVersion: number,
+    guard: ApplyGuard,
+    notifications: Notification[],
+    claim?: CapClaim,
+  ): Promise<'UPDATED' | 'STALE' | 'CONFLICT'>;
 }
 
 export interface OrderRepo {
@@ -201,6 +214,8 @@ export interface RiskRepo {
 export interface RefundRequest {
   outRefundNo: string;
   caseId: string;
+  /** The shop whose money goes out: picks its gateway (settings.payment, SPEC §7); found from the order when absent. */
+  shopId?: string;
   orderId: string;
   amountFen: Fen;
   /** The order's paid amount (WeChat Pay's total_fee). */
@@ -215,8 +230,11 @@ export type RefundQueryStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED'
 export interface RefundGateway {
   /** Starts (or, with the same outRefundNo, re-sends) a refund. Idempotent on outRefundNo. May throw on timeout. */
   request(r: RefundRequest): Promise<{ accepted: true } | { accepted: false; error: CaseError }>;
-  /** UNKNOWN: the gateway never received this outRefundNo (re-send it). */
-  query(outRefundNo: string): Promise<{ status: RefundQueryStatus; settledAt?: EpochMs; failure?: string }>;
+  /**
+   * UNKNOWN: the gateway never received this outRefundNo (re-send it). `shopId` picks the shop's own
+   * gateway (SPEC §7); without it, the shop of the case holding the number.
+   */
+  query(outRefundNo: string, shopId?: string): Promise<{ status: RefundQueryStatus; settledAt?: EpochMs; failure?: string }>;
 }
 
 /**

@@ -171,6 +171,19 @@ export const schemas = {
   reportNotReceived: caseRef,
   verify: caseRef,
   confirmReceipt: caseRef,
+  // SPEC §6: lengths are counted in characters (code points) after trimming by the core, which names the field.
+  message: z.strictObject({ caseId: id, text: text(MAX_TEXT), evidence: evidenceList.optional() }),
+  modify: z.strictObject({
+    caseId: id,
+    type: z.enum(CASE_TYPES).optional(),
+    reason: z.enum(REASONS).optional(),
+    items: z.array(caseItem).max(100).optional(),
+    amountFen: fen.optional(),
+    description: text(MAX_TEXT).optional(),
+    evidence: evidenceList.optional(),
+    exchangeNote: exchangeNote.optional(),
+  }),
+  'merchant.requestEvidence': z.strictObject({ caseId: id, note: text(MAX_TEXT) }),
   'merchant.list': listQuery,
   'merchant.get': caseRef,
   'merchant.approve': z.strictObject({
@@ -272,11 +285,15 @@ const FIELD_LABELS: Record<string, string> = {
   address: '详细地址',
   name: '收件人',
   shopId: '店铺',
+  text: '留言内容',
 };
 
 /** Fields an action refuses because someone else sets them, with why (the generic 不支持的字段 otherwise). */
 const FIXED_FIELDS: Partial<Record<ActionName, Record<string, string>>> = {
-  'merchant.settings.set': { platformFeeRateBp: '退款手续费费率由平台统一设置（默认0.6%），店铺不能修改' },
+  'merchant.settings.set': {
+    platformFeeRateBp: '退款手续费费率由平台统一设置（默认0.6%），店铺不能修改',
+    payment: '收款与退款账户（微信支付商户号、证书）只能在开店时由平台设置（setup / shop:create），店铺设置中不能修改',
+  },
 };
 
 function labelOf(path: readonly PropertyKey[]): string {

@@ -48,6 +48,8 @@ function audienceAdmits(who: Audience, role: Role): boolean {
       return role === 'OWNER';
     case 'PLATFORM':
       return role === 'PLATFORM';
+    case 'PARTY':
+      return true;
   }
 }
 

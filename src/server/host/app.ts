@@ -12,7 +12,7 @@ import { HTTP_STATUS } from '../../../types/errors';
 import { CATALOGUE, DomainError } from '../../core/errors';
 import { OPENID_SEGMENT } from '../adapters/local/files';
 import type { HostBackend } from './backend';
-import { readJsonObject } from './body';
+import { readJsonObject, readJsonText } from './body';
 import { clockBody, seedBody } from './devSchemas';
 import { browserGuard } from './guards';
 import { fileResponse, serveH5 } from './static';
@@ -30,6 +30,8 @@ export interface AppContext {
 }
 
 const IDENTITY_HEADER = 'x-wx-openid';
+/** A v3 refund notification is about 1 KB. */
+const WECHATPAY_NOTIFY_CAP = 64 * 1024;
 /** Paths that are never pages of the app, so an unknown one is a 404 envelope and not index.html. */
 const SERVER_PREFIXES = ['/api/', '/__dev/', '/files/', '/upload', '/healthz'];
 
@@ -90,6 +92,17 @@ export function createApp(ctx: AppContext): Hono {
     const reply = await backend.refundNotify(await readJsonObject(c.req.raw));
     return send(c, reply.status, reply.body);
   });
+  // WeChat Pay v3's refund callback (SPEC §7): the signature covers the exact bytes, so they go on as received.
+  app.post('/api/wechatpayNotify', async (c) => {
+    const { text } = await readJsonText(c.req.raw, WECHATPAY_NOTIFY_CAP);
+    const headers: Record<string, string> = {};
+    c.req.raw.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const reply = await backend.wechatpayNotify({ headers, body: text });
+    return send(c, reply.status, reply.body);
+  });
+  // SPEC §7 demo checkout: the payment callback (a hint; the gateway is asked).
   app.post('/api/payNotify', async (c) => {
     const reply = await backend.payNotify(await readJsonObject(c.req.raw));
     return send(c, reply.status, reply.body);

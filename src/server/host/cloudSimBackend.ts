@@ -34,6 +34,13 @@ import { fileUrl, namedIdentities, type HandlerReply, type HostBackend } from '.
 import { errorReply as sharedErrorReply } from '../handler';
 import { parseRefundNotify } from '../usecases/refundNotify';
 import { receiveUpload } from './upload';
+import { LOCAL_V3_PAYMENT, localWechatpayKeys, wechatpayEnvVars } from '../adapters/wechatpay/keys';
+import { WechatPayV3Simulator } from '../adapters/wechatpay/simulator';
+import type { NotifyRequest } from '../adapters/wechatpay/notify';
+import type { HttpTriggerReply } from '../adapters/wechatpay/entry';
+
+/** The `wechatpayNotify` function's HTTP address in the simulated cloud (what notify_url names). */
+export const CLOUD_SIM_WECHATPAY_NOTIFY_URL = 'https://cloudsim-6e1f2a.service.tcloudbase.com/wechatpayNotify';
 
 /** The simulated cloud's storage bucket. */
 export const CLOUD_SIM_BUCKET = '636c-cloudsim-6e1f2a-1300000000';
@@ -116,11 +123,35 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
   sim.store.onCommit = (writes) => journal.record(writes);
   const serviceUrl = await sim.start();
 
+  // WeChat Pay v3 (SPEC §7): the simulator over the same books, its throwaway keys under DATA_DIR, handed
+  // to the functions through the environment names a real deployment uses.
+  const keys = localWechatpayKeys(home);
+  const v3 = new WechatPayV3Simulator({
+    books: gateway,
+    shopOfOrder: (orderId) => {
+      const order = read(COLLECTIONS.orders, orderId) as unknown as Order | null;
+      const shop = order ? (read(COLLECTIONS.shops, order.shopId) as unknown as Shop | null) : null;
+      return shop ? shopWithDefaults(shop) : undefined;
+    },
+    platform: { keyId: LOCAL_V3_PAYMENT.platformPublicKeyId ?? '', privateKey: keys.platformPrivateKey },
+    merchants: [{ mchId: LOCAL_V3_PAYMENT.mchId, certSerial: LOCAL_V3_PAYMENT.certSerial, publicKey: keys.merchantPublicKey, apiV3Key: keys.apiV3Key }],
+    defaultNotifyUrl: () => CLOUD_SIM_WECHATPAY_NOTIFY_URL,
+    transport: async (_url, n) => (await invokeWechatpayNotify(n)).status,
+    nowMs: () => clock.now(),
+    // The dev clock jumps (tests move it hours at a time) while an instance still runs at the offset it was invoked with.
+    maxSkewS: 7 * 24 * 3600,
+  });
+  const v3Url = await v3.listen(0);
+
   const functions = new FunctionPool({
     repoRoot: opts.repoRoot,
-    env: { ...instanceEnv(serviceUrl), SUB_MCH_ID: CLOUD_SIM_SUB_MCH_ID },
+    env: {
+      ...instanceEnv(serviceUrl),
+      SUB_MCH_ID: CLOUD_SIM_SUB_MCH_ID,
+      ...wechatpayEnvVars(LOCAL_V3_PAYMENT, keys, { baseUrl: v3Url, notifyUrl: CLOUD_SIM_WECHATPAY_NOTIFY_URL }),
+    },
     clockOffsetMs: () => clock.offsetMs(),
-    maxInstances: { afterSale: opts.afterSaleInstances ?? 4, autoApprove: 1, refundNotify: 2, payNotify: 2 },
+    maxInstances: { afterSale: opts.afterSaleInstances ?? 4, autoApprove: 1, refundNotify: 2, wechatpayNotify: 2, payNotify: 2 },
     quiet: process.env.CLOUD_SIM_QUIET === '1',
   });
 
@@ -130,7 +161,14 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       errcode?: number;
       result?: ApiReply<unknown>;
     };
+  /** The HTTP access service delivering a v3 callback to `wechatpayNotify`, as WeChat Pay posts it. */
+  async function invokeWechatpayNotify(n: NotifyRequest): Promise<HandlerReply> {
+    const event = { httpMethod: 'POST', path: '/wechatpayNotify', headers: n.headers, body: n.body, isBase64Encoded: false };
+    const r = (await functions.invoke('wechatpayNotify', event, { source: 'wx_http' })) as HttpTriggerReply;
+    return { status: r.statusCode, body: JSON.parse(r.body) as ApiReply<unknown> };
+  }
   gateway.setCallback(async (event) => {
+    if (v3.owns(event)) return v3.deliver(event);
     const ack = await deliverPayCallback(event);
     return { status: ack.errcode === 0 ? 200 : 500 };
   });
@@ -146,9 +184,10 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
   });
 
   try {
-    await functions.warm(['afterSale', 'autoApprove', 'refundNotify', 'payNotify']);
+    await functions.warm(['afterSale', 'autoApprove', 'refundNotify', 'wechatpayNotify', 'payNotify']);
   } catch (e) {
     await functions.close();
+    await v3.close();
     await sim.stop();
     db.close();
     throw e;
@@ -158,6 +197,7 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
 
   return {
     name: 'cloud-sim',
+    wechatpay: v3,
     service: sim,
     db,
     gateway,
@@ -221,6 +261,18 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       };
       if (!reply.ok) throw new Error(`autoApprove: ${JSON.stringify(reply.error)}`);
       return reply.data;
+    },
+
+    async wechatpayNotify(req) {
+      try {
+        return await invokeWechatpayNotify(req);
+      } catch (e) {
+        console.error('[cloud-sim] wechatpayNotify invocation failed', e);
+        return errorReply('INTERNAL_ERROR');
+      }
+    },
+    listening() {
+      // The functions address WeChat Pay's callbacks to their own HTTP trigger, not to the host.
     },
 
     deliverRefundCallbacks: async () => (await gateway.deliverDue()) + (await payments.deliverDue()),
@@ -291,6 +343,7 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
     async close() {
       await gateway.stop();
       await payments.stopDelivery();
+      await v3.close();
       await functions.close();
       await sim.stop();
       db.close();

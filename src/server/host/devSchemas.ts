@@ -15,6 +15,7 @@ import {
   type Order,
 } from '../../../types/domain';
 import type { ShopSeed } from '../adapters/sqlite/devStore';
+import { paymentSettingsSchema } from '../paymentSettings';
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
 const openid = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
@@ -48,6 +49,7 @@ const settings = z
     noteTemplates: z.strictObject({ approve: templates, reject: templates, offer: templates }),
     subscribeTemplateIds: z.strictObject({ decision: text(64), refund: text(64) }),
     valuableItemFen: fen,
+    payment: paymentSettingsSchema,
   })
   .partial();
 

@@ -9,6 +9,7 @@ import path from 'path';
 import type { Server } from 'http';
 import { createLocalServices, type LocalServices } from '../adapters/local/services';
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../adapters/local/gateway';
+import { attachLocalWechatpay } from '../adapters/wechatpay/local';
 import type { Synchronous } from '../adapters/sqlite/open';
 import { demoData } from '../seed/demo';
 import { createApp } from './app';
@@ -74,7 +75,14 @@ async function openBackend(opts: HostOptions, notifyInterval: number): Promise<{
     return { backend: cloudSim, cloudSim };
   }
   const local = createLocalServices({ dataDir: opts.dataDir, gatewayOptions, synchronous: opts.synchronous });
-  return { backend: sqliteBackend(local, opts.handlers), local };
+  let wechatpay;
+  try {
+    wechatpay = await attachLocalWechatpay(local);
+  } catch (e) {
+    await local.close();
+    throw e;
+  }
+  return { backend: sqliteBackend(local, opts.handlers, wechatpay), local };
 }
 
 export async function startHost(opts: HostOptions): Promise<RunningHost> {
@@ -129,6 +137,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   }
   server.on('error', (e) => console.error('[host] server error', e));
   port = (server.address() as AddressInfo).port;
+  backend.listening(`http://${hostname}:${port}`);
 
   let closing: Promise<void> | undefined;
   return {

@@ -173,6 +173,7 @@ export async function requestOrderRefund(svc: Services, order: Order): Promise<O
     reply = await svc.gateway.request({
       outRefundNo: attempt.outRefundNo,
       caseId: order._id,
+      shopId: order.shopId,
       orderId: order._id,
       amountFen: attempt.amountFen,
       totalFen: order.paidFen,
@@ -199,7 +200,7 @@ export async function orderOfRefund(svc: Services, outRefundNo: string): Promise
 /** Records how the gateway reports the order's attempt `outRefundNo`, if the order still waits on it. */
 export async function settleOrderRefund(svc: Services, order: Order, outRefundNo: string): Promise<{ reported: string; order: Order | null }> {
   if (!orderWaitsOn(order, outRefundNo)) return { reported: 'UNCHECKED', order: null };
-  const q = await svc.gateway.query(outRefundNo);
+  const q = await svc.gateway.query(outRefundNo, order.shopId);
   if (q.status !== 'SUCCESS' && q.status !== 'ABNORMAL' && q.status !== 'CLOSED') return { reported: q.status, order: null };
   const status = q.status;
   const settledAt = q.settledAt ?? svc.clock.now();
@@ -291,7 +292,7 @@ async function sweepOne(svc: Services, o: Order, shop: Shop, now: number, report
     }
     // Retried under a new number only once the gateway confirms the old one CLOSED (SPEC §4); a refusal
     // that never reached the gateway (R5) is not in its books at all.
-    const q = await svc.gateway.query(latest.outRefundNo);
+    const q = await svc.gateway.query(latest.outRefundNo, o.shopId);
     if (q.status !== 'CLOSED' && q.status !== 'UNKNOWN') {
       console.error(`order refund ${latest.outRefundNo} is recorded CLOSED but the gateway reports ${q.status}: not retried`);
       await svc.orders.update(deferOrderTimer(o, now + LIMITS.refundQueryDelayMs), o.version ?? 0);

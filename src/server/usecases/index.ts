@@ -6,6 +6,7 @@ import * as merchant from './merchant';
 import { getOrder, listOrders, whoami } from './orders';
 import * as platform from './platform';
 import { stats } from './stats';
+import * as talk from './talk';
 import type { UseCaseTable } from './types';
 
 export const USE_CASES: UseCaseTable = {
@@ -25,6 +26,9 @@ export const USE_CASES: UseCaseTable = {
   reportNotReceived: buyer.reportNotReceived,
   verify: buyer.verify,
   confirmReceipt: buyer.confirmReceipt,
+  message: talk.message,
+  modify: talk.modify,
+  'merchant.requestEvidence': talk.requestEvidence,
   'merchant.list': merchant.listForShop,
   'merchant.get': merchant.getWithOrder,
   'merchant.approve': merchant.approve,

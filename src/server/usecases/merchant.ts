@@ -7,6 +7,7 @@ import { withDefaults } from '../../core/settings';
 import { act, checkEvidenceFiles, currentCase } from './act';
 import { loadOrder, loadShop } from './context';
 import { listView } from './expiry';
+import { buyerCasesWithShop } from './talk';
 import { DEFAULT_PAGE, merchantShopId, type UseCase } from './types';
 
 /** Each case as the sweep will leave it; a status filter leaves out cases past due for that status (SPEC §3). */
@@ -23,7 +24,9 @@ export const listForShop: UseCase<'merchant.list'> = (svc, access, input) => {
 
 export const getWithOrder: UseCase<'merchant.get'> = async (svc, access) => {
   const c = await currentCase(svc, access);
-  return { ...c, order: await loadOrder(svc, c.orderId) };
+  // SPEC §6 pages: the buyer's earlier cases with this shop, beside the review.
+  const [order, buyerCases] = await Promise.all([loadOrder(svc, c.orderId), buyerCasesWithShop(svc, c)]);
+  return { ...c, order, buyerCases };
 };
 
 export const approve: UseCase<'merchant.approve'> = (svc, access, input) =>

@@ -12,11 +12,19 @@ import { SubscribeMessageNotifier } from './notifier';
 import { CloudPayPaymentGateway } from './payments';
 import { WxMerchantRepo, WxOrderRepo, WxRiskRepo, WxShopRepo } from './repos';
 import type { WxCloud } from './sdk';
+import { wechatpayEnvFrom, type WechatpayEnv } from '../wechatpay/env';
+import { WechatPayV3Gateway } from '../wechatpay/gateway';
+import { ProviderRoutedGateway } from '../wechatpay/router';
 
 export type { WxCloud } from './sdk';
 export { COLLECTIONS } from './sdk';
 
-export type WxConfig = CloudPayConfig & { payNotifyFunction?: string };
+export type WxConfig = CloudPayConfig & {
+  /** WeChat Pay v3 merchants' secrets and URLs (SPEC §7), read from the same environment (wechatpay/env.ts). */
+  wechatpay?: WechatpayEnv;
+  /** SPEC §7 demo checkout: the function cloudPay.unifiedOrder sends payment results to (default payNotify). */
+  payNotifyFunction?: string;
+};
 
 /**
  * The function's settings from its environment variables (cloud console → 云函数 → 版本与配置 →
@@ -29,6 +37,7 @@ export function wxConfigFromEnv(env: NodeJS.ProcessEnv): WxConfig {
     envId: env.REFUND_NOTIFY_ENV || env.TCB_ENV || env.SCF_NAMESPACE || '',
     notifyFunction: env.REFUND_NOTIFY_FUNCTION || 'refundNotify',
     payNotifyFunction: env.PAY_NOTIFY_FUNCTION || 'payNotify',
+    wechatpay: wechatpayEnvFrom(env),
   };
 }
 
@@ -37,6 +46,7 @@ export function createWxServices(cloud: WxCloud, config: WxConfig): Services {
   const db = cloud.database({ throwOnNotFound: false });
   const cases = new WxCaseRepo(db);
   const shops = new WxShopRepo(db);
+  const orders = new WxOrderRepo(db);
   const templateIdFor = async (n: Notification): Promise<string | undefined> => {
     if ((n.templateKey !== 'decision' && n.templateKey !== 'refund') || !n.caseId) return undefined;
     const c = await cases.get(n.caseId);
@@ -47,11 +57,22 @@ export function createWxServices(cloud: WxCloud, config: WxConfig): Services {
     clock: { now: () => Date.now() },
     ids: new RandomIdGen(),
     cases,
-    orders: new WxOrderRepo(db),
+    orders,
     shops,
     merchants: new WxMerchantRepo(db),
     risk: new WxRiskRepo(db),
-    gateway: new CloudPayGateway(cloud, config),
+    // Each shop's money goes out its own way (SPEC §7): v3 through its merchant account, else cloudPay.
+    gateway: new ProviderRoutedGateway({
+      fallback: new CloudPayGateway(cloud, config),
+      cloudPay: (subMchId) => new CloudPayGateway(cloud, { ...config, subMchId }),
+      v3: (s) => {
+        const wp = config.wechatpay ?? wechatpayEnvFrom({} as NodeJS.ProcessEnv);
+        return new WechatPayV3Gateway({ merchant: wp.merchant(s), baseUrl: wp.baseUrl, notifyUrl: () => wp.notifyUrl });
+      },
+      shops,
+      orders,
+      cases,
+    }),
     payments: new CloudPayPaymentGateway(cloud, config),
     notifier: new SubscribeMessageNotifier(cloud, templateIdFor),
     files: new CloudStorageFileStore(cloud),

@@ -13,6 +13,7 @@ const MAY: Record<Audience, Role[]> = {
   MERCHANT: ['STAFF', 'OWNER'],
   OWNER: ['OWNER'],
   PLATFORM: ['PLATFORM'],
+  PARTY: ['BUYER', 'STAFF', 'OWNER', 'PLATFORM'],
 };
 
 let w: World;
@@ -38,6 +39,7 @@ describe('the access table (SPEC §4 Identity, R30)', () => {
   test('it names the spec’s audience for each action', () => {
     const byAudience = (who: Audience) => ACTION_NAMES.filter((a) => ACCESS[a].who === who).sort();
     expect(byAudience('ANYONE')).toEqual(['whoami']);
+    expect(byAudience('PARTY')).toEqual(['message']);
     expect(byAudience('OWNER')).toEqual(['merchant.settings.set']);
     expect(byAudience('PLATFORM')).toEqual(['platform.decide', 'platform.get', 'platform.liftRisk', 'platform.list']);
     expect(byAudience('MERCHANT').every((a) => a.startsWith('merchant.'))).toBe(true);
