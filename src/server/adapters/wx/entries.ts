@@ -86,6 +86,22 @@ function asNotifyEvent(event: unknown): unknown {
   return { returnCode: e.returnCode, reqInfo: e };
 }
 
+/**
+ * Which sub-merchant may report on the attempt a cloudPay notification names: the shop's own when its
+ * settings.payment is CLOUDPAY with a subMchId, null when the shop refunds through its own v3 account,
+ * else the function's SUB_MCH_ID (also for a number no case holds: that changes nothing anyway).
+ */
+async function expectedSubMerchant(svc: Services, event: unknown, fallback: string): Promise<string | null> {
+  const info = typeof event === 'object' && event !== null ? (event as { reqInfo?: { outRefundNo?: unknown } }).reqInfo : undefined;
+  const no = info?.outRefundNo;
+  if (typeof no !== 'string' || no.length === 0 || no.length > 64) return fallback;
+  const c = await svc.cases.findByOutRefundNo(no);
+  const payment = c ? (await svc.shops.get(c.shopId))?.settings?.payment : undefined;
+  if (payment?.provider === 'WECHATPAY_V3') return null;
+  if (payment?.provider === 'CLOUDPAY') return payment.subMchId;
+  return fallback;
+}
+
 /** getWXContext().SOURCE of a run that WeChat Pay's refund callback started (and nothing else). */
 export const PAY_CALLBACK_SOURCE = 'wx_paycallback';
 
@@ -110,12 +126,21 @@ export async function refundNotifyMain(
     console.warn(`refundNotify: ignored an event not delivered by WeChat Pay (SOURCE ${String(source ?? 'none')})`);
     return { errcode: 0, errmsg: 'IGNORED' };
   }
-  if (!subMchId) {
+  // The sub-merchant the attempt's shop refunds through: its own (settings.payment, SPEC §7) or the
+  // function's SUB_MCH_ID; none when the shop pays through its own v3 account (its callbacks are v3's).
+  let expected: string | null;
+  try {
+    expected = await expectedSubMerchant(svc, asNotifyEvent(event), subMchId);
+  } catch (e) {
+    console.error('refundNotify: the attempt could not be looked up; WeChat Pay is asked to send it again', e);
+    return { errcode: 1, errmsg: 'RETRY' };
+  }
+  if (expected === '') {
     console.error('refundNotify: SUB_MCH_ID is not set in the function environment; the notification is ignored');
     return { errcode: 0, errmsg: 'IGNORED' };
   }
   const eventSubMch = typeof event === 'object' && event !== null ? (event as { subMchId?: unknown }).subMchId : undefined;
-  if (eventSubMch !== subMchId) {
+  if (expected === null || eventSubMch !== expected) {
     console.warn(`refundNotify: ignored a notification for sub-merchant ${String(eventSubMch ?? '(none)')}`);
     return { errcode: 0, errmsg: 'IGNORED' };
   }
