@@ -18,6 +18,7 @@ import type { NotifyRequest } from '../adapters/wechatpay/notify';
 import type { WechatPayV3Simulator } from '../adapters/wechatpay/simulator';
 import { handleWechatpayNotify } from '../wechatpayNotify';
 import type { Ticket } from '../../../types/domain';
+import { handlePayNotify } from '../handler';
 import { DEMO_IDENTITIES } from '../seed/demo';
 import { handleOrderSync, handleSetup } from '../handler';
 import { syncEventParts } from '../usecases/orderSync';
@@ -35,6 +36,8 @@ export interface HandlerReply {
 export interface HostHandlers {
   afterSale(svc: Services, openid: string | undefined, body: unknown): Promise<HandlerReply>;
   refundNotify(svc: Services, body: unknown): Promise<HandlerReply>;
+  /** SPEC §7's payment callback (handlePayNotify when not given). */
+  payNotify?(svc: Services, body: unknown): Promise<HandlerReply>;
   sweep(svc: Services, opts?: { batchSize?: number; budgetMs?: number }): Promise<unknown>;
 }
 
@@ -68,6 +71,8 @@ export interface HostBackend {
   now(): EpochMs;
   afterSale(openid: string | undefined, body: unknown): Promise<HandlerReply>;
   refundNotify(body: unknown): Promise<HandlerReply>;
+  /** SPEC §7: the payment callback, reaching `payNotify` as the platform delivers it. */
+  payNotify(body: unknown): Promise<HandlerReply>;
   // ── SPEC §7 ──
   /** `orderSync` with its cloud event `{shopId, orders, shopKey}` (the host puts the header's key there). */
   orderSync(event: unknown): Promise<HandlerReply>;
@@ -122,12 +127,15 @@ export function sqliteBackend(local: LocalServices, handlers: HostHandlers, wech
   const { svc, dev } = local;
   // The books settle both kinds of shop: a v3 shop's result goes out as a signed v3 callback over HTTP.
   local.gateway.setCallback((event) => (wechatpay?.simulator.owns(event) ? wechatpay.simulator.deliver(event) : handlers.refundNotify(svc, event)));
+  const payNotify = handlers.payNotify ?? handlePayNotify;
+  local.payments.setCallback((event) => payNotify(svc, event));
   return {
     name: 'sqlite',
     ...(wechatpay ? { wechatpay: wechatpay.simulator } : {}),
     now: () => svc.clock.now(),
     afterSale: (openid, body) => handlers.afterSale(svc, openid, body),
     refundNotify: (body) => handlers.refundNotify(svc, body),
+    payNotify: (body) => payNotify(svc, body),
     orderSync(event) {
       const { body, key } = syncEventParts(event);
       return handleOrderSync(svc, body, { kind: 'KEY', key: typeof key === 'string' ? key : undefined });
@@ -141,8 +149,11 @@ export function sqliteBackend(local: LocalServices, handlers: HostHandlers, wech
       wechatpay?.setNotifyUrl(`${url}/api/wechatpayNotify`);
     },
     sweep: (budgetMs) => handlers.sweep(svc, { budgetMs }),
-    deliverRefundCallbacks: () => local.gateway.deliverDue(),
-    startRefundCallbacks: () => local.gateway.start(),
+    deliverRefundCallbacks: async () => (await local.gateway.deliverDue()) + (await local.payments.deliverDue()),
+    startRefundCallbacks: () => {
+      local.gateway.start();
+      local.payments.startDelivery(local.gateway.options.tickMs);
+    },
     async upload(req, openid) {
       const stored = await receiveUpload(req, openid, local.files);
       return { ...stored, url: stored.fileId.replace('local://', '/files/') };

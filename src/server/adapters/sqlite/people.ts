@@ -3,6 +3,7 @@ import type { AccessCode, Merchant, Order, Shop, SyncKeyRecord } from '../../../
 import { canonical } from '../../../core/orderSync';
 import type { OrderSyncRepo, PeopleRepo } from '../../ports';
 import type { Db } from './open';
+import { ORDER_UPSERT, orderRow } from './repos';
 import { Statements } from './statements';
 
 export class SqlitePeopleRepo implements PeopleRepo {
@@ -89,13 +90,8 @@ export class SqliteOrderSyncRepo implements OrderSyncRepo {
       .transaction(() => {
         const row = this.st.get('SELECT doc FROM orders WHERE id = ?').get(next._id) as { doc: string } | undefined;
         if (canonical(row ? JSON.parse(row.doc) : null) !== canonical(expected)) return false;
-        this.st
-          .get(
-            `INSERT INTO orders (id, shop_id, buyer_openid, status, paid_at, delivered_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET shop_id = excluded.shop_id, buyer_openid = excluded.buyer_openid,
-               status = excluded.status, paid_at = excluded.paid_at, delivered_at = excluded.delivered_at, doc = excluded.doc`,
-          )
-          .run(next._id, next.shopId, next.buyerOpenid, next.status, next.paidAt, next.deliveredAt ?? null, JSON.stringify(next));
+        // The same columns as the checkout's writes (version, timers, cancellations), so either sees the other's change.
+        this.st.get(ORDER_UPSERT).run(...orderRow(next));
         return true;
       })
       .immediate();

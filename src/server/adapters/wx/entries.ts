@@ -4,7 +4,7 @@
  * calls one of these). Kept here so they are tested like the rest of the server code.
  */
 import type { ApiReply } from '../../../../types/errors';
-import { handleAfterSale, handleOrderSync, handleRefundNotify, handleSetup, runSweep, type SweepReport } from '../../handler';
+import { handleAfterSale, handleOrderSync, handlePayNotify, handleRefundNotify, handleSetup, runSweep, type SweepReport } from '../../handler';
 import { syncEventParts, type SyncAuth } from '../../usecases/orderSync';
 import type { Services } from '../../ports';
 
@@ -151,6 +151,31 @@ export async function refundNotifyMain(
   if (code === 'INTERNAL_ERROR') return { errcode: 1, errmsg: 'RETRY' };
   console.error(`refundNotify: not applied (${code} ${message}): ${JSON.stringify(event)}`);
   return { errcode: 0, errmsg: code, result: reply.body };
+}
+
+/**
+ * `payNotify` (SPEC §7): the payment callback of cloudPay.unifiedOrder, a hint like the refund one. It
+ * acts only on events the payment platform delivered (SOURCE wx_paycallback, no caller) for the
+ * configured sub-merchant; even then the event only names an order (`outTradeNo`), and what is
+ * recorded is what cloudPay.queryOrder reports. A database failure answers errcode 1 (sent again).
+ */
+export async function payNotifyMain(cloud: WxContextSource, svc: Services, event: unknown, subMchId: string): Promise<PayCallbackAck> {
+  if (callerOpenid(cloud) !== undefined) return { errcode: 403, errmsg: 'FORBIDDEN' };
+  const source = cloud.getWXContext().SOURCE;
+  if (String(source ?? '') !== PAY_CALLBACK_SOURCE) {
+    console.warn(`payNotify: ignored an event not delivered by WeChat Pay (SOURCE ${String(source ?? 'none')})`);
+    return { errcode: 0, errmsg: 'IGNORED' };
+  }
+  const eventSubMch = typeof event === 'object' && event !== null ? (event as { subMchId?: unknown }).subMchId : undefined;
+  if (!subMchId || eventSubMch !== subMchId) {
+    console.warn(`payNotify: ignored a notification for sub-merchant ${String(eventSubMch ?? '(none)')}`);
+    return { errcode: 0, errmsg: 'IGNORED' };
+  }
+  const reply = await handlePayNotify(svc, event);
+  if (reply.body.ok) return { errcode: 0, errmsg: 'OK', result: reply.body };
+  if (reply.body.error.code === 'INTERNAL_ERROR') return { errcode: 1, errmsg: 'RETRY' };
+  console.error(`payNotify: not applied (${reply.body.error.code}): ${JSON.stringify(event)}`);
+  return { errcode: 0, errmsg: reply.body.error.code, result: reply.body };
 }
 
 // ── SPEC §7: orderSync and setup ──
