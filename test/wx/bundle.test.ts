@@ -122,7 +122,7 @@ describe('built cloud functions', () => {
     // The functions that notify buyers and merchants need subscribeMessage.send; orderSync and setup notify nobody.
     if (fn !== 'orderSync' && fn !== 'setup') expect(config.permissions?.openapi).toContain('subscribeMessage.send');
     else expect(config.permissions).toBeUndefined();
-  });
+  }, 30_000);
 
   it('autoApprove carries the 5-minute timer trigger', () => {
     const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'cloudfunctions', 'autoApprove', 'config.json'), 'utf8')) as {
