@@ -12,6 +12,7 @@ import type {
   Fen,
   Merchant,
   Order,
+  Product,
   Reason,
   RefundMethod,
   RejectReasonCode,
@@ -254,6 +255,41 @@ export interface OrderView extends Order {
   riskLiftedAt?: EpochMs;
 }
 
+// ── SPEC §7 demo checkout ──
+/** What a buyer sees of a shop before buying (shop.get). */
+export interface ShopView extends Pick<Shop, '_id' | 'name' | 'verified'> {
+  settings: Pick<ShopSettings, 'policyText' | 'hotline' | 'windowDays'>;
+  products: Product[];
+}
+
+export interface CreateOrderRequest {
+  shopId: string;
+  items: { skuId: string; qty: number }[];
+}
+
+/** order.pay: the order as it stands, and what the page does to pay (weapp: wx.requestPayment with `payment`). */
+export interface PayOrderResult {
+  order: Order;
+  payment:
+    | { kind: 'REQUEST_PAYMENT'; payment: { timeStamp: string; nonceStr: string; package: string; signType: string; paySign: string } }
+    | { kind: 'PAID' };
+}
+
+export interface ShipOrderRequest {
+  orderId: string;
+  company: string;
+  trackingNo: string;
+}
+
+export interface OrderListQuery {
+  status?: Order['status'];
+  cursor?: string;
+  limit?: number;
+}
+
+/** merchant.retryRefund: a case's refund, or (SPEC §7) an order cancellation's. */
+export type RetryRefundInput = RetryRefundRequest | { orderId: string };
+
 /** action name → [request, response]. */
 export interface Actions {
   whoami: [Record<string, never>, Identity];
@@ -283,7 +319,7 @@ export interface Actions {
   'merchant.offer': [OfferRequest, AfterSaleCase];
   'merchant.confirmReturn': [ConfirmReturnRequest, AfterSaleCase];
   'merchant.addEvidence': [AddEvidenceRequest, AfterSaleCase];
-  'merchant.retryRefund': [RetryRefundRequest, AfterSaleCase];
+  'merchant.retryRefund': [RetryRefundInput, AfterSaleCase | Order];
   'merchant.reship': [ReshipRequest, AfterSaleCase];
   'merchant.convertToRefund': [ConvertToRefundRequest, AfterSaleCase];
   'merchant.stats': [StatsQuery, Stats];
@@ -293,6 +329,14 @@ export interface Actions {
   'platform.get': [{ caseId: string }, AfterSaleCase & { order: Order }];
   'platform.decide': [DecideRequest, AfterSaleCase];
   'platform.liftRisk': [{ openid: string; note: string }, { openid: string; liftedAt: EpochMs }];
+  // ── SPEC §7 demo checkout ──
+  'shop.get': [{ shopId: string }, ShopView];
+  'order.create': [CreateOrderRequest, Order];
+  'order.pay': [{ orderId: string }, PayOrderResult];
+  'order.confirmReceipt': [{ orderId: string }, Order];
+  'order.cancel': [{ orderId: string }, Order];
+  'merchant.ship': [ShipOrderRequest, Order];
+  'merchant.orders': [OrderListQuery, Page<Order>];
 }
 export type ActionName = keyof Actions;
 export type ActionRequest<A extends ActionName> = Actions[A][0];

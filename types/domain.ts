@@ -150,6 +150,34 @@ export interface Order {
   items: OrderItem[];
   refundScenario?: RefundScenario;
   createdAt?: EpochMs;
+  // ── SPEC §7 demo checkout (order.create / pay / ship / confirmReceipt / cancel) ──
+  /** Compare-and-set counter of the order's own changes (absent on orders stored before §7: 0). */
+  version?: number;
+  /** The payment as the gateway reported it (UNPAID: started, not yet confirmed). */
+  payment?: OrderPayment;
+  cancelledAt?: EpochMs;
+  /** order.cancel of a PAID order: its full refund, attempts like a case's (`<orderId>-<n>`). */
+  refunds?: RefundAttempt[];
+  /** Why the cancellation's refund stopped (ABNORMAL / CLOSED / refused), as on a case. */
+  lastError?: CaseError;
+  /** When the timer must next look at this order (auto-confirm 10 d after shipment, a refund to query or retry). */
+  timerAt?: EpochMs;
+}
+
+/** SPEC §7: how an order was paid. */
+export interface OrderPayment {
+  startedAt: EpochMs;
+  /** WeChat Pay's transaction id, once the gateway reports the payment SUCCESS. */
+  transactionId?: string;
+}
+
+/** SPEC §4 Shop.products: what the demo checkout sells. */
+export interface Product {
+  skuId: string;
+  title: string;
+  unitFen: Fen;
+  kind: ItemKind;
+  imageUrl?: string;
 }
 
 export interface ReturnAddress {
@@ -214,6 +242,8 @@ export interface Shop {
   verified: boolean;
   returnAddress?: ReturnAddress;
   settings: ShopSettings;
+  /** SPEC §7: the goods the demo checkout sells (order.create). */
+  products?: Product[];
 }
 
 export interface Merchant {

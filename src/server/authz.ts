@@ -29,8 +29,10 @@ export type Audience = 'ANYONE' | 'BUYER' | 'MERCHANT' | 'OWNER' | 'PLATFORM' | 
  * What the action's input points at and must belong to the caller:
  * ORDER → `orderId` is the buyer's order; CASE → `caseId` is the buyer's case, the merchant's shop's
  * case, or (platform) a case that was escalated; NONE → the action reads only the caller's own scope.
+ * SHOP_ORDER (SPEC §7) → `orderId` is an order of the merchant's shop; CASE_OR_SHOP_ORDER → `caseId`
+ * as CASE when the input names one, else `orderId` as SHOP_ORDER (merchant.retryRefund).
  */
-export type Ownership = 'NONE' | 'ORDER' | 'CASE';
+export type Ownership = 'NONE' | 'ORDER' | 'CASE' | 'SHOP_ORDER' | 'CASE_OR_SHOP_ORDER';
 
 export interface AccessRule {
   who: Audience;
@@ -65,7 +67,7 @@ export const ACCESS: Record<ActionName, AccessRule> = {
   'merchant.offer': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.confirmReturn': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.addEvidence': { who: 'MERCHANT', owns: 'CASE' },
-  'merchant.retryRefund': { who: 'MERCHANT', owns: 'CASE' },
+  'merchant.retryRefund': { who: 'MERCHANT', owns: 'CASE_OR_SHOP_ORDER' },
   'merchant.reship': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.convertToRefund': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.stats': { who: 'MERCHANT', owns: 'NONE' },
@@ -75,6 +77,14 @@ export const ACCESS: Record<ActionName, AccessRule> = {
   'platform.get': { who: 'PLATFORM', owns: 'CASE' },
   'platform.decide': { who: 'PLATFORM', owns: 'CASE' },
   'platform.liftRisk': { who: 'PLATFORM', owns: 'NONE' },
+  // ── SPEC §7 demo checkout ──
+  'shop.get': { who: 'BUYER', owns: 'NONE' },
+  'order.create': { who: 'BUYER', owns: 'NONE' },
+  'order.pay': { who: 'BUYER', owns: 'ORDER' },
+  'order.confirmReceipt': { who: 'BUYER', owns: 'ORDER' },
+  'order.cancel': { who: 'BUYER', owns: 'ORDER' },
+  'merchant.ship': { who: 'MERCHANT', owns: 'SHOP_ORDER' },
+  'merchant.orders': { who: 'MERCHANT', owns: 'NONE' },
 };
 
 /** No openid (or one no WeChat context could produce) → FORBIDDEN; a merchant's openid → its role; else a buyer. */
@@ -141,7 +151,14 @@ export async function authorize(svc: Services, caller: Caller, action: ActionNam
     if (!order || !ownsOrder(caller, order)) throw new DomainError('NOT_FOUND', { message: '没有找到这个订单' });
     return { caller, order };
   }
-  if (rule.owns === 'CASE') {
+  const byOrder = rule.owns === 'SHOP_ORDER' || (rule.owns === 'CASE_OR_SHOP_ORDER' && !('caseId' in input));
+  if (byOrder) {
+    const orderId = (input as { orderId: string }).orderId;
+    const order = await svc.orders.get(orderId);
+    if (!order || caller.shopId === undefined || order.shopId !== caller.shopId) throw new DomainError('NOT_FOUND', { message: '没有找到这个订单' });
+    return { caller, order };
+  }
+  if (rule.owns === 'CASE' || rule.owns === 'CASE_OR_SHOP_ORDER') {
     const caseId = (input as { caseId: string }).caseId;
     const c = await svc.cases.get(caseId);
     if (!c || !ownsCase(caller, c)) throw new DomainError('NOT_FOUND', { message: '没有找到这个售后单' });

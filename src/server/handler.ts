@@ -10,6 +10,7 @@ import { authorize, identify } from './authz';
 import type { Services } from './ports';
 import { parseAction } from './schemas';
 import { USE_CASES } from './usecases';
+import { applyPayNotify, parsePayNotify } from './usecases/checkout';
 import { applyRefundNotify, parseRefundNotify, type ParseOptions } from './usecases/refundNotify';
 import { sweep, type SweepOptions, type SweepReport } from './usecases/sweep';
 
@@ -60,6 +61,19 @@ export async function runSweep(svc: Services, opts?: SweepOptions): Promise<Swee
 export async function handleRefundNotify(svc: Services, body: unknown, opts?: ParseOptions): Promise<Reply> {
   try {
     return ok(await applyRefundNotify(svc, parseRefundNotify(body, opts)));
+  } catch (e) {
+    return errorReply(e);
+  }
+}
+
+/**
+ * The `payNotify` callback (SPEC §7): a hint that an order may have been paid. What is recorded is
+ * what the gateway reports for that order (payments.query); an unknown order is acknowledged with
+ * `applied: false` (200).
+ */
+export async function handlePayNotify(svc: Services, body: unknown): Promise<Reply> {
+  try {
+    return ok(await applyPayNotify(svc, parsePayNotify(body)));
   } catch (e) {
     return errorReply(e);
   }

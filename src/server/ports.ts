@@ -155,6 +155,42 @@ export interface OrderRepo {
   listForBuyer(buyerOpenid: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>>;
   /** R25's refund rate: orders of the shop delivered in [from, to). */
   countDelivered(shopId: string, from: EpochMs, to: EpochMs): Promise<number>;
+  // ── SPEC §7 demo checkout ──
+  /** Stores a new order (order.create); false when the id is taken. */
+  insert(order: Order): Promise<boolean>;
+  /** Compare-and-set: writes `order` iff the stored one still has `expectedVersion` (absent = 0); order.version must be one more. */
+  update(order: Order, expectedVersion: number): Promise<boolean>;
+  /** The shop's orders, newest paidAt first (merchant order list). */
+  listForShop(shopId: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>>;
+  /** Orders whose timerAt ≤ now, by (timerAt, _id), at most `limit`, past `after` when given. */
+  due(now: EpochMs, limit: number, after?: DueKey): Promise<Order[]>;
+  /** R3: what the shop's order cancellations cancelled in [from, to) hold in refunds (attempts not CLOSED). */
+  shopCancelRefundFen(shopId: string, from: EpochMs, to: EpochMs): Promise<Fen>;
+}
+
+/** SPEC §7: what the page needs to pay (cloud: wx.requestPayment's fields), or PAID: the gateway has the payment already (the local simulated gateway pays at once). */
+export type PaymentStart =
+  | { kind: 'REQUEST_PAYMENT'; payment: { timeStamp: string; nonceStr: string; package: string; signType: string; paySign: string } }
+  | { kind: 'PAID' };
+
+export interface PaymentRequest {
+  /** out_trade_no: the order id. */
+  orderId: string;
+  shopId: string;
+  totalFen: Fen;
+  /** 商品描述 (body), ≤ 128 bytes. */
+  description: string;
+  payerOpenid: string;
+}
+
+/** NOTPAY: started and not (yet) paid; UNKNOWN: the gateway never saw this order. */
+export type PaymentQueryStatus = 'SUCCESS' | 'NOTPAY' | 'CLOSED' | 'REFUND' | 'UNKNOWN';
+
+/** SPEC §7: taking a payment (cloud: cloudPay.unifiedOrder / queryOrder; local: the simulated gateway). */
+export interface PaymentGateway {
+  start(p: PaymentRequest): Promise<PaymentStart>;
+  /** How the gateway reports the order's payment; the only source of a PAID order (callbacks are hints). */
+  query(orderId: string): Promise<{ status: PaymentQueryStatus; paidAt?: EpochMs; totalFen?: Fen; transactionId?: string }>;
 }
 
 export interface ShopRepo {
@@ -255,6 +291,8 @@ export interface Services {
   merchants: MerchantRepo;
   risk: RiskRepo;
   gateway: RefundGateway;
+  /** SPEC §7: the demo checkout's payments. */
+  payments: PaymentGateway;
   notifier: Notifier;
   files: FileStore;
 }

@@ -197,11 +197,15 @@ export const schemas = {
   'merchant.offer': z.strictObject({ caseId: id, amountFen: positiveFen, note }),
   'merchant.confirmReturn': z.strictObject({ caseId: id, unsealed: z.boolean().optional() }),
   'merchant.addEvidence': z.strictObject({ caseId: id, evidence: evidenceList.min(1), note: note.optional() }),
-  'merchant.retryRefund': z.strictObject({
-    caseId: id,
-    refundMethod: z.enum(REFUND_METHODS).optional(),
-    account: z.string().trim().min(4).max(64).optional(),
-  }),
+  // A case's refund, or (SPEC §7) an order cancellation's: `orderId` alone.
+  'merchant.retryRefund': z.union([
+    z.strictObject({
+      caseId: id,
+      refundMethod: z.enum(REFUND_METHODS).optional(),
+      account: z.string().trim().min(4).max(64).optional(),
+    }),
+    z.strictObject({ orderId: id }),
+  ]),
   'merchant.reship': z.strictObject({ caseId: id, company: shipCompany, trackingNo: shipTrackingNo }),
   'merchant.convertToRefund': z.strictObject({ caseId: id, note }),
   'merchant.stats': z
@@ -218,6 +222,18 @@ export const schemas = {
     note: z.string().trim().min(LIMITS.rejectNoteMinChars).max(MAX_NOTE),
   }),
   'platform.liftRisk': z.strictObject({ openid, note: z.string().trim().min(2).max(MAX_NOTE) }),
+  // ── SPEC §7 demo checkout ──
+  'shop.get': z.strictObject({ shopId: id }),
+  'order.create': z.strictObject({
+    shopId: id,
+    // 1–99 of a line is the core's rule (INVALID_INPUT naming items.<i>.qty); here only the shape.
+    items: z.array(z.strictObject({ skuId: id, qty: z.number().int().min(-MAX_QTY).max(MAX_QTY) })).min(1).max(20),
+  }),
+  'order.pay': z.strictObject({ orderId: id }),
+  'order.confirmReceipt': z.strictObject({ orderId: id }),
+  'order.cancel': z.strictObject({ orderId: id }),
+  'merchant.ship': z.strictObject({ orderId: id, company: shipCompany, trackingNo: shipTrackingNo }),
+  'merchant.orders': z.strictObject({ status: z.enum(ORDER_STATUSES).optional(), cursor: cursor.optional(), limit: limit.optional() }),
 } satisfies Record<ActionName, z.ZodType>;
 
 /** Each schema's output is exactly its types/api.ts request type: a field added on one side only fails to compile. */
@@ -268,6 +284,7 @@ const FIELD_LABELS: Record<string, string> = {
   phone: '联系电话',
   address: '详细地址',
   name: '收件人',
+  shopId: '店铺',
   text: '留言内容',
 };
 

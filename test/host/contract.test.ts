@@ -421,7 +421,7 @@ describe('the lifecycle paths of SPEC §2', () => {
     expect((await ok(OWNER, 'merchant.approve', { caseId: c._id })).lastError?.code).toBe('PAYMENT_CHANNEL_RESTRICTED');
     asLastError.add('PAYMENT_CHANNEL_RESTRICTED');
     await advance(2 * 60_000);
-    const retried = await ok(OWNER, 'merchant.retryRefund', { caseId: c._id, refundMethod: 'DESIGNATED_ACCOUNT', account: '6222020200112233' });
+    const retried = (await ok(OWNER, 'merchant.retryRefund', { caseId: c._id, refundMethod: 'DESIGNATED_ACCOUNT', account: '6222020200112233' })) as AfterSaleCase;
     expect(retried.refunds[1]).toMatchObject({ outRefundNo: `${c._id}-2`, method: 'DESIGNATED_ACCOUNT' });
     await settle();
     const after = await caseOf(alice, c);
@@ -544,6 +544,28 @@ describe('merchant and platform extras', () => {
     expect((await fail(OWNER, 'merchant.settings.set', { hotline: '800-820-8820' })).field).toBe('hotline');
     const lifted = await ok(REVIEWER, 'platform.liftRisk', { openid: newBuyer(), note: '申诉材料已核实' });
     expect(lifted.liftedAt).toBeGreaterThanOrEqual(t);
+  });
+});
+
+describe('SPEC §7 demo checkout', () => {
+  test('shop.get, order.create, order.pay, merchant.orders, merchant.ship, order.confirmReceipt; order.cancel refunds in full', async () => {
+    const buyer = newBuyer();
+    const shop = await ok(buyer, 'shop.get', { shopId: SHOP });
+    expect(shop.products.map((p) => p.skuId)).toEqual(['tshirt', 'pillow']);
+    const created = await ok(buyer, 'order.create', { shopId: SHOP, items: [{ skuId: 'tshirt', qty: 1 }] });
+    await ok(buyer, 'order.pay', { orderId: created._id });
+    okData(await api.dev.run('refundNotify'));
+    expect((await ok(buyer, 'order.get', { orderId: created._id })).status).toBe('PAID');
+    expect((await ok(STAFF, 'merchant.orders', { status: 'PAID' })).items.map((o) => o._id)).toContain(created._id);
+    expect((await ok(STAFF, 'merchant.ship', { orderId: created._id, company: '顺丰速运', trackingNo: 'SF1234567890' })).status).toBe('SHIPPED');
+    expect((await ok(buyer, 'order.confirmReceipt', { orderId: created._id })).status).toBe('DELIVERED');
+
+    const second = await ok(buyer, 'order.create', { shopId: SHOP, items: [{ skuId: 'pillow', qty: 2 }] });
+    await ok(buyer, 'order.pay', { orderId: second._id });
+    okData(await api.dev.run('refundNotify'));
+    const cancelled = await ok(buyer, 'order.cancel', { orderId: second._id });
+    expect(cancelled.refunds).toEqual([expect.objectContaining({ outRefundNo: `${second._id}-1`, amountFen: 39_800 })]);
+    expect((await fail(buyer, 'order.cancel', { orderId: second._id })).status).toBe(422);
   });
 });
 

@@ -102,6 +102,11 @@ export function createApp(ctx: AppContext): Hono {
     const reply = await backend.wechatpayNotify({ headers, body: text });
     return send(c, reply.status, reply.body);
   });
+  // SPEC §7 demo checkout: the payment callback (a hint; the gateway is asked).
+  app.post('/api/payNotify', async (c) => {
+    const reply = await backend.payNotify(await readJsonObject(c.req.raw));
+    return send(c, reply.status, reply.body);
+  });
 
   // ── evidence files ──
   app.post('/upload', async (c) => {

@@ -18,6 +18,7 @@ import type { NotifyRequest } from '../adapters/wechatpay/notify';
 import type { WechatPayV3Simulator } from '../adapters/wechatpay/simulator';
 import { handleWechatpayNotify } from '../wechatpayNotify';
 import type { Ticket } from '../../../types/domain';
+import { handlePayNotify } from '../handler';
 import { DEMO_IDENTITIES } from '../seed/demo';
 import { receiveUpload } from './upload';
 
@@ -33,6 +34,8 @@ export interface HandlerReply {
 export interface HostHandlers {
   afterSale(svc: Services, openid: string | undefined, body: unknown): Promise<HandlerReply>;
   refundNotify(svc: Services, body: unknown): Promise<HandlerReply>;
+  /** SPEC §7's payment callback (handlePayNotify when not given). */
+  payNotify?(svc: Services, body: unknown): Promise<HandlerReply>;
   sweep(svc: Services, opts?: { batchSize?: number; budgetMs?: number }): Promise<unknown>;
 }
 
@@ -66,6 +69,8 @@ export interface HostBackend {
   now(): EpochMs;
   afterSale(openid: string | undefined, body: unknown): Promise<HandlerReply>;
   refundNotify(body: unknown): Promise<HandlerReply>;
+  /** SPEC §7: the payment callback, reaching `payNotify` as the platform delivers it. */
+  payNotify(body: unknown): Promise<HandlerReply>;
   /** A WeChat Pay v3 refund callback (SPEC §7): the raw body and headers, checked before anything else. */
   wechatpayNotify(req: NotifyRequest): Promise<HandlerReply>;
   /** The host listens at `url`: v3 refund callbacks are addressed to its /api/wechatpayNotify. */
@@ -115,12 +120,15 @@ export function sqliteBackend(local: LocalServices, handlers: HostHandlers, wech
   const { svc, dev } = local;
   // The books settle both kinds of shop: a v3 shop's result goes out as a signed v3 callback over HTTP.
   local.gateway.setCallback((event) => (wechatpay?.simulator.owns(event) ? wechatpay.simulator.deliver(event) : handlers.refundNotify(svc, event)));
+  const payNotify = handlers.payNotify ?? handlePayNotify;
+  local.payments.setCallback((event) => payNotify(svc, event));
   return {
     name: 'sqlite',
     ...(wechatpay ? { wechatpay: wechatpay.simulator } : {}),
     now: () => svc.clock.now(),
     afterSale: (openid, body) => handlers.afterSale(svc, openid, body),
     refundNotify: (body) => handlers.refundNotify(svc, body),
+    payNotify: (body) => payNotify(svc, body),
     async wechatpayNotify(req) {
       if (!wechatpay) return { status: 200, body: { ok: true, data: { applied: false } } };
       return handleWechatpayNotify(svc, { env: wechatpay.env, nonces: wechatpay.nonces }, req);
@@ -129,8 +137,11 @@ export function sqliteBackend(local: LocalServices, handlers: HostHandlers, wech
       wechatpay?.setNotifyUrl(`${url}/api/wechatpayNotify`);
     },
     sweep: (budgetMs) => handlers.sweep(svc, { budgetMs }),
-    deliverRefundCallbacks: () => local.gateway.deliverDue(),
-    startRefundCallbacks: () => local.gateway.start(),
+    deliverRefundCallbacks: async () => (await local.gateway.deliverDue()) + (await local.payments.deliverDue()),
+    startRefundCallbacks: () => {
+      local.gateway.start();
+      local.payments.startDelivery(local.gateway.options.tickMs);
+    },
     async upload(req, openid) {
       const stored = await receiveUpload(req, openid, local.files);
       return { ...stored, url: stored.fileId.replace('local://', '/files/') };

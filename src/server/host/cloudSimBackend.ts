@@ -25,6 +25,8 @@ import { CloudSimService } from '../adapters/cloudsim/service';
 import { DevClock } from '../adapters/local/clock';
 import { LocalFileStore, parseLocalFileId, type LocalFile } from '../adapters/local/files';
 import { SimulatedRefundGateway, type GatewayOptions } from '../adapters/local/gateway';
+import { SimulatedPaymentGateway } from '../adapters/local/payments';
+import { parsePayNotify } from '../usecases/checkout';
 import type { OutboxEntry } from '../adapters/sqlite/devStore';
 import { openSqlite, type Db } from '../adapters/sqlite/open';
 import { COLLECTIONS } from '../adapters/wx/sdk';
@@ -102,9 +104,10 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       return s ? shopWithDefaults(s) : undefined;
     },
   });
+  const payments = new SimulatedPaymentGateway(db, clock);
   const sim = new CloudSimService({
     rttMs: opts.rttMs ?? 0,
-    pay: new GatewayPayAccount(gateway),
+    pay: new GatewayPayAccount(gateway, payments),
     storage: {
       exists: (cloudId) => {
         const id = storeFileId(cloudId);
@@ -148,7 +151,7 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       ...wechatpayEnvVars(LOCAL_V3_PAYMENT, keys, { baseUrl: v3Url, notifyUrl: CLOUD_SIM_WECHATPAY_NOTIFY_URL }),
     },
     clockOffsetMs: () => clock.offsetMs(),
-    maxInstances: { afterSale: opts.afterSaleInstances ?? 4, autoApprove: 1, refundNotify: 2, wechatpayNotify: 2 },
+    maxInstances: { afterSale: opts.afterSaleInstances ?? 4, autoApprove: 1, refundNotify: 2, wechatpayNotify: 2, payNotify: 2 },
     quiet: process.env.CLOUD_SIM_QUIET === '1',
   });
 
@@ -169,9 +172,19 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
     const ack = await deliverPayCallback(event);
     return { status: ack.errcode === 0 ? 200 : 500 };
   });
+  /** SPEC §7: the payment platform delivering a payment result to `payNotify`. */
+  const deliverPaymentCallback = async (event: object): Promise<{ errcode?: number; result?: ApiReply<unknown> }> =>
+    (await functions.invoke('payNotify', { subMchId: CLOUD_SIM_SUB_MCH_ID, ...event }, { source: 'wx_paycallback' })) as {
+      errcode?: number;
+      result?: ApiReply<unknown>;
+    };
+  payments.setCallback(async (event) => {
+    const ack = await deliverPaymentCallback(event);
+    return { status: ack.errcode === 0 ? 200 : 500 };
+  });
 
   try {
-    await functions.warm(['afterSale', 'autoApprove', 'refundNotify']);
+    await functions.warm(['afterSale', 'autoApprove', 'refundNotify', 'payNotify']);
     // Warmed after the others, without holding up the start: only v3 shops' callbacks need it.
     functions.warm(['wechatpayNotify']).catch((e: unknown) => {
       if (!functions.closed) console.error('[cloud-sim] wechatpayNotify did not start', e);
@@ -227,6 +240,23 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       }
     },
 
+    async payNotify(body) {
+      // Checked as the SQLite backend checks it, so a refusal names the same field; then delivered as the platform would.
+      try {
+        parsePayNotify(body);
+      } catch (e) {
+        return sharedErrorReply(e);
+      }
+      try {
+        const ack = await deliverPaymentCallback(body as object);
+        if (ack.result) return { status: statusOf(ack.result), body: ack.result };
+        return ack.errcode === 0 ? { status: 200, body: { ok: true, data: { applied: false } } } : errorReply('INTERNAL_ERROR');
+      } catch (e) {
+        console.error('[cloud-sim] payNotify invocation failed', e);
+        return errorReply('INTERNAL_ERROR');
+      }
+    },
+
     async sweep() {
       const reply = (await functions.invoke('autoApprove', { Type: 'Timer', TriggerName: 'autoApprove', Time: new Date(clock.now()).toISOString() }, { source: 'wx_timer' })) as {
         ok: boolean;
@@ -249,8 +279,11 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       // The functions address WeChat Pay's callbacks to their own HTTP trigger, not to the host.
     },
 
-    deliverRefundCallbacks: () => gateway.deliverDue(),
-    startRefundCallbacks: () => gateway.start(),
+    deliverRefundCallbacks: async () => (await gateway.deliverDue()) + (await payments.deliverDue()),
+    startRefundCallbacks: () => {
+      gateway.start();
+      payments.startDelivery(gateway.options.tickMs);
+    },
 
     async upload(req, openid) {
       const stored = await receiveUpload(req, openid, files);
@@ -273,7 +306,7 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       async reset() {
         sim.reset();
         journal.clear();
-        db.exec('DELETE FROM gateway_refunds; DELETE FROM uploads;');
+        db.exec('DELETE FROM gateway_refunds; DELETE FROM gateway_payments; DELETE FROM uploads;');
         files.clear();
       },
       async seed(data) {
@@ -313,6 +346,7 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
 
     async close() {
       await gateway.stop();
+      await payments.stopDelivery();
       await v3.close();
       await functions.close();
       await sim.stop();

@@ -2,6 +2,7 @@
 import type { Identity, OrderView } from '../../../types/api';
 import type { EpochMs, Order, Shop } from '../../../types/domain';
 import type { Services } from '../ports';
+import { syncPayment } from './checkout';
 import { loadBuyerRisk, loadShop } from './context';
 import { viewsAt } from './expiry';
 import { checkedOrder, DEFAULT_PAGE, type UseCase } from './types';
@@ -51,7 +52,8 @@ async function viewOf(
 }
 
 export const getOrder: UseCase<'order.get'> = async (svc, access) => {
-  const order = checkedOrder(access);
+  // SPEC §7: a payment started and not yet recorded is asked for, as a callback would (it may have been lost).
+  const { order } = await syncPayment(svc, checkedOrder(access));
   const [shop, risk] = await Promise.all([
     loadShop(svc, order.shopId),
     loadBuyerRisk(svc, order.buyerOpenid, svc.clock.now()),

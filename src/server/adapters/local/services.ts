@@ -14,6 +14,7 @@ import { SqliteMerchantRepo, SqliteOrderRepo, SqliteRiskRepo, SqliteShopRepo } f
 import { DevClock } from './clock';
 import { LocalFileStore } from './files';
 import { SimulatedRefundGateway, type GatewayOptions } from './gateway';
+import { SimulatedPaymentGateway } from './payments';
 import { RandomIdGen } from './ids';
 import { LocalNotifier } from './notifier';
 
@@ -41,6 +42,8 @@ export interface LocalServices {
   db: Db;
   clock: Clock;
   gateway: SimulatedRefundGateway;
+  /** SPEC §7: the demo checkout's payments (paid at once; callbacks to payNotify). */
+  payments: SimulatedPaymentGateway;
   files: LocalFileStore;
   dataDir: string;
   dev: DevTools;
@@ -56,6 +59,7 @@ export function createLocalServices(opts: LocalServicesOptions): LocalServices {
   const store = new SqliteDevStore(db);
   const gateway = new SimulatedRefundGateway(db, clock, opts.gatewayOptions);
   const files = new LocalFileStore(db, uploadsDir, () => clock.now());
+  const payments = new SimulatedPaymentGateway(db, clock);
   const svc: Services = {
     clock,
     ids: new RandomIdGen(),
@@ -65,6 +69,7 @@ export function createLocalServices(opts: LocalServicesOptions): LocalServices {
     merchants: new SqliteMerchantRepo(db),
     risk: new SqliteRiskRepo(db),
     gateway,
+    payments,
     notifier: new LocalNotifier(store, clock),
     files,
   };
@@ -74,6 +79,7 @@ export function createLocalServices(opts: LocalServicesOptions): LocalServices {
     db,
     clock,
     gateway,
+    payments,
     files,
     dataDir: opts.dataDir,
     dev: {
@@ -93,6 +99,7 @@ export function createLocalServices(opts: LocalServicesOptions): LocalServices {
       if (closed) return;
       closed = true;
       await gateway.stop();
+      await payments.stopDelivery();
       db.close();
       if (inMemory) fs.rmSync(uploadsDir, { recursive: true, force: true });
     },

@@ -4,8 +4,9 @@
  * calls one of these). Kept here so they are tested like the rest of the server code.
  */
 import type { ApiReply } from '../../../../types/errors';
-import { handleAfterSale, handleRefundNotify, runSweep, type SweepReport } from '../../handler';
+import { handleAfterSale, handlePayNotify, handleRefundNotify, runSweep, type SweepReport } from '../../handler';
 import type { Services } from '../../ports';
+import { orderOfRefund } from '../../usecases/checkout';
 
 export interface WxContextSource {
   /** SOURCE: what triggered this run (wx_client, wx_trigger, wx_paycallback, scf, …; chained with commas). */
@@ -96,7 +97,8 @@ async function expectedSubMerchant(svc: Services, event: unknown, fallback: stri
   const no = info?.outRefundNo;
   if (typeof no !== 'string' || no.length === 0 || no.length > 64) return fallback;
   const c = await svc.cases.findByOutRefundNo(no);
-  const payment = c ? (await svc.shops.get(c.shopId))?.settings?.payment : undefined;
+  const shopId = c?.shopId ?? (await orderOfRefund(svc, no))?.shopId;
+  const payment = shopId ? (await svc.shops.get(shopId))?.settings?.payment : undefined;
   if (payment?.provider === 'WECHATPAY_V3') return null;
   if (payment?.provider === 'CLOUDPAY') return payment.subMchId;
   return fallback;
@@ -150,4 +152,29 @@ export async function refundNotifyMain(
   if (code === 'INTERNAL_ERROR') return { errcode: 1, errmsg: 'RETRY' };
   console.error(`refundNotify: not applied (${code} ${message}): ${JSON.stringify(event)}`);
   return { errcode: 0, errmsg: code, result: reply.body };
+}
+
+/**
+ * `payNotify` (SPEC §7): the payment callback of cloudPay.unifiedOrder, a hint like the refund one. It
+ * acts only on events the payment platform delivered (SOURCE wx_paycallback, no caller) for the
+ * configured sub-merchant; even then the event only names an order (`outTradeNo`), and what is
+ * recorded is what cloudPay.queryOrder reports. A database failure answers errcode 1 (sent again).
+ */
+export async function payNotifyMain(cloud: WxContextSource, svc: Services, event: unknown, subMchId: string): Promise<PayCallbackAck> {
+  if (callerOpenid(cloud) !== undefined) return { errcode: 403, errmsg: 'FORBIDDEN' };
+  const source = cloud.getWXContext().SOURCE;
+  if (String(source ?? '') !== PAY_CALLBACK_SOURCE) {
+    console.warn(`payNotify: ignored an event not delivered by WeChat Pay (SOURCE ${String(source ?? 'none')})`);
+    return { errcode: 0, errmsg: 'IGNORED' };
+  }
+  const eventSubMch = typeof event === 'object' && event !== null ? (event as { subMchId?: unknown }).subMchId : undefined;
+  if (!subMchId || eventSubMch !== subMchId) {
+    console.warn(`payNotify: ignored a notification for sub-merchant ${String(eventSubMch ?? '(none)')}`);
+    return { errcode: 0, errmsg: 'IGNORED' };
+  }
+  const reply = await handlePayNotify(svc, event);
+  if (reply.body.ok) return { errcode: 0, errmsg: 'OK', result: reply.body };
+  if (reply.body.error.code === 'INTERNAL_ERROR') return { errcode: 1, errmsg: 'RETRY' };
+  console.error(`payNotify: not applied (${reply.body.error.code}): ${JSON.stringify(event)}`);
+  return { errcode: 0, errmsg: reply.body.error.code, result: reply.body };
 }

@@ -9,6 +9,7 @@ import { WxCaseRepo } from './cases';
 import { CloudStorageFileStore } from './files';
 import { CloudPayGateway, type CloudPayConfig } from './gateway';
 import { SubscribeMessageNotifier } from './notifier';
+import { CloudPayPaymentGateway } from './payments';
 import { WxMerchantRepo, WxOrderRepo, WxRiskRepo, WxShopRepo } from './repos';
 import type { WxCloud } from './sdk';
 import { wechatpayEnvFrom, type WechatpayEnv } from '../wechatpay/env';
@@ -21,6 +22,8 @@ export { COLLECTIONS } from './sdk';
 export type WxConfig = CloudPayConfig & {
   /** WeChat Pay v3 merchants' secrets and URLs (SPEC §7), read from the same environment (wechatpay/env.ts). */
   wechatpay?: WechatpayEnv;
+  /** SPEC §7 demo checkout: the function cloudPay.unifiedOrder sends payment results to (default payNotify). */
+  payNotifyFunction?: string;
 };
 
 /**
@@ -33,6 +36,7 @@ export function wxConfigFromEnv(env: NodeJS.ProcessEnv): WxConfig {
     subMchId: env.SUB_MCH_ID ?? '',
     envId: env.REFUND_NOTIFY_ENV || env.TCB_ENV || env.SCF_NAMESPACE || '',
     notifyFunction: env.REFUND_NOTIFY_FUNCTION || 'refundNotify',
+    payNotifyFunction: env.PAY_NOTIFY_FUNCTION || 'payNotify',
     wechatpay: wechatpayEnvFrom(env),
   };
 }
@@ -69,6 +73,7 @@ export function createWxServices(cloud: WxCloud, config: WxConfig): Services {
       orders,
       cases,
     }),
+    payments: new CloudPayPaymentGateway(cloud, config),
     notifier: new SubscribeMessageNotifier(cloud, templateIdFor),
     files: new CloudStorageFileStore(cloud),
   };

@@ -93,6 +93,9 @@ export interface WxCloud {
   cloudPay: {
     refund(params: Record<string, unknown>): Promise<CloudPayResult>;
     queryRefund(params: Record<string, unknown>): Promise<CloudPayResult>;
+    /** SPEC §7 demo checkout (optional here only so that refund-only test doubles need not fake them). */
+    unifiedOrder?(params: Record<string, unknown>): Promise<CloudPayResult>;
+    queryOrder?(params: Record<string, unknown>): Promise<CloudPayResult>;
   };
   openapi: {
     subscribeMessage: { send(params: Record<string, unknown>): Promise<unknown> };
