@@ -120,7 +120,8 @@ describe('built cloud functions', () => {
     expect(Object.keys(pkg.dependencies)).toEqual(['wx-server-sdk']);
     const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'cloudfunctions', fn, 'config.json'), 'utf8')) as { permissions: { openapi: string[] } };
     expect(config.permissions.openapi).toContain('subscribeMessage.send');
-  });
+    // Five processes load their ≈ 1.7 MB bundles at once (the WeChat Pay SDK and axios among them): on a busy machine that takes seconds.
+  }, 30_000);
 
   it('autoApprove carries the 5-minute timer trigger', () => {
     const config = JSON.parse(fs.readFileSync(path.join(ROOT, 'cloudfunctions', 'autoApprove', 'config.json'), 'utf8')) as {
