@@ -19,7 +19,7 @@ import type {
   Shop,
   ShopSettings,
 } from './domain';
-import type { ErrorCode } from './errors';
+import type { ApiError, ErrorCode } from './errors';
 
 export type EvidenceInput = Pick<Evidence, 'fileId' | 'kind' | 'sha256' | 'tag'>;
 
@@ -236,6 +236,49 @@ export interface Identity {
   openid: string;
   role: 'BUYER' | Merchant['role'];
   shopId?: string;
+  /** The merchant's shop's name (「我的身份」 shows it). */
+  shopName?: string;
+}
+
+// ── SPEC §7 people and orders in ──
+/** `merchant.invite`: a one-time code to send in WeChat, valid until `expiresAt`. */
+export interface Invite {
+  code: string;
+  expiresAt: EpochMs;
+}
+
+/** `merchant.staff.list`: the shop's people, owner first. */
+export interface StaffList {
+  members: { openid: string; role: 'OWNER' | 'STAFF'; name?: string; since?: EpochMs }[];
+  /** When the order-sync key was last rotated (absent: never; orderSync refuses every call). */
+  syncKeyRotatedAt?: EpochMs;
+}
+
+/** `orderSync {shopId, orders}` (cloud: the event also carries `shopKey`; local: header x-shop-key). */
+export interface OrderSyncRequest {
+  shopId: string;
+  orders: unknown[];
+}
+
+export interface OrderSyncRejection {
+  /** The entry's `_id`, or null when it has none that could be read. */
+  _id: string | null;
+  /** The entry's position in `orders`. */
+  index: number;
+  error: ApiError;
+}
+
+export interface OrderSyncResult {
+  upserted: string[];
+  unchanged: string[];
+  rejected: OrderSyncRejection[];
+}
+
+/** What `setup` / `shop:create` made: the shop and its one-time setup code (24 h). */
+export interface ShopCreated {
+  shopId: string;
+  setupCode: string;
+  expiresAt: EpochMs;
 }
 
 /** Order as the buyer sees it, with what the core says about after-sale on it. */
@@ -337,6 +380,13 @@ export interface Actions {
   'order.cancel': [{ orderId: string }, Order];
   'merchant.ship': [ShipOrderRequest, Order];
   'merchant.orders': [OrderListQuery, Page<Order>];
+  // ── SPEC §7 people ──
+  'shop.claim': [{ setupCode: string }, Identity];
+  'merchant.join': [{ code: string }, Identity];
+  'merchant.invite': [{ role: 'STAFF' }, Invite];
+  'merchant.removeStaff': [{ openid: string }, StaffList];
+  'merchant.staff.list': [Record<string, never>, StaffList];
+  'merchant.syncKey.rotate': [Record<string, never>, { key: string; rotatedAt: EpochMs }];
 }
 export type ActionName = keyof Actions;
 export type ActionRequest<A extends ActionName> = Actions[A][0];

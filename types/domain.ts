@@ -251,6 +251,36 @@ export interface Merchant {
   shopId: string;
   role: MerchantRole;
   name?: string;
+  /** SPEC §7: when the code that made them a merchant was redeemed (absent for seeded merchants). */
+  since?: EpochMs;
+}
+
+// ── SPEC §7 people: one-time codes (setup → OWNER, invite → STAFF) ──
+export const ACCESS_CODE_KINDS = ['SETUP', 'INVITE'] as const;
+export type AccessCodeKind = (typeof ACCESS_CODE_KINDS)[number];
+
+/** A one-time code as stored: only its hash (the code itself is shown once, to whoever made it). */
+export interface AccessCode {
+  /** SHA-256 (hex) of the normalised code. */
+  hash: string;
+  kind: AccessCodeKind;
+  shopId: string;
+  /** What redeeming it makes the caller: SETUP → OWNER, INVITE → STAFF. */
+  role: 'OWNER' | 'STAFF';
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+  /** The owner who invited, or `setup` / `shop:create`. */
+  createdBy: string;
+  usedAt?: EpochMs;
+  usedBy?: string;
+}
+
+/** A shop's order-sync key as stored (SPEC §7 "Orders in"): its SHA-256 only. */
+export interface SyncKeyRecord {
+  shopId: string;
+  hash: string;
+  rotatedAt: EpochMs;
+  rotatedBy: string;
 }
 
 export interface Evidence {

@@ -6,6 +6,7 @@
  */
 import type { Page } from '../../types/api';
 import type {
+  AccessCode,
   AfterSaleCase,
   CaseError,
   CaseStatus,
@@ -18,6 +19,7 @@ import type {
   PayChannel,
   RefundMethod,
   Shop,
+  SyncKeyRecord,
   Ticket,
 } from '../../types/domain';
 
@@ -281,6 +283,40 @@ export interface FileStore {
   stat(fileId: string): Promise<StoredFile | null>;
 }
 
+// ── SPEC §7 people and orders in ──
+
+/**
+ * Shops, their people and their keys, as `setup`, the codes and the sync key change them. Every write
+ * that decides on what it read is a compare-and-set, so two redemptions of one code cannot both win.
+ */
+export interface PeopleRepo {
+  /** Stores a new shop and its setup code in one commit; false when the shop id is taken. */
+  createShop(shop: Shop, setupCode: AccessCode): Promise<boolean>;
+  addCode(code: AccessCode): Promise<void>;
+  getCode(hash: string): Promise<AccessCode | null>;
+  /** The caller's merchant record as stored now (never a cached role: redeeming decides on it). */
+  merchant(openid: string): Promise<Merchant | null>;
+  /**
+   * Marks the code used by `merchant.openid` and writes `merchant`, in one commit, iff the code is
+   * still unused and the caller's merchant record is still `before` (null: none). False: someone won a race.
+   */
+  redeem(hash: string, usedAt: EpochMs, merchant: Merchant, before: Merchant | null): Promise<boolean>;
+  /** Removes the merchant iff it is still a STAFF of `shopId`; false otherwise. */
+  removeStaff(shopId: string, openid: string): Promise<boolean>;
+  syncKey(shopId: string): Promise<SyncKeyRecord | null>;
+  /** Replaces the shop's sync key: the previous one stops working at once. */
+  setSyncKey(record: SyncKeyRecord): Promise<void>;
+}
+
+/** orderSync's writes (SPEC §7 "Orders in"). */
+export interface OrderSyncRepo {
+  /**
+   * Writes `next` iff the stored order is still exactly `expected` (null: there is none yet); false
+   * when another writer changed it meanwhile (re-read and judge again).
+   */
+  put(next: Order, expected: Order | null): Promise<boolean>;
+}
+
 /** Everything a use case may touch. */
 export interface Services {
   clock: Clock;
@@ -295,4 +331,7 @@ export interface Services {
   payments: PaymentGateway;
   notifier: Notifier;
   files: FileStore;
+  // ── SPEC §7 ──
+  people: PeopleRepo;
+  orderSync: OrderSyncRepo;
 }

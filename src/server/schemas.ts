@@ -83,6 +83,8 @@ const shipTrackingNo = z.string().regex(/^[A-Za-z0-9-]{6,40}$/);
 /** SPEC §5: the wanted size or colour; the core counts its 1–100 characters after trimming (INVALID_INPUT on exchangeNote). */
 const exchangeNote = z.string().max(400);
 const none = z.strictObject({});
+/** SPEC §7 one-time codes as people type them: letters and digits, dashes or spaces between groups. */
+const accessCode = z.string().regex(/^[A-Za-z0-9 -]{8,40}$/, { message: '请输入完整的开店码或邀请码' });
 
 const phone = z.string().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/);
 const returnAddress = z.strictObject({
@@ -234,6 +236,13 @@ export const schemas = {
   'order.cancel': z.strictObject({ orderId: id }),
   'merchant.ship': z.strictObject({ orderId: id, company: shipCompany, trackingNo: shipTrackingNo }),
   'merchant.orders': z.strictObject({ status: z.enum(ORDER_STATUSES).optional(), cursor: cursor.optional(), limit: limit.optional() }),
+  // ── SPEC §7 people ──
+  'shop.claim': z.strictObject({ setupCode: accessCode }),
+  'merchant.join': z.strictObject({ code: accessCode }),
+  'merchant.invite': z.strictObject({ role: z.literal('STAFF') }),
+  'merchant.removeStaff': z.strictObject({ openid }),
+  'merchant.staff.list': none,
+  'merchant.syncKey.rotate': none,
 } satisfies Record<ActionName, z.ZodType>;
 
 /** Each schema's output is exactly its types/api.ts request type: a field added on one side only fails to compile. */
@@ -286,6 +295,9 @@ const FIELD_LABELS: Record<string, string> = {
   name: '收件人',
   shopId: '店铺',
   text: '留言内容',
+  setupCode: '开店码',
+  code: '邀请码',
+  role: '角色',
 };
 
 /** Fields an action refuses because someone else sets them, with why (the generic 不支持的字段 otherwise). */

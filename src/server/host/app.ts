@@ -30,6 +30,9 @@ export interface AppContext {
 }
 
 const IDENTITY_HEADER = 'x-wx-openid';
+/** SPEC §7: the shop's order-sync key on `POST /api/orderSync` (in the cloud: `event.shopKey`). */
+export const SHOP_KEY_HEADER = 'x-shop-key';
+const SYNC_BODY_CAP = 4 * 1024 * 1024;
 /** A v3 refund notification is about 1 KB. */
 const WECHATPAY_NOTIFY_CAP = 64 * 1024;
 /** Paths that are never pages of the app, so an unknown one is a 404 envelope and not index.html. */
@@ -105,6 +108,22 @@ export function createApp(ctx: AppContext): Hono {
   // SPEC §7 demo checkout: the payment callback (a hint; the gateway is asked).
   app.post('/api/payNotify', async (c) => {
     const reply = await backend.payNotify(await readJsonObject(c.req.raw));
+    return send(c, reply.status, reply.body);
+  });
+
+  // ── SPEC §7: a shop's order system (its sync key in the header), the operator's setup ──
+  app.post('/api/orderSync', async (c) => {
+    // 100 orders with their lines and logistics outgrow the 256 KB of the other routes.
+    const body = await readJsonObject(c.req.raw, SYNC_BODY_CAP);
+    if (Object.prototype.hasOwnProperty.call(body, 'shopKey')) {
+      throw new DomainError('INVALID_INPUT', { field: 'shopKey', message: '同步密钥请放在请求头 x-shop-key 中，不要放在请求内容里' });
+    }
+    const key = c.req.header(SHOP_KEY_HEADER);
+    const reply = await backend.orderSync(key === undefined ? body : { ...body, shopKey: key });
+    return send(c, reply.status, reply.body);
+  });
+  app.post('/api/setup', async (c) => {
+    const reply = await backend.setup(await readJsonObject(c.req.raw));
     return send(c, reply.status, reply.body);
   });
 

@@ -20,6 +20,8 @@ import { handleWechatpayNotify } from '../wechatpayNotify';
 import type { Ticket } from '../../../types/domain';
 import { handlePayNotify } from '../handler';
 import { DEMO_IDENTITIES } from '../seed/demo';
+import { handleOrderSync, handleSetup } from '../handler';
+import { syncEventParts } from '../usecases/orderSync';
 import { receiveUpload } from './upload';
 
 export type BackendName = 'sqlite' | 'cloud-sim';
@@ -71,6 +73,11 @@ export interface HostBackend {
   refundNotify(body: unknown): Promise<HandlerReply>;
   /** SPEC §7: the payment callback, reaching `payNotify` as the platform delivers it. */
   payNotify(body: unknown): Promise<HandlerReply>;
+  // ── SPEC §7 ──
+  /** `orderSync` with its cloud event `{shopId, orders, shopKey}` (the host puts the header's key there). */
+  orderSync(event: unknown): Promise<HandlerReply>;
+  /** `setup` with its cloud event `{secret, name, payment?, verified?}`. */
+  setup(event: unknown): Promise<HandlerReply>;
   /** A WeChat Pay v3 refund callback (SPEC §7): the raw body and headers, checked before anything else. */
   wechatpayNotify(req: NotifyRequest): Promise<HandlerReply>;
   /** The host listens at `url`: v3 refund callbacks are addressed to its /api/wechatpayNotify. */
@@ -116,7 +123,7 @@ export function fileUrl(owner: string, name: string): string {
 }
 
 /** The SQLite backend: the handlers run here, on the local services. */
-export function sqliteBackend(local: LocalServices, handlers: HostHandlers, wechatpay?: LocalWechatpay): HostBackend {
+export function sqliteBackend(local: LocalServices, handlers: HostHandlers, wechatpay?: LocalWechatpay, setupSecret?: string): HostBackend {
   const { svc, dev } = local;
   // The books settle both kinds of shop: a v3 shop's result goes out as a signed v3 callback over HTTP.
   local.gateway.setCallback((event) => (wechatpay?.simulator.owns(event) ? wechatpay.simulator.deliver(event) : handlers.refundNotify(svc, event)));
@@ -129,6 +136,11 @@ export function sqliteBackend(local: LocalServices, handlers: HostHandlers, wech
     afterSale: (openid, body) => handlers.afterSale(svc, openid, body),
     refundNotify: (body) => handlers.refundNotify(svc, body),
     payNotify: (body) => payNotify(svc, body),
+    orderSync(event) {
+      const { body, key } = syncEventParts(event);
+      return handleOrderSync(svc, body, { kind: 'KEY', key: typeof key === 'string' ? key : undefined });
+    },
+    setup: (event) => handleSetup(svc, event, setupSecret),
     async wechatpayNotify(req) {
       if (!wechatpay) return { status: 200, body: { ok: true, data: { applied: false } } };
       return handleWechatpayNotify(svc, { env: wechatpay.env, nonces: wechatpay.nonces }, req);
@@ -152,7 +164,8 @@ export function sqliteBackend(local: LocalServices, handlers: HostHandlers, wech
       const merchant = await svc.merchants.get(caller);
       if (merchant?.role === 'PLATFORM') return true;
       const audience = dev.store.fileAudience(file.fileId);
-      if (merchant) return audience.shopIds.includes(merchant.shopId);
+      // A merchant is a buyer too (SPEC §7): its own shop's files, and those of cases it bought.
+      if (merchant && audience.shopIds.includes(merchant.shopId)) return true;
       return audience.buyerOpenids.includes(caller);
     },
     dev: {

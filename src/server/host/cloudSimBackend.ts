@@ -66,6 +66,8 @@ export interface CloudSimBackendOptions {
   rttMs?: number;
   /** The most `afterSale` instances at once (default 4). */
   afterSaleInstances?: number;
+  /** SETUP_SECRET of the `setup` function's environment. */
+  setupSecret?: string;
 }
 
 export interface CloudSimBackend extends HostBackend {
@@ -149,9 +151,10 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       ...instanceEnv(serviceUrl),
       SUB_MCH_ID: CLOUD_SIM_SUB_MCH_ID,
       ...wechatpayEnvVars(LOCAL_V3_PAYMENT, keys, { baseUrl: v3Url, notifyUrl: CLOUD_SIM_WECHATPAY_NOTIFY_URL }),
+      ...(opts.setupSecret ? { SETUP_SECRET: opts.setupSecret } : {}),
     },
     clockOffsetMs: () => clock.offsetMs(),
-    maxInstances: { afterSale: opts.afterSaleInstances ?? 4, autoApprove: 1, refundNotify: 2, wechatpayNotify: 2, payNotify: 2 },
+    maxInstances: { afterSale: opts.afterSaleInstances ?? 4, autoApprove: 1, refundNotify: 2, wechatpayNotify: 2, payNotify: 2, orderSync: 2, setup: 1 },
     quiet: process.env.CLOUD_SIM_QUIET === '1',
   });
 
@@ -257,6 +260,27 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       }
     },
 
+    // SPEC §7: a shop's order system over WeChat's HTTP API (SOURCE wx_http), and the operator's setup.
+    async orderSync(event) {
+      try {
+        const reply = (await functions.invoke('orderSync', event, { source: 'wx_http' })) as ApiReply<unknown>;
+        return { status: statusOf(reply), body: reply };
+      } catch (e) {
+        console.error('[cloud-sim] orderSync invocation failed', e);
+        return errorReply('INTERNAL_ERROR');
+      }
+    },
+
+    async setup(event) {
+      try {
+        const reply = (await functions.invoke('setup', event, { source: 'wx_http' })) as ApiReply<unknown>;
+        return { status: statusOf(reply), body: reply };
+      } catch (e) {
+        console.error('[cloud-sim] setup invocation failed', e);
+        return errorReply('INTERNAL_ERROR');
+      }
+    },
+
     async sweep() {
       const reply = (await functions.invoke('autoApprove', { Type: 'Timer', TriggerName: 'autoApprove', Time: new Date(clock.now()).toISOString() }, { source: 'wx_timer' })) as {
         ok: boolean;
@@ -299,7 +323,8 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       if (merchant?.role === 'PLATFORM') return true;
       const cloudId = cloudFileId(file.openid, parseLocalFileId(file.fileId)?.name ?? '');
       const cases = (docs(COLLECTIONS.cases) as unknown as AfterSaleCase[]).filter((c) => JSON.stringify(c.evidence ?? []).includes(cloudId));
-      return merchant ? cases.some((c) => c.shopId === merchant.shopId) : cases.some((c) => c.buyerOpenid === caller);
+      // A merchant is a buyer too (SPEC §7): its own shop's files, and those of cases it bought.
+      return cases.some((c) => (merchant !== null && c.shopId === merchant.shopId) || c.buyerOpenid === caller);
     },
 
     dev: {

@@ -4,6 +4,7 @@ import * as buyer from './buyer';
 import * as checkout from './checkout';
 import * as merchant from './merchant';
 import { getOrder, listOrders, whoami } from './orders';
+import * as people from './people';
 import * as platform from './platform';
 import { stats } from './stats';
 import * as talk from './talk';
@@ -55,4 +56,11 @@ export const USE_CASES: UseCaseTable = {
   'order.cancel': checkout.cancelOrderUseCase,
   'merchant.ship': checkout.shipOrderUseCase,
   'merchant.orders': checkout.listShopOrders,
+  // ── SPEC §7 people ──
+  'shop.claim': people.claimShop,
+  'merchant.join': people.join,
+  'merchant.invite': people.invite,
+  'merchant.removeStaff': people.removeStaff,
+  'merchant.staff.list': people.listStaff,
+  'merchant.syncKey.rotate': people.rotateSyncKey,
 };

@@ -7,9 +7,13 @@ import { loadBuyerRisk, loadShop } from './context';
 import { viewsAt } from './expiry';
 import { checkedOrder, DEFAULT_PAGE, type UseCase } from './types';
 
-export const whoami: UseCase<'whoami'> = async (_svc, { caller }) => {
+export const whoami: UseCase<'whoami'> = async (svc, { caller }) => {
   const identity: Identity = { openid: caller.openid, role: caller.role };
-  if (caller.shopId !== undefined) identity.shopId = caller.shopId;
+  if (caller.shopId !== undefined) {
+    identity.shopId = caller.shopId;
+    const shop = await svc.shops.get(caller.shopId);
+    if (shop) identity.shopName = shop.name;
+  }
   return identity;
 };
 

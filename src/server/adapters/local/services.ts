@@ -8,6 +8,7 @@ import path from 'path';
 import type { EpochMs } from '../../../../types/domain';
 import type { Clock, Services } from '../../ports';
 import { SqliteCaseRepo } from '../sqlite/cases';
+import { SqliteOrderSyncRepo, SqlitePeopleRepo } from '../sqlite/people';
 import { SqliteDevStore, type OutboxEntry, type OutboxFilter, type SeedData } from '../sqlite/devStore';
 import { openSqlite, type Db, type Synchronous } from '../sqlite/open';
 import { SqliteMerchantRepo, SqliteOrderRepo, SqliteRiskRepo, SqliteShopRepo } from '../sqlite/repos';
@@ -72,6 +73,8 @@ export function createLocalServices(opts: LocalServicesOptions): LocalServices {
     payments,
     notifier: new LocalNotifier(store, clock),
     files,
+    people: new SqlitePeopleRepo(db),
+    orderSync: new SqliteOrderSyncRepo(db),
   };
   let closed = false;
   return {

@@ -47,6 +47,8 @@ const TABLES = [
   'uploads',
   'gateway_refunds',
   'gateway_payments',
+  'access_codes',
+  'shop_sync_keys',
 ] as const;
 
 export class SqliteDevStore {

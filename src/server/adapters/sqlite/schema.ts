@@ -219,4 +219,15 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX gateway_payments_unnotified ON gateway_payments (paid_at) WHERE notified = 0 AND paid_at IS NOT NULL;
   `,
+  // SPEC §7 people and orders in: one-time codes (setup → OWNER, invite → STAFF) and each shop's
+  // order-sync key, both by their SHA-256 only.
+  `
+  CREATE TABLE access_codes (
+    hash TEXT PRIMARY KEY,
+    shop_id TEXT NOT NULL,
+    used_at INTEGER,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE shop_sync_keys (shop_id TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;
+  `,
 ];

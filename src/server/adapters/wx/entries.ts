@@ -4,7 +4,8 @@
  * calls one of these). Kept here so they are tested like the rest of the server code.
  */
 import type { ApiReply } from '../../../../types/errors';
-import { handleAfterSale, handlePayNotify, handleRefundNotify, runSweep, type SweepReport } from '../../handler';
+import { handleAfterSale, handleOrderSync, handlePayNotify, handleRefundNotify, handleSetup, runSweep, type SweepReport } from '../../handler';
+import { syncEventParts, type SyncAuth } from '../../usecases/orderSync';
 import type { Services } from '../../ports';
 import { orderOfRefund } from '../../usecases/checkout';
 
@@ -177,4 +178,38 @@ export async function payNotifyMain(cloud: WxContextSource, svc: Services, event
   if (reply.body.error.code === 'INTERNAL_ERROR') return { errcode: 1, errmsg: 'RETRY' };
   console.error(`payNotify: not applied (${reply.body.error.code}): ${JSON.stringify(event)}`);
   return { errcode: 0, errmsg: reply.body.error.code, result: reply.body };
+}
+
+// ── SPEC §7: orderSync and setup ──
+
+/** The last link of getWXContext().SOURCE (`wx_client,scf`: the client called a function that called this one). */
+function lastSource(cloud: WxContextSource): string {
+  const chain = String(cloud.getWXContext().SOURCE ?? '').split(',');
+  return chain[chain.length - 1].trim();
+}
+
+/** getWXContext().SOURCE's last link when another cloud function of this environment made the call. */
+export const FUNCTION_CALL_SOURCE = 'scf';
+
+/**
+ * `orderSync`: opened by `event.shopKey` (the shop's sync key; there are no headers in the cloud), or,
+ * without a key, by being called from another cloud function of the same environment (SOURCE ending
+ * in `scf`). A key that is given is always checked, wherever the call comes from.
+ */
+export async function orderSyncMain(cloud: WxContextSource, svc: Services, event: unknown): Promise<ApiReply<unknown>> {
+  const { body, key } = syncEventParts(event);
+  const auth: SyncAuth = key === undefined && lastSource(cloud) === FUNCTION_CALL_SOURCE ? { kind: 'SAME_ENVIRONMENT' } : { kind: 'KEY', key: typeof key === 'string' ? key : undefined };
+  return (await handleOrderSync(svc, body, auth)).body;
+}
+
+/**
+ * `setup`: the platform's operator creating a shop (cloud console 云端测试, or `tcb fn invoke`), with
+ * the secret of the function's environment (SETUP_SECRET). A call from the mini-program is refused
+ * whatever it carries: no buyer or merchant creates shops.
+ */
+export async function setupMain(cloud: WxContextSource, svc: Services, event: unknown, secret: string | undefined): Promise<ApiReply<unknown>> {
+  if (callerOpenid(cloud) !== undefined) {
+    return { ok: false, error: { code: 'FORBIDDEN', message: '开店只能由平台在云开发控制台操作', solution: '请在云开发控制台的云函数「setup」中测试调用' } };
+  }
+  return (await handleSetup(svc, event, secret)).body;
 }

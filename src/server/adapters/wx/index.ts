@@ -10,6 +10,7 @@ import { CloudStorageFileStore } from './files';
 import { CloudPayGateway, type CloudPayConfig } from './gateway';
 import { SubscribeMessageNotifier } from './notifier';
 import { CloudPayPaymentGateway } from './payments';
+import { CachedMerchantRepo, WxOrderSyncRepo, WxPeopleRepo } from './people';
 import { WxMerchantRepo, WxOrderRepo, WxRiskRepo, WxShopRepo } from './repos';
 import type { WxCloud } from './sdk';
 import { wechatpayEnvFrom, type WechatpayEnv } from '../wechatpay/env';
@@ -53,13 +54,15 @@ export function createWxServices(cloud: WxCloud, config: WxConfig): Services {
     const shop = c ? await shops.get(c.shopId) : null;
     return shop?.settings.subscribeTemplateIds[n.templateKey] || undefined;
   };
+  const clock = { now: () => Date.now() };
+  const merchants = new CachedMerchantRepo(new WxMerchantRepo(db), clock);
   return {
-    clock: { now: () => Date.now() },
+    clock,
     ids: new RandomIdGen(),
     cases,
     orders,
     shops,
-    merchants: new WxMerchantRepo(db),
+    merchants,
     risk: new WxRiskRepo(db),
     // Each shop's money goes out its own way (SPEC §7): v3 through its merchant account, else cloudPay.
     gateway: new ProviderRoutedGateway({
@@ -76,5 +79,7 @@ export function createWxServices(cloud: WxCloud, config: WxConfig): Services {
     payments: new CloudPayPaymentGateway(cloud, config),
     notifier: new SubscribeMessageNotifier(cloud, templateIdFor),
     files: new CloudStorageFileStore(cloud),
+    people: new WxPeopleRepo(db, merchants),
+    orderSync: new WxOrderSyncRepo(db),
   };
 }

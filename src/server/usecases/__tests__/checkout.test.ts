@@ -102,7 +102,8 @@ describe('order.pay and payNotify', () => {
   test('only the buyer pays their order', async () => {
     const created = await w.ok(ALICE, 'order.create', { shopId: SHOP, items: [{ skuId: 'tshirt', qty: 1 }] });
     expect((await w.fail(BOB, 'order.pay', { orderId: created._id })).code).toBe('NOT_FOUND');
-    expect((await w.fail(OWNER, 'order.pay', { orderId: created._id })).code).toBe('FORBIDDEN');
+    // SPEC §7: an owner is a buyer too, but not of Alice's order: it is not found for them.
+    expect((await w.fail(OWNER, 'order.pay', { orderId: created._id })).code).toBe('NOT_FOUND');
   });
 });
 

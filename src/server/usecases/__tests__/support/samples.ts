@@ -58,6 +58,13 @@ export const SAMPLES: { [A in ActionName]: ActionRequest<A> } = {
   'order.cancel': { orderId: 'order_1' },
   'merchant.ship': { orderId: 'order_1', company: '顺丰速运', trackingNo: 'SF1234567890' },
   'merchant.orders': { status: 'PAID', limit: 10 },
+  // ── SPEC §7 people (codes no one issued: the table passes them, the use case refuses them) ──
+  'shop.claim': { setupCode: 'ACDE-FGHJ-KMNPQ' },
+  'merchant.join': { code: 'ACDE-FGHJ-KMNPQ' },
+  'merchant.invite': { role: 'STAFF' },
+  'merchant.removeStaff': { openid: 'oNobodyOfThisShop' },
+  'merchant.staff.list': {},
+  'merchant.syncKey.rotate': {},
 };
 
 export const ACTION_NAMES = Object.keys(SAMPLES) as ActionName[];
