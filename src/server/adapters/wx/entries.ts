@@ -98,6 +98,7 @@ async function expectedSubMerchant(svc: Services, event: unknown, fallback: stri
   const no = info?.outRefundNo;
   if (typeof no !== 'string' || no.length === 0 || no.length > 64) return fallback;
   const c = await svc.cases.findByOutRefundNo(no);
+  // SPEC §7: an order cancellation's refund (`<orderId>-<n>`) belongs to the order's shop.
   const shopId = c?.shopId ?? (await orderOfRefund(svc, no))?.shopId;
   const payment = shopId ? (await svc.shops.get(shopId))?.settings?.payment : undefined;
   if (payment?.provider === 'WECHATPAY_V3') return null;
