@@ -16,16 +16,18 @@ import { BENCH_TMP, ensureBuild, packageSizes, REPO_ROOT, type BuildKind, type B
 import { runJson } from './lib/child';
 import type { Manifest } from './lib/dataset';
 import { KB, median, round, verdict, type Target } from './lib/stats';
+import { execFileSync } from 'child_process';
 import type { CloudResult } from './phases/cloud';
+import type { ColdStartFigures } from './phases/coldstart';
 import type { CoreRun } from './phases/core';
 import { h5Phase, SCREENS, type H5Result } from './phases/h5';
 import { hostLoadPhase, ROUTES, type HostLoadResult } from './phases/hostLoad';
 import { timerPhase, type TimerRound } from './phases/timer';
 
-const PHASES = ['size', 'core', 'cloud', 'host', 'timer', 'h5'] as const;
+const PHASES = ['size', 'core', 'cloud', 'cold', 'host', 'timer', 'h5'] as const;
 type Phase = (typeof PHASES)[number];
 
-const RUNS = { core: 5, cloud: 20, host: 3, timer: 3, h5: 5 };
+const RUNS = { core: 5, cloud: 20, cold: 5, host: 3, timer: 3, h5: 5 };
 const HOST = { readSeconds: 5, applyPerRound: 1_000, approvePerRound: 1_000 };
 const PANEL_CASES = 1_000;
 const MB = 1024 * KB;
@@ -47,6 +49,7 @@ const TARGETS = {
   applyTrips: { kind: 'max', limit: 8, text: '≤ 8 sequential' },
   approveTrips: { kind: 'max', limit: 6, text: '≤ 6 sequential' },
   timerTripsPerCase: { kind: 'max', limit: 2, text: '≤ 2 per due case' },
+  coldVsBare: { kind: 'max', limit: 1.5, text: '≤ 1.5× bare' },
 } satisfies Record<string, Target>;
 
 interface Row {
@@ -224,6 +227,24 @@ function cloudSection(r: CloudResult) {
   return r;
 }
 
+function coldSection(figs: ColdStartFigures[]) {
+  const med = figs.map((f) => ({ ...f, require: median(f.requireMs), first: median(f.firstCallMs) }));
+  const bare = med[0];
+  for (const f of med.slice(1)) {
+    row({
+      section: '0 cold start',
+      measure: `cloudfunctions/${f.fn}/index.js (${kb(f.bytes)}): require, first answered call (from the process’s start)`,
+      value: `require ${int(f.require)} ms, first call ${int(f.first)} ms`,
+      baseline: `bare function (wx-server-sdk only): require ${int(bare.require)} ms, first call ${int(bare.first)} ms`,
+      ratio: x(f.first / bare.first),
+      runs: String(f.firstCallMs.length),
+      target: '',
+      checks: [{ value: f.first / bare.first, target: TARGETS.coldVsBare }],
+    });
+  }
+  return med;
+}
+
 function hostSection(r: HostLoadResult) {
   const med = Object.fromEntries(
     ROUTES.map((k) => [
@@ -394,6 +415,11 @@ async function main(): Promise<void> {
   if (only.has('cloud')) {
     log(`0 cloud path on cloud-sim, RTT 10 ms (${RUNS.cloud} calls of each action, one at a time)`);
     results.cloud = cloudSection(await runJson<CloudResult>(path.join(REPO_ROOT, 'bench', 'phases', 'cloud.ts'), [path.join(BENCH_TMP, 'cloud'), String(RUNS.cloud)]));
+  }
+  if (only.has('cold')) {
+    log(`0 cold start of each cloud function bundle (npm run build:cloud, then ${RUNS.cold} fresh processes each)`);
+    execFileSync('npm', ['run', '--silent', 'build:cloud'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    results.cold = coldSection(await runJson<ColdStartFigures[]>(path.join(REPO_ROOT, 'bench', 'phases', 'coldstart.ts'), [String(RUNS.cold)]));
   }
   if (only.has('host') && manifest) {
     log(`3 host under load (${RUNS.host} rounds, 50 connections)`);
