@@ -150,6 +150,34 @@ export interface Order {
   items: OrderItem[];
   refundScenario?: RefundScenario;
   createdAt?: EpochMs;
+  // ── SPEC §7 demo checkout (order.create / pay / ship / confirmReceipt / cancel) ──
+  /** Compare-and-set counter of the order's own changes (absent on orders stored before §7: 0). */
+  version?: number;
+  /** The payment as the gateway reported it (UNPAID: started, not yet confirmed). */
+  payment?: OrderPayment;
+  cancelledAt?: EpochMs;
+  /** order.cancel of a PAID order: its full refund, attempts like a case's (`<orderId>-<n>`). */
+  refunds?: RefundAttempt[];
+  /** Why the cancellation's refund stopped (ABNORMAL / CLOSED / refused), as on a case. */
+  lastError?: CaseError;
+  /** When the timer must next look at this order (auto-confirm 10 d after shipment, a refund to query or retry). */
+  timerAt?: EpochMs;
+}
+
+/** SPEC §7: how an order was paid. */
+export interface OrderPayment {
+  startedAt: EpochMs;
+  /** WeChat Pay's transaction id, once the gateway reports the payment SUCCESS. */
+  transactionId?: string;
+}
+
+/** SPEC §4 Shop.products: what the demo checkout sells. */
+export interface Product {
+  skuId: string;
+  title: string;
+  unitFen: Fen;
+  kind: ItemKind;
+  imageUrl?: string;
 }
 
 export interface ReturnAddress {
@@ -214,6 +242,8 @@ export interface Shop {
   verified: boolean;
   returnAddress?: ReturnAddress;
   settings: ShopSettings;
+  /** SPEC §7: the goods the demo checkout sells (order.create). */
+  products?: Product[];
 }
 
 export interface Merchant {
@@ -221,6 +251,36 @@ export interface Merchant {
   shopId: string;
   role: MerchantRole;
   name?: string;
+  /** SPEC §7: when the code that made them a merchant was redeemed (absent for seeded merchants). */
+  since?: EpochMs;
+}
+
+// ── SPEC §7 people: one-time codes (setup → OWNER, invite → STAFF) ──
+export const ACCESS_CODE_KINDS = ['SETUP', 'INVITE'] as const;
+export type AccessCodeKind = (typeof ACCESS_CODE_KINDS)[number];
+
+/** A one-time code as stored: only its hash (the code itself is shown once, to whoever made it). */
+export interface AccessCode {
+  /** SHA-256 (hex) of the normalised code. */
+  hash: string;
+  kind: AccessCodeKind;
+  shopId: string;
+  /** What redeeming it makes the caller: SETUP → OWNER, INVITE → STAFF. */
+  role: 'OWNER' | 'STAFF';
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+  /** The owner who invited, or `setup` / `shop:create`. */
+  createdBy: string;
+  usedAt?: EpochMs;
+  usedBy?: string;
+}
+
+/** A shop's order-sync key as stored (SPEC §7 "Orders in"): its SHA-256 only. */
+export interface SyncKeyRecord {
+  shopId: string;
+  hash: string;
+  rotatedAt: EpochMs;
+  rotatedBy: string;
 }
 
 export interface Evidence {

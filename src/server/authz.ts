@@ -29,8 +29,10 @@ export type Audience = 'ANYONE' | 'BUYER' | 'MERCHANT' | 'OWNER' | 'PLATFORM' | 
  * What the action's input points at and must belong to the caller:
  * ORDER → `orderId` is the buyer's order; CASE → `caseId` is the buyer's case, the merchant's shop's
  * case, or (platform) a case that was escalated; NONE → the action reads only the caller's own scope.
+ * SHOP_ORDER (SPEC §7) → `orderId` is an order of the merchant's shop; CASE_OR_SHOP_ORDER → `caseId`
+ * as CASE when the input names one, else `orderId` as SHOP_ORDER (merchant.retryRefund).
  */
-export type Ownership = 'NONE' | 'ORDER' | 'CASE';
+export type Ownership = 'NONE' | 'ORDER' | 'CASE' | 'SHOP_ORDER' | 'CASE_OR_SHOP_ORDER';
 
 export interface AccessRule {
   who: Audience;
@@ -65,7 +67,7 @@ export const ACCESS: Record<ActionName, AccessRule> = {
   'merchant.offer': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.confirmReturn': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.addEvidence': { who: 'MERCHANT', owns: 'CASE' },
-  'merchant.retryRefund': { who: 'MERCHANT', owns: 'CASE' },
+  'merchant.retryRefund': { who: 'MERCHANT', owns: 'CASE_OR_SHOP_ORDER' },
   'merchant.reship': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.convertToRefund': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.stats': { who: 'MERCHANT', owns: 'NONE' },
@@ -75,6 +77,21 @@ export const ACCESS: Record<ActionName, AccessRule> = {
   'platform.get': { who: 'PLATFORM', owns: 'CASE' },
   'platform.decide': { who: 'PLATFORM', owns: 'CASE' },
   'platform.liftRisk': { who: 'PLATFORM', owns: 'NONE' },
+  // ── SPEC §7 demo checkout ──
+  'shop.get': { who: 'BUYER', owns: 'NONE' },
+  'order.create': { who: 'BUYER', owns: 'NONE' },
+  'order.pay': { who: 'BUYER', owns: 'ORDER' },
+  'order.confirmReceipt': { who: 'BUYER', owns: 'ORDER' },
+  'order.cancel': { who: 'BUYER', owns: 'ORDER' },
+  'merchant.ship': { who: 'MERCHANT', owns: 'SHOP_ORDER' },
+  'merchant.orders': { who: 'MERCHANT', owns: 'NONE' },
+  // ── SPEC §7 people (redeeming a code: anyone identified; the use case refuses other shops' merchants) ──
+  'shop.claim': { who: 'ANYONE', owns: 'NONE' },
+  'merchant.join': { who: 'ANYONE', owns: 'NONE' },
+  'merchant.invite': { who: 'OWNER', owns: 'NONE' },
+  'merchant.removeStaff': { who: 'OWNER', owns: 'NONE' },
+  'merchant.staff.list': { who: 'OWNER', owns: 'NONE' },
+  'merchant.syncKey.rotate': { who: 'OWNER', owns: 'NONE' },
 };
 
 /** No openid (or one no WeChat context could produce) → FORBIDDEN; a merchant's openid → its role; else a buyer. */
@@ -94,7 +111,8 @@ export function mayCall(role: CallerRole, who: Audience): boolean {
     case 'ANYONE':
       return true;
     case 'BUYER':
-      return role === 'BUYER';
+      // SPEC §7: one WeChat user is a buyer everywhere, merchants and reviewers included.
+      return true;
     case 'MERCHANT':
       return role === 'STAFF' || role === 'OWNER';
     case 'OWNER':
@@ -106,20 +124,46 @@ export function mayCall(role: CallerRole, who: Audience): boolean {
   }
 }
 
+/** The buyer's own order (whatever else the caller is). */
 export function ownsOrder(caller: Caller, order: Order): boolean {
-  return caller.role === 'BUYER' && order.buyerOpenid === caller.openid;
+  return order.buyerOpenid === caller.openid;
 }
 
-export function ownsCase(caller: Caller, c: AfterSaleCase): boolean {
-  switch (caller.role) {
+/**
+ * Whether the case is in the caller's reach for an action of audience `who`: a buyer action reaches
+ * the caller's own purchases; a merchant action the shop's cases; a platform action escalated ones.
+ */
+export function ownsCase(caller: Caller, c: AfterSaleCase, who: Audience = caller.role === 'BUYER' ? 'BUYER' : caller.role === 'PLATFORM' ? 'PLATFORM' : 'MERCHANT'): boolean {
+  switch (who) {
     case 'BUYER':
       return c.buyerOpenid === caller.openid;
-    case 'STAFF':
+    case 'MERCHANT':
     case 'OWNER':
-      return c.shopId === caller.shopId;
+      return (caller.role === 'STAFF' || caller.role === 'OWNER') && c.shopId === caller.shopId;
     case 'PLATFORM':
-      return c.escalatedAt !== undefined;
+      return caller.role === 'PLATFORM' && c.escalatedAt !== undefined;
+    case 'ANYONE':
+    case 'PARTY':
+      return c.buyerOpenid === caller.openid || (caller.role !== 'BUYER' && ownsCase(caller, c, caller.role === 'PLATFORM' ? 'PLATFORM' : 'MERCHANT'));
   }
+}
+
+/**
+ * Who the caller is on this case (its history's actor): a buyer action, or a party action on a case
+ * they bought, is the BUYER's, whatever else the caller is (SPEC §7); otherwise their role's.
+ */
+function actsAs(caller: Caller, who: Audience, c?: AfterSaleCase): Access['actsAs'] {
+  if (who === 'BUYER' || (c !== undefined && c.buyerOpenid === caller.openid)) return 'BUYER';
+  if (caller.role === 'PLATFORM') return 'PLATFORM';
+  return caller.role === 'BUYER' ? 'BUYER' : 'MERCHANT';
+}
+
+/** SPEC §7: nobody decides, as the shop or as the platform, a case they bought themselves. */
+function selfDealing(): DomainError {
+  return new DomainError('FORBIDDEN', {
+    message: '这是你本人作为买家申请的售后，不能由你以商家或平台身份处理',
+    solution: '请由店铺的其他客服或店主处理；平台案件由其他审核人员处理',
+  });
 }
 
 /** What the table let through: the caller and the resource it was checked against (loaded once). */
@@ -127,6 +171,8 @@ export interface Access {
   caller: Caller;
   order?: Order;
   case?: AfterSaleCase;
+  /** The part the caller plays in this call (SPEC §7: a merchant buying is a BUYER here). */
+  actsAs: 'BUYER' | 'MERCHANT' | 'PLATFORM';
 }
 
 /** The order or case an action names, as `authorize` will read it. */
@@ -140,8 +186,10 @@ export type Resource = Order | AfterSaleCase | null;
 export function readResource(svc: Services, action: ActionName, input: object): Promise<Resource> | undefined {
   const rule = ACCESS[action];
   let read: Promise<Resource> | undefined;
-  if (rule.owns === 'ORDER') read = svc.orders.get((input as { orderId: string }).orderId);
-  else if (rule.owns === 'CASE') read = svc.cases.get((input as { caseId: string }).caseId);
+  const byCase = rule.owns === 'CASE' || (rule.owns === 'CASE_OR_SHOP_ORDER' && 'caseId' in input);
+  const byOrder = rule.owns === 'ORDER' || rule.owns === 'SHOP_ORDER' || (rule.owns === 'CASE_OR_SHOP_ORDER' && !byCase);
+  if (byCase) read = svc.cases.get((input as { caseId: string }).caseId);
+  else if (byOrder) read = svc.orders.get((input as { orderId: string }).orderId);
   read?.catch(() => undefined);
   return read;
 }
@@ -159,15 +207,24 @@ export async function authorize(svc: Services, caller: Caller, action: ActionNam
     const orderId = (input as { orderId: string }).orderId;
     const order = (await (resource ?? svc.orders.get(orderId))) as Order | null;
     if (!order || !ownsOrder(caller, order)) throw new DomainError('NOT_FOUND', { message: '没有找到这个订单' });
-    return { caller, order };
+    return { caller, order, actsAs: actsAs(caller, rule.who) };
   }
-  if (rule.owns === 'CASE') {
+  const byOrder = rule.owns === 'SHOP_ORDER' || (rule.owns === 'CASE_OR_SHOP_ORDER' && !('caseId' in input));
+  if (byOrder) {
+    const orderId = (input as { orderId: string }).orderId;
+    const order = (await (resource ?? svc.orders.get(orderId))) as Order | null;
+    if (!order || caller.shopId === undefined || order.shopId !== caller.shopId) throw new DomainError('NOT_FOUND', { message: '没有找到这个订单' });
+    if (order.buyerOpenid === caller.openid) throw selfDealing();
+    return { caller, order, actsAs: actsAs(caller, rule.who) };
+  }
+  if (rule.owns === 'CASE' || rule.owns === 'CASE_OR_SHOP_ORDER') {
     const caseId = (input as { caseId: string }).caseId;
     const c = (await (resource ?? svc.cases.get(caseId))) as AfterSaleCase | null;
-    if (!c || !ownsCase(caller, c)) throw new DomainError('NOT_FOUND', { message: '没有找到这个售后单' });
-    return { caller, case: c };
+    if (!c || !ownsCase(caller, c, rule.who)) throw new DomainError('NOT_FOUND', { message: '没有找到这个售后单' });
+    if ((rule.who === 'MERCHANT' || rule.who === 'OWNER' || rule.who === 'PLATFORM') && c.buyerOpenid === caller.openid) throw selfDealing();
+    return { caller, case: c, actsAs: actsAs(caller, rule.who, c) };
   }
-  return { caller };
+  return { caller, actsAs: actsAs(caller, rule.who) };
 }
 
 function forbiddenMessage(who: Audience): string {
@@ -177,7 +234,7 @@ function forbiddenMessage(who: Audience): string {
     case 'MERCHANT':
       return '此操作仅限店铺客服或店主';
     case 'OWNER':
-      return '只有店主可以修改店铺设置';
+      return '此操作仅限店主';
     case 'PLATFORM':
       return '此操作仅限平台审核人员';
     case 'ANYONE':

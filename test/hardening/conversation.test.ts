@@ -148,7 +148,8 @@ describe('modify', () => {
     expect(outcome(await stage.call(t.buyer, 'modify', { ...id, amountFen: 1_000 }))).toMatch(/RISK_CONTROL_TRIGGERED$/);
     expect((await stage.get(t.buyer, t.c._id)).amountFen).toBe(2_000);
     expect(await stage.ok(t.buyer, 'verify', id)).toEqual({ ok: true });
-    expect(outcome(await stage.call(OWNER, 'modify', { ...id, amountFen: 1_000 }))).toBe('403 FORBIDDEN');
+    // SPEC §7: buyer actions are open to merchants, but only on their own purchases: someone else's case is not found.
+    expect(outcome(await stage.call(OWNER, 'modify', { ...id, amountFen: 1_000 }))).toBe('404 NOT_FOUND');
   });
 
   test(`REJECTED: proof added and back to the shop, which can then approve (${TEST_BACKEND})`, async () => {

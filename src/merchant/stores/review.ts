@@ -66,7 +66,8 @@ async function send(action: ReviewAction): Promise<AfterSaleCase> {
     case 'addEvidence':
       return callAfterSale('merchant.addEvidence', action.request);
     case 'retryRefund':
-      return callAfterSale('merchant.retryRefund', action.request);
+      // A case's retry answers with the case (an order's, SPEC §7, is the order list's).
+      return (await callAfterSale('merchant.retryRefund', action.request)) as AfterSaleCase;
     case 'decide':
       return callAfterSale('platform.decide', action.request);
     case 'reship':

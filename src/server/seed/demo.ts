@@ -8,6 +8,7 @@ import type { Merchant, Order, OrderItem, RefundScenario } from '../../../types/
 import { mulDivRoundHalfUp } from '../../core/money';
 import { DAY_MS, HOUR_MS } from '../../core/time';
 import type { SeedData, ShopSeed } from '../adapters/sqlite/devStore';
+import { LOCAL_V3_PAYMENT } from '../adapters/wechatpay/keys';
 
 export const DEMO_SHOP_ID = 'shop_haowu';
 export const DEMO_CROSS_BORDER_SHOP_ID = 'shop_haitao';
@@ -114,6 +115,9 @@ export function demoShops(): ShopSeed[] {
         officialAccount: '好物小铺服务号',
         quickRefundThresholdFen: 0,
         quickRefundSkuIds: [],
+        // Refunds through the shop's own WeChat Pay merchant account, API v3 (SPEC §7); the local host plays
+        // WeChat Pay with throwaway keys it makes under DATA_DIR. 海淘精选 stays on the default, cloudPay.
+        payment: LOCAL_V3_PAYMENT,
       },
     },
     {

@@ -1,6 +1,8 @@
 /** The merchant's actions (SPEC §4), on the merchant's own shop's cases. */
-import type { SettingsView } from '../../../types/api';
-import type { Shop } from '../../../types/domain';
+import type { RetryRefundRequest, SettingsView } from '../../../types/api';
+import type { AfterSaleCase, Shop } from '../../../types/domain';
+import type { Access } from '../authz';
+import type { Services } from '../ports';
 import { withDefaults } from '../../core/settings';
 import { act, checkEvidenceFiles, currentCase } from './act';
 import { loadOrder, loadShop } from './context';
@@ -54,7 +56,7 @@ export const addEvidence: UseCase<'merchant.addEvidence'> = (svc, access, input)
     () => checkEvidenceFiles(svc, input.evidence),
   );
 
-export const retryRefund: UseCase<'merchant.retryRefund'> = (svc, access, input) =>
+export const retryRefund = (svc: Services, access: Access, input: RetryRefundRequest): Promise<AfterSaleCase> =>
   act(svc, access, { type: 'RETRY_REFUND', by: 'MERCHANT', refundMethod: input.refundMethod, account: input.account });
 
 /** SPEC §5: the exchange's replacement is on its way. */
