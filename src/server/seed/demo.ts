@@ -119,6 +119,13 @@ export function demoShops(): ShopSeed[] {
         // WeChat Pay with throwaway keys it makes under DATA_DIR. 海淘精选 stays on the default, cloudPay.
         payment: LOCAL_V3_PAYMENT,
       },
+      // SPEC §7: what the demo checkout (店铺商品 → 立即购买) sells; a 1-fen item for the first real refund.
+      products: [
+        { skuId: 'SKU-PILLOW', title: '泰国天然乳胶枕 成人护颈款', unitFen: 12_900, kind: 'NORMAL' },
+        { skuId: 'SKU-LAMP', title: '护眼LED台灯 无级调光', unitFen: 15_900, kind: 'NORMAL' },
+        { skuId: 'SKU-CANDLE', title: '香薰蜡烛 无火 白茶味', unitFen: 7_900, kind: 'NORMAL' },
+        { skuId: 'SKU-TEST-1FEN', title: '支付测试商品（1分钱）', unitFen: 1, kind: 'NORMAL' },
+      ],
     },
     {
       _id: DEMO_CROSS_BORDER_SHOP_ID,

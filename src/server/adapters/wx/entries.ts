@@ -7,6 +7,7 @@ import type { ApiReply } from '../../../../types/errors';
 import { handleAfterSale, handleOrderSync, handlePayNotify, handleRefundNotify, handleSetup, runSweep, type SweepReport } from '../../handler';
 import { syncEventParts, type SyncAuth } from '../../usecases/orderSync';
 import type { Services } from '../../ports';
+import { orderOfRefund } from '../../usecases/checkout';
 
 export interface WxContextSource {
   /** SOURCE: what triggered this run (wx_client, wx_trigger, wx_paycallback, scf, …; chained with commas). */
@@ -97,7 +98,9 @@ async function expectedSubMerchant(svc: Services, event: unknown, fallback: stri
   const no = info?.outRefundNo;
   if (typeof no !== 'string' || no.length === 0 || no.length > 64) return fallback;
   const c = await svc.cases.findByOutRefundNo(no);
-  const payment = c ? (await svc.shops.get(c.shopId))?.settings?.payment : undefined;
+  // SPEC §7: an order cancellation's refund (`<orderId>-<n>`) belongs to the order's shop.
+  const shopId = c?.shopId ?? (await orderOfRefund(svc, no))?.shopId;
+  const payment = shopId ? (await svc.shops.get(shopId))?.settings?.payment : undefined;
   if (payment?.provider === 'WECHATPAY_V3') return null;
   if (payment?.provider === 'CLOUDPAY') return payment.subMchId;
   return fallback;
