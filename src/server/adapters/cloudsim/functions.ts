@@ -79,7 +79,8 @@ export class FunctionPool {
   private readonly instances = new Map<string, Instance[]>();
   private readonly queues = new Map<string, Waiting[]>();
   private nextId = 1;
-  private closed = false;
+  /** True once close() began (a background warm-up that fails then is no news). */
+  closed = false;
   /** Instances started since the pool was made (cold starts). */
   coldStarts = 0;
   /**
