@@ -329,12 +329,14 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
 
     dev: {
       async reset() {
+        functions.epoch += 1;
         sim.reset();
         journal.clear();
         db.exec('DELETE FROM gateway_refunds; DELETE FROM gateway_payments; DELETE FROM uploads;');
         files.clear();
       },
       async seed(data) {
+        functions.epoch += 1;
         const shops = data.shops ?? [];
         const merchants = data.merchants ?? [];
         const orders = data.orders ?? [];
