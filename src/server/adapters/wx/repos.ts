@@ -120,44 +120,18 @@ export class WxShopRepo implements ShopRepo {
   }
 }
 
-/** How long a caller's role read from the database is trusted by the container that read it (SPEC §7: at most 60 s). */
-export const ROLE_TRUST_MS = 60_000;
-/** Callers remembered at once; the oldest is forgotten first. */
-const ROLE_CACHE_SIZE = 5_000;
-
 /**
- * Merchants in `as_merchants` with `_id` = the staff member's openid. `get` (who the caller is, on
- * every invocation) is kept for ROLE_TRUST_MS while the function's container lives, so a warm
- * container answers without the round trip; a role granted or removed elsewhere is seen within 60 s
- * (SPEC §7). A write through this repo forgets the openid at once (`forget`).
+ * Merchants in `as_merchants` with `_id` = the staff member's openid. The container keeps the roles it
+ * read for a minute in CachedMerchantRepo (people.ts), which wraps this one.
  */
 export class WxMerchantRepo implements MerchantRepo {
-  private readonly roles = new Map<string, { merchant: Merchant | null; at: number }>();
-
-  constructor(
-    private readonly db: WxDatabase,
-    private readonly now: () => number = () => Date.now(),
-  ) {}
+  constructor(private readonly db: WxDatabase) {}
 
   async get(openid: string): Promise<Merchant | null> {
-    const t = this.now();
-    const known = this.roles.get(openid);
-    if (known && t - known.at < ROLE_TRUST_MS && t >= known.at) return known.merchant && { ...known.merchant };
     const { data } = await this.db.collection(COLLECTIONS.merchants).doc(openid).get();
-    let merchant: Merchant | null = null;
-    if (data) {
-      const { _id: _ignored, ...m } = data as Merchant & { _id: string };
-      merchant = { ...m, openid };
-    }
-    this.roles.delete(openid);
-    if (this.roles.size >= ROLE_CACHE_SIZE) this.roles.delete(this.roles.keys().next().value as string);
-    this.roles.set(openid, { merchant, at: t });
-    return merchant && { ...merchant };
-  }
-
-  /** Any change to `openid`'s merchant record made from this container: read it fresh next time. */
-  forget(openid: string): void {
-    this.roles.delete(openid);
+    if (!data) return null;
+    const { _id: _ignored, ...m } = data as Merchant & { _id: string };
+    return { ...m, openid };
   }
 
   async listForShop(shopId: string): Promise<Merchant[]> {
