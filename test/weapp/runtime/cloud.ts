@@ -51,10 +51,14 @@ export interface CloudCall {
   openid: string;
   data: Record<string, unknown>;
   result?: unknown;
+  /** How long the function took to answer (ms). */
+  ms?: number;
 }
 
 export class SimCloud {
   readonly calls: CloudCall[] = [];
+  /** Every failed wx.cloud call, with WeChat's errMsg (kept for a failed step's artifacts). */
+  readonly failures: string[] = [];
 
   private constructor(
     readonly backend: CloudSimBackend,
@@ -87,7 +91,9 @@ export class SimCloud {
           const stored = this.upload(caller, o.cloudPath, o.filePath);
           for (const cb of progress) cb({ progress: 100, totalBytesSent: stored.size, totalBytesExpectedToSend: stored.size });
           return { fileID: stored.fileId, statusCode: 200, errMsg: 'cloud.uploadFile:ok' };
-        }).catch(() => undefined);
+        }).catch((e: unknown) => {
+          this.failures.push(`uploadFile ${o.cloudPath}: ${(e as { errMsg?: string }).errMsg ?? String(e)}`);
+        });
         return task;
       },
       getTempFileURL: (o: { fileList: (string | { fileID: string })[] } & WithCallbacks<unknown>) =>
@@ -112,7 +118,9 @@ export class SimCloud {
     const call: CloudCall = { name, openid, data };
     this.calls.push(call);
     const event = { ...data, userInfo: { appId: 'wxc10d51mc0000sim', openId: openid } };
+    const t0 = Date.now();
     call.result = await this.backend.functions.invoke('afterSale', event, { openid, source: 'wx_client' });
+    call.ms = Date.now() - t0;
     return { result: call.result, errMsg: 'cloud.callFunction:ok', requestID: `sim-${this.calls.length}` };
   }
 

@@ -134,7 +134,12 @@ class PhoneFiles {
       o.success?.(r);
       o.complete?.(r);
     };
-    const toArrayBuffer = (b: Buffer) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    // A copy in this realm's ArrayBuffer: jest's context has its own, and js-sha256 checks the constructor.
+    const toArrayBuffer = (b: Buffer) => {
+      const ab = new ArrayBuffer(b.byteLength);
+      new Uint8Array(ab).set(b);
+      return ab;
+    };
     return {
       readFile: (o: { filePath: string; encoding?: string; success?: (r: { data: unknown }) => void; fail?: (e: unknown) => void }) => {
         setTimeout(() => {
@@ -232,8 +237,24 @@ export class Miniprogram {
     return mp;
   }
 
+  private restoreWarn?: () => void;
+
   private boot(): void {
     const g = globalThis as unknown as Record<string, unknown>;
+    // WeChat's template runtime reports what it cannot render (a node with no template, so nothing on
+    // the phone's screen) as console warnings: here each one is an error of this launch.
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+      const text = args.map(String).join(' ');
+      if (/^WXMLRT|Template `.+` not found/.test(text)) {
+        if (!this.recorded.errors.includes(text)) this.recorded.errors.push(text);
+        return;
+      }
+      warn.apply(console, args);
+    };
+    this.restoreWarn = () => {
+      console.warn = warn;
+    };
     this.host = document.createElement('div');
     this.host.className = 'sim-phone';
     document.body.appendChild(this.host);
@@ -410,6 +431,16 @@ export class Miniprogram {
     this.touch(el);
   }
 
+  /** Taps the `inner` element inside the first `selector` whose text matches `want`. */
+  async tapWithin(selector: string, want: string | RegExp, inner: string, timeoutMs?: number): Promise<void> {
+    const el = await until(
+      `${inner} inside ${selector} "${want}" on ${this.stack.at(-1)?.route}`,
+      () => this.find(selector, want)?.querySelector<HTMLElement>(this.css(inner)),
+      timeoutMs,
+    );
+    this.touch(el);
+  }
+
   /** Types `value` into the index-th input/textarea under `selector`: the input event WeChat sends, then blur. */
   async typeInto(selector: string, value: string, index = 0): Promise<void> {
     const el = await until(`${selector} #${index}`, () => this.all(selector)[index]);
@@ -442,17 +473,28 @@ export class Miniprogram {
 
   private wx(): Record<string, unknown> {
     const rec = this.recorded;
-    const done = <T>(o: { success?: (r: T) => void; complete?: (r: T) => void } | undefined, r: T) => {
-      setTimeout(() => {
-        o?.success?.(r);
+    // WeChat's asynchronous APIs answer through the callbacks when given any, else through a promise.
+    type Cbs = { success?: (r: never) => void; fail?: (e: unknown) => void; complete?: (r: unknown) => void } | undefined;
+    const hasCallbacks = (o: Cbs) => Boolean(o && (o.success || o.fail || o.complete));
+    const done = <T>(options: object | undefined, r: T): Promise<T> | undefined => {
+      const o = options as Cbs;
+      const p = new Promise<T>((resolve) => setTimeout(() => resolve(r), 0));
+      if (!hasCallbacks(o)) return p;
+      void p.then(() => {
+        (o?.success as ((r: T) => void) | undefined)?.(r);
         o?.complete?.(r);
-      }, 0);
+      });
+      return undefined;
     };
-    const failed = (o: { fail?: (e: unknown) => void; complete?: (e: unknown) => void } | undefined, e: unknown) => {
-      setTimeout(() => {
+    const failed = (options: object | undefined, e: unknown): Promise<never> | undefined => {
+      const o = options as Cbs;
+      const p = new Promise<never>((_resolve, reject) => setTimeout(() => reject(e), 0));
+      if (!hasCallbacks(o)) return p;
+      p.catch(() => {
         o?.fail?.(e);
         o?.complete?.(e);
-      }, 0);
+      });
+      return undefined;
     };
     const windowWidth = this.opts.windowWidth ?? 375;
     const windowInfo = { windowWidth, windowHeight: 667, screenWidth: windowWidth, screenHeight: 812, pixelRatio: 2, statusBarHeight: 44, safeArea: { top: 44, bottom: 778, left: 0, right: windowWidth, width: windowWidth, height: 734 } };
@@ -478,11 +520,11 @@ export class Miniprogram {
       showModal: (o: { title?: string; content?: string }) => {
         rec.modals.push({ title: o.title ?? '', content: o.content ?? '' });
         const confirm = this.modalAnswers.length ? this.modalAnswers.shift()! : true;
-        done(o, { confirm, cancel: !confirm, errMsg: 'showModal:ok' });
+        return done(o, { confirm, cancel: !confirm, errMsg: 'showModal:ok' });
       },
       showToast: (o: { title: string }) => {
         rec.toasts.push(o.title);
-        done(o, { errMsg: 'showToast:ok' });
+        return done(o, { errMsg: 'showToast:ok' });
       },
       hideToast: (o?: object) => done(o, { errMsg: 'hideToast:ok' }),
       showLoading: (o?: object) => done(o, { errMsg: 'showLoading:ok' }),
@@ -494,7 +536,7 @@ export class Miniprogram {
       pageScrollTo: (o?: object) => done(o, { errMsg: 'pageScrollTo:ok' }),
       setClipboardData: (o: { data: string }) => {
         rec.clipboard.push(o.data);
-        done(o, { errMsg: 'setClipboardData:ok' });
+        return done(o, { errMsg: 'setClipboardData:ok' });
       },
       makePhoneCall: (o: { phoneNumber: string }) => done(o, { errMsg: 'makePhoneCall:ok' }),
       previewMedia: (o?: object) => done(o, { errMsg: 'previewMedia:ok' }),
@@ -503,19 +545,19 @@ export class Miniprogram {
       vibrateShort: (o?: object) => done(o, { errMsg: 'vibrateShort:ok' }),
       requestSubscribeMessage: (o: { tmplIds: string[] }) => {
         rec.subscribed.push([...o.tmplIds]);
-        done(o, Object.fromEntries([['errMsg', 'requestSubscribeMessage:ok'], ...o.tmplIds.map((id) => [id, 'accept'])]));
+        return done(o, Object.fromEntries([['errMsg', 'requestSubscribeMessage:ok'], ...o.tmplIds.map((id) => [id, 'accept'])]));
       },
       requestPayment: (o: Record<string, unknown>) => {
         const { success: _s, fail: _f, complete: _c, ...params } = o;
         rec.payments.push(params);
-        done(o as { success?: (r: unknown) => void }, { errMsg: 'requestPayment:ok' });
+        return done(o, { errMsg: 'requestPayment:ok' });
       },
       chooseMedia: (o: { count?: number; mediaType?: string[] }) => {
         const next = this.picks.shift();
         if (!next) return failed(o, { errMsg: 'chooseMedia:fail cancel' });
         const allowed = o.mediaType ?? ['image', 'video'];
         const offered = next.filter((f) => allowed.includes(f.fileType)).slice(0, o.count ?? 9);
-        done(o, {
+        return done(o, {
           type: offered.every((f) => f.fileType === 'video') ? 'video' : 'image',
           tempFiles: offered.map((f) => ({ tempFilePath: this.files.temp(f.bytes, f.ext), size: f.bytes.byteLength, fileType: f.fileType, ...(f.fileType === 'video' ? { thumbTempFilePath: '', duration: 12 } : {}) })),
           errMsg: 'chooseMedia:ok',
@@ -550,6 +592,7 @@ export class Miniprogram {
   close(): void {
     while (this.stack.length) this.closeTop();
     this.host.remove();
+    this.restoreWarn?.();
   }
 }
 
