@@ -8,7 +8,7 @@ import { builtinModules } from 'module';
 import path from 'path';
 import { build, type Metafile } from 'esbuild';
 
-export const CLOUD_FUNCTIONS = ['afterSale', 'autoApprove', 'refundNotify'] as const;
+export const CLOUD_FUNCTIONS = ['afterSale', 'autoApprove', 'refundNotify', 'wechatpayNotify', 'payNotify', 'orderSync', 'setup'] as const;
 
 const ROOT = path.resolve(__dirname, '..');
 const ALLOWED_EXTERNAL = new Set(['wx-server-sdk', ...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);

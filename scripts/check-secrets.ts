@@ -29,6 +29,10 @@ interface Rule {
 const PUBLIC_SAMPLES = new Set([
   // WeChat Pay's documented sample merchant number, used by the local simulated gateway's callbacks.
   '1900000109',
+  // The sample merchant number of WeChat Pay's API v3 documentation.
+  '1230000109',
+  // The local WeChat Pay v3 stand-in merchant (src/server/adapters/wechatpay/keys.ts LOCAL_V3_PAYMENT); its keys are generated.
+  '1900009191',
 ]);
 
 const PLACEHOLDER = /^(x+|\*+|0+|<[^>]*>|\$\{[^}]*\}|your[\w-]*|changeme|placeholder|example[\w-]*|process\.env\.\w+)$/i;
@@ -36,7 +40,20 @@ const PLACEHOLDER = /^(x+|\*+|0+|<[^>]*>|\$\{[^}]*\}|your[\w-]*|changeme|placeho
 const SECRET_NAME = String.raw`[A-Za-z0-9_$]*(?:app_?secret|secret_?key|secret_?id|secret|mch_?key|api_?v?3?_?key|private_?key|sign_?key)[A-Za-z0-9_$]*`;
 
 export const RULES: readonly Rule[] = [
-  { id: 'private-key', what: 'a PEM private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----/g, group: 0 },
+  // A PEM private key: the header followed by key material, on lines or on one line with `\n` escapes
+  // (as pasted into an environment variable). A header alone, as in a library's comment, is none.
+  {
+    id: 'private-key',
+    what: 'a PEM private key',
+    pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----(?:\s|\\n|\\r)+[A-Za-z0-9+/=]{40,}/g,
+    group: 0,
+  },
+  {
+    id: 'apiv3-key',
+    what: 'a WeChat Pay APIv3 key (32 letters or digits) named as one, quoted or not (a pasted .env line)',
+    pattern: /["']?\b([A-Za-z0-9_]*api_?v3_?(?:key|secret)[A-Za-z0-9_]*)\b["']?\s*[:=]\s*["'`]?([A-Za-z0-9]{32})(?![A-Za-z0-9])/gi,
+    group: 2,
+  },
   { id: 'tencent-secret-id', what: 'a Tencent Cloud SecretId (AKID…)', pattern: /\bAKID[0-9A-Za-z]{32}\b/g, group: 0 },
   {
     id: 'named-secret',

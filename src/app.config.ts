@@ -16,7 +16,7 @@ const pages = [
 const subPackages: { root: string; pages: string[] }[] = [
   {
     root: 'merchant',
-    pages: ['pages/panel/index', 'pages/review/index', 'pages/stats/index', 'pages/settings/index', 'pages/platform/index'],
+    pages: ['pages/panel/index', 'pages/review/index', 'pages/stats/index', 'pages/settings/index', 'pages/platform/index', 'pages/orders/index'],
   },
 ];
 

@@ -12,13 +12,14 @@ import type {
   Fen,
   Merchant,
   Order,
+  Product,
   Reason,
   RefundMethod,
   RejectReasonCode,
   Shop,
   ShopSettings,
 } from './domain';
-import type { ErrorCode } from './errors';
+import type { ApiError, ErrorCode } from './errors';
 
 export type EvidenceInput = Pick<Evidence, 'fileId' | 'kind' | 'sha256' | 'tag'>;
 
@@ -181,6 +182,37 @@ export interface ConvertToRefundRequest {
   note: string;
 }
 
+/** SPEC §6: a message of the buyer, the shop or the platform on an open case. */
+export interface MessageRequest {
+  caseId: string;
+  text: string;
+  evidence?: EvidenceInput[];
+}
+
+/** SPEC §6: the shop asks the buyer for more proof (PENDING, NEGOTIATING). */
+export interface RequestEvidenceRequest {
+  caseId: string;
+  note: string;
+}
+
+/** SPEC §6: the buyer changes the application (PENDING, or REJECTED inside its escalation window). */
+export interface ModifyRequest {
+  caseId: string;
+  type?: CaseType;
+  reason?: Reason;
+  items?: CaseItem[];
+  amountFen?: Fen;
+  description?: string;
+  evidence?: EvidenceInput[];
+  exchangeNote?: string;
+}
+
+/** The buyer's other cases with the shop, beside the merchant's review (SPEC §6 pages). */
+export type BuyerCaseSummary = Pick<
+  AfterSaleCase,
+  '_id' | 'orderId' | 'type' | 'reason' | 'status' | 'amountFen' | 'approvedFen' | 'itemTitles' | 'createdAt'
+>;
+
 export interface DecideRequest {
   caseId: string;
   decision: 'APPROVE' | 'REJECT';
@@ -204,6 +236,49 @@ export interface Identity {
   openid: string;
   role: 'BUYER' | Merchant['role'];
   shopId?: string;
+  /** The merchant's shop's name (「我的身份」 shows it). */
+  shopName?: string;
+}
+
+// ── SPEC §7 people and orders in ──
+/** `merchant.invite`: a one-time code to send in WeChat, valid until `expiresAt`. */
+export interface Invite {
+  code: string;
+  expiresAt: EpochMs;
+}
+
+/** `merchant.staff.list`: the shop's people, owner first. */
+export interface StaffList {
+  members: { openid: string; role: 'OWNER' | 'STAFF'; name?: string; since?: EpochMs }[];
+  /** When the order-sync key was last rotated (absent: never; orderSync refuses every call). */
+  syncKeyRotatedAt?: EpochMs;
+}
+
+/** `orderSync {shopId, orders}` (cloud: the event also carries `shopKey`; local: header x-shop-key). */
+export interface OrderSyncRequest {
+  shopId: string;
+  orders: unknown[];
+}
+
+export interface OrderSyncRejection {
+  /** The entry's `_id`, or null when it has none that could be read. */
+  _id: string | null;
+  /** The entry's position in `orders`. */
+  index: number;
+  error: ApiError;
+}
+
+export interface OrderSyncResult {
+  upserted: string[];
+  unchanged: string[];
+  rejected: OrderSyncRejection[];
+}
+
+/** What `setup` / `shop:create` made: the shop and its one-time setup code (24 h). */
+export interface ShopCreated {
+  shopId: string;
+  setupCode: string;
+  expiresAt: EpochMs;
 }
 
 /** Order as the buyer sees it, with what the core says about after-sale on it. */
@@ -223,6 +298,41 @@ export interface OrderView extends Order {
   riskLiftedAt?: EpochMs;
 }
 
+// ── SPEC §7 demo checkout ──
+/** What a buyer sees of a shop before buying (shop.get). */
+export interface ShopView extends Pick<Shop, '_id' | 'name' | 'verified'> {
+  settings: Pick<ShopSettings, 'policyText' | 'hotline' | 'windowDays'>;
+  products: Product[];
+}
+
+export interface CreateOrderRequest {
+  shopId: string;
+  items: { skuId: string; qty: number }[];
+}
+
+/** order.pay: the order as it stands, and what the page does to pay (weapp: wx.requestPayment with `payment`). */
+export interface PayOrderResult {
+  order: Order;
+  payment:
+    | { kind: 'REQUEST_PAYMENT'; payment: { timeStamp: string; nonceStr: string; package: string; signType: string; paySign: string } }
+    | { kind: 'PAID' };
+}
+
+export interface ShipOrderRequest {
+  orderId: string;
+  company: string;
+  trackingNo: string;
+}
+
+export interface OrderListQuery {
+  status?: Order['status'];
+  cursor?: string;
+  limit?: number;
+}
+
+/** merchant.retryRefund: a case's refund, or (SPEC §7) an order cancellation's. */
+export type RetryRefundInput = RetryRefundRequest | { orderId: string };
+
 /** action name → [request, response]. */
 export interface Actions {
   whoami: [Record<string, never>, Identity];
@@ -241,14 +351,18 @@ export interface Actions {
   reportNotReceived: [{ caseId: string }, AfterSaleCase];
   verify: [{ caseId: string }, VerifyResult];
   confirmReceipt: [{ caseId: string }, AfterSaleCase];
+  // SPEC §6: talking, proof and changing the application.
+  message: [MessageRequest, AfterSaleCase];
+  modify: [ModifyRequest, AfterSaleCase];
+  'merchant.requestEvidence': [RequestEvidenceRequest, AfterSaleCase];
   'merchant.list': [ListQuery, Page<AfterSaleCase>];
-  'merchant.get': [{ caseId: string }, AfterSaleCase & { order: Order }];
+  'merchant.get': [{ caseId: string }, AfterSaleCase & { order: Order; buyerCases?: BuyerCaseSummary[] }];
   'merchant.approve': [ApproveRequest, AfterSaleCase];
   'merchant.reject': [RejectRequest, AfterSaleCase];
   'merchant.offer': [OfferRequest, AfterSaleCase];
   'merchant.confirmReturn': [ConfirmReturnRequest, AfterSaleCase];
   'merchant.addEvidence': [AddEvidenceRequest, AfterSaleCase];
-  'merchant.retryRefund': [RetryRefundRequest, AfterSaleCase];
+  'merchant.retryRefund': [RetryRefundInput, AfterSaleCase | Order];
   'merchant.reship': [ReshipRequest, AfterSaleCase];
   'merchant.convertToRefund': [ConvertToRefundRequest, AfterSaleCase];
   'merchant.stats': [StatsQuery, Stats];
@@ -258,6 +372,21 @@ export interface Actions {
   'platform.get': [{ caseId: string }, AfterSaleCase & { order: Order }];
   'platform.decide': [DecideRequest, AfterSaleCase];
   'platform.liftRisk': [{ openid: string; note: string }, { openid: string; liftedAt: EpochMs }];
+  // ── SPEC §7 demo checkout ──
+  'shop.get': [{ shopId: string }, ShopView];
+  'order.create': [CreateOrderRequest, Order];
+  'order.pay': [{ orderId: string }, PayOrderResult];
+  'order.confirmReceipt': [{ orderId: string }, Order];
+  'order.cancel': [{ orderId: string }, Order];
+  'merchant.ship': [ShipOrderRequest, Order];
+  'merchant.orders': [OrderListQuery, Page<Order>];
+  // ── SPEC §7 people ──
+  'shop.claim': [{ setupCode: string }, Identity];
+  'merchant.join': [{ code: string }, Identity];
+  'merchant.invite': [{ role: 'STAFF' }, Invite];
+  'merchant.removeStaff': [{ openid: string }, StaffList];
+  'merchant.staff.list': [Record<string, never>, StaffList];
+  'merchant.syncKey.rotate': [Record<string, never>, { key: string; rotatedAt: EpochMs }];
 }
 export type ActionName = keyof Actions;
 export type ActionRequest<A extends ActionName> = Actions[A][0];

@@ -150,6 +150,34 @@ export interface Order {
   items: OrderItem[];
   refundScenario?: RefundScenario;
   createdAt?: EpochMs;
+  // ── SPEC §7 demo checkout (order.create / pay / ship / confirmReceipt / cancel) ──
+  /** Compare-and-set counter of the order's own changes (absent on orders stored before §7: 0). */
+  version?: number;
+  /** The payment as the gateway reported it (UNPAID: started, not yet confirmed). */
+  payment?: OrderPayment;
+  cancelledAt?: EpochMs;
+  /** order.cancel of a PAID order: its full refund, attempts like a case's (`<orderId>-<n>`). */
+  refunds?: RefundAttempt[];
+  /** Why the cancellation's refund stopped (ABNORMAL / CLOSED / refused), as on a case. */
+  lastError?: CaseError;
+  /** When the timer must next look at this order (auto-confirm 10 d after shipment, a refund to query or retry). */
+  timerAt?: EpochMs;
+}
+
+/** SPEC §7: how an order was paid. */
+export interface OrderPayment {
+  startedAt: EpochMs;
+  /** WeChat Pay's transaction id, once the gateway reports the payment SUCCESS. */
+  transactionId?: string;
+}
+
+/** SPEC §4 Shop.products: what the demo checkout sells. */
+export interface Product {
+  skuId: string;
+  title: string;
+  unitFen: Fen;
+  kind: ItemKind;
+  imageUrl?: string;
 }
 
 export interface ReturnAddress {
@@ -214,6 +242,8 @@ export interface Shop {
   verified: boolean;
   returnAddress?: ReturnAddress;
   settings: ShopSettings;
+  /** SPEC §7: the goods the demo checkout sells (order.create). */
+  products?: Product[];
 }
 
 export interface Merchant {
@@ -221,6 +251,36 @@ export interface Merchant {
   shopId: string;
   role: MerchantRole;
   name?: string;
+  /** SPEC §7: when the code that made them a merchant was redeemed (absent for seeded merchants). */
+  since?: EpochMs;
+}
+
+// ── SPEC §7 people: one-time codes (setup → OWNER, invite → STAFF) ──
+export const ACCESS_CODE_KINDS = ['SETUP', 'INVITE'] as const;
+export type AccessCodeKind = (typeof ACCESS_CODE_KINDS)[number];
+
+/** A one-time code as stored: only its hash (the code itself is shown once, to whoever made it). */
+export interface AccessCode {
+  /** SHA-256 (hex) of the normalised code. */
+  hash: string;
+  kind: AccessCodeKind;
+  shopId: string;
+  /** What redeeming it makes the caller: SETUP → OWNER, INVITE → STAFF. */
+  role: 'OWNER' | 'STAFF';
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+  /** The owner who invited, or `setup` / `shop:create`. */
+  createdBy: string;
+  usedAt?: EpochMs;
+  usedBy?: string;
+}
+
+/** A shop's order-sync key as stored (SPEC §7 "Orders in"): its SHA-256 only. */
+export interface SyncKeyRecord {
+  shopId: string;
+  hash: string;
+  rotatedAt: EpochMs;
+  rotatedBy: string;
 }
 
 export interface Evidence {
@@ -246,6 +306,14 @@ export interface Message {
   at: EpochMs;
   from: Actor;
   text: string;
+  /** SPEC §6: photos or a video sent with a `message` (also on the case's `evidence`, where R22 counts them). */
+  evidence?: Evidence[];
+}
+
+/** SPEC §6: the shop asked the buyer for more proof (merchant.requestEvidence); cleared when the buyer next adds evidence. */
+export interface EvidenceRequest {
+  at: EpochMs;
+  note: string;
 }
 
 export interface RefundAttempt {
@@ -376,6 +444,13 @@ export interface AfterSaleCase {
   /** R25: the platform overturned the merchant's rejection. */
   overturned?: boolean;
   messages: Message[];
+  /** SPEC §6: an open request for more proof from the shop, until the buyer next adds evidence. */
+  evidenceRequest?: EvidenceRequest;
+  /**
+   * SPEC §6 (modify): every order line (skuId) the case has ever named, set once the case is modified;
+   * R32's 5 cases per line count the case on each of them. Absent: the lines of `items`.
+   */
+  linesEver?: string[];
   refunds: RefundAttempt[];
   history: HistoryEvent[];
   /**

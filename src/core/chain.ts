@@ -113,7 +113,8 @@ export function recordedMoney(history: readonly HistoryEvent[]): RecordedMoney {
   for (const ev of history) {
     const d = ev.data;
     if (d === undefined || d === null) continue;
-    if (ev.action === 'APPLY' && isFen(d.amountFen)) out.amountFen = d.amountFen;
+    // SPEC §6: a modification records the amount the case asks for from then on.
+    if ((ev.action === 'APPLY' || ev.action === 'MODIFY') && isFen(d.amountFen)) out.amountFen = d.amountFen;
     if (isFen(d.approvedFen)) {
       out.approval = { approvedFen: d.approvedFen };
       if (isFen(d.compensationFen)) out.approval.compensationFen = d.compensationFen;

@@ -6,6 +6,9 @@
 import type {
   AfterSaleCase,
   CaseError,
+  CaseItem,
+  CaseType,
+  Reason,
   EpochMs,
   Evidence,
   Fen,
@@ -74,7 +77,24 @@ export type CaseEvent =
   /** SPEC §5: out of stock (merchant), or 72 h without a reship (SYSTEM): a refund of the case's units. */
   | { type: 'CONVERT_TO_REFUND'; by: 'MERCHANT' | 'SYSTEM'; note?: string }
   /** SPEC §5: the buyer received the replacement, or 10 days after the reship (SYSTEM). */
-  | { type: 'CONFIRM_RECEIPT'; by: 'BUYER' | 'SYSTEM' };
+  | { type: 'CONFIRM_RECEIPT'; by: 'BUYER' | 'SYSTEM' }
+  /** SPEC §6: a message of the caller's party (the context's actor), with photos or a video. */
+  | { type: 'MESSAGE'; text: string; evidence?: Evidence[] }
+  /** SPEC §6: the shop asks the buyer for more proof. */
+  | { type: 'REQUEST_EVIDENCE'; note: string }
+  /** SPEC §6: the buyer changes the application; absent fields keep the case's. */
+  | { type: 'MODIFY'; changes: ModifyChanges };
+
+/** What `modify` may change (SPEC §6). */
+export interface ModifyChanges {
+  type?: CaseType;
+  reason?: Reason;
+  items?: CaseItem[];
+  amountFen?: Fen;
+  description?: string;
+  evidence?: Evidence[];
+  exchangeNote?: string;
+}
 
 export type CaseEventType = CaseEvent['type'];
 

@@ -12,6 +12,7 @@ import type {
   EpochMs,
   Evidence,
   Fen,
+  Message,
   Notification,
   RefundAttempt,
   RefundMethod,
@@ -27,6 +28,7 @@ import {
   checkApprovedAmount,
   codePointLength,
   coversShipping,
+  evaluateApplication,
   evidenceViolation,
   partyEvidence,
   paymentWindowExpired,
@@ -57,6 +59,25 @@ function row(from: CaseStatus, event: CaseEventType, actors: readonly Actor[], t
   return { from, event, actors, to, guard };
 }
 
+/** SPEC §6: statuses a case is open in (APPROVED never rests), where its parties may talk. */
+const TALK_STATUSES: readonly CaseStatus[] = [
+  'PENDING',
+  'NEGOTIATING',
+  'AWAITING_RETURN',
+  'RETURN_SHIPPED',
+  'REFUNDING',
+  'REFUND_FAILED',
+  'REJECTED',
+  'ESCALATED',
+  'AWAITING_RESHIP',
+  'RESHIPPED',
+];
+
+/** SPEC §6 `message`: the buyer and the shop on any open case, the platform on an escalated one; nothing moves. */
+const MESSAGE_ROWS: readonly TransitionRow[] = TALK_STATUSES.map((st) =>
+  row(st, 'MESSAGE', st === 'ESCALATED' ? ['BUYER', 'MERCHANT', 'PLATFORM'] : ['BUYER', 'MERCHANT'], [st], 'SPEC §6: 1–500 characters; R22 per party; ≤ 50 per party'),
+);
+
 export const TRANSITIONS: readonly TransitionRow[] = [
   row('PENDING', 'APPROVE', ['MERCHANT', 'SYSTEM'], APPROVAL, 'R3 on amountFen + compensationFen; R33 for returns; SYSTEM via TIMEOUT once deadlineAt has passed, or QUICK_REFUND'),
   row('PENDING', 'REJECT', ['MERCHANT'], ['REJECTED'], 'R21: reasonCode and a note; escalate-by +escalateDays'),
@@ -66,7 +87,7 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   row('NEGOTIATING', 'CANCEL', ['BUYER'], ['CANCELLED']),
   row('REJECTED', 'CANCEL', ['BUYER'], ['CANCELLED']),
   row('PENDING', 'ADD_EVIDENCE', ['BUYER', 'MERCHANT'], ['PENDING'], 'R22 per party: the caller\'s side of the case\'s evidence'),
-  row('NEGOTIATING', 'ADD_EVIDENCE', ['BUYER'], ['PENDING'], 'R6: back to the merchant with a new auto-approve deadline'),
+  row('NEGOTIATING', 'ADD_EVIDENCE', ['BUYER'], ['PENDING', 'NEGOTIATING'], 'R6 (unsealed goods): back to the merchant with a new auto-approve deadline; otherwise SPEC §6: nothing moves'),
   row('NEGOTIATING', 'ADD_EVIDENCE', ['MERCHANT'], ['NEGOTIATING'], 'R22'),
   row('NEGOTIATING', 'ACCEPT_OFFER', ['BUYER'], APPROVAL, 'an offer is on the table; approvedFen = offer; R3'),
   row('NEGOTIATING', 'DECLINE_OFFER', ['BUYER'], ['ESCALATED'], 'tier DIFFICULT, LEGAL from ¥500'),
@@ -85,6 +106,14 @@ export const TRANSITIONS: readonly TransitionRow[] = [
   row('REFUNDING', 'REFUND_REFUSED', ['SYSTEM'], ['REFUND_FAILED'], 'for the latest PROCESSING attempt only (R4, R31)'),
   row('REFUND_FAILED', 'RETRY_REFUND', ['MERCHANT', 'SYSTEM'], REFUND_START, 'SYSTEM only when the cause is gone (REFUND_CLOSED; R5 once verified)'),
   row('REFUNDED', 'REPORT_NOT_RECEIVED', ['BUYER'], ['REFUNDED'], 'R8: not before settledAt + 48 h'),
+  // SPEC §6: proof after a rejection and during the platform's review, without moving the case.
+  row('REJECTED', 'ADD_EVIDENCE', ['BUYER'], ['REJECTED'], 'SPEC §6: inside the escalation window; status and deadline unchanged'),
+  row('ESCALATED', 'ADD_EVIDENCE', ['BUYER'], ['ESCALATED'], 'SPEC §6: the platform sees everything added; status and deadline unchanged'),
+  row('PENDING', 'REQUEST_EVIDENCE', ['MERCHANT'], ['PENDING'], 'SPEC §6: a note; evidenceRequest until the buyer adds evidence; no deadline moves'),
+  row('NEGOTIATING', 'REQUEST_EVIDENCE', ['MERCHANT'], ['NEGOTIATING'], 'SPEC §6: a note; evidenceRequest until the buyer adds evidence; no deadline moves'),
+  row('PENDING', 'MODIFY', ['BUYER'], ['PENDING'], 'SPEC §6: checked as a new application; ≤ 3 modifications; a new 48 h'),
+  row('REJECTED', 'MODIFY', ['BUYER'], ['PENDING'], 'SPEC §6: inside the escalation window; checked as a new application; ≤ 3 modifications; a new 48 h'),
+  ...MESSAGE_ROWS,
 ];
 
 export const STATUS_LABELS: Record<CaseStatus, string> = {
@@ -137,6 +166,9 @@ export const ACTION_LABELS: Record<string, string> = {
   RESHIP_TIMEOUT: '超时未发出换货，转为退款',
   CONFIRM_RECEIPT: '买家确认收到换货',
   AUTO_CONFIRM_RECEIPT: '超时自动确认收到换货',
+  MESSAGE: '留言',
+  REQUEST_EVIDENCE: '商家请买家补充凭证',
+  MODIFY: '买家修改申请',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -225,7 +257,7 @@ interface Step {
   effects: Effect[];
 }
 
-function notify(step: Step, templateKey: 'decision' | 'refund', text: string): void {
+function notify(step: Step, templateKey: 'decision' | 'refund' | 'message', text: string): void {
   const n: Omit<Notification, '_id'> = {
     at: step.ctx.now,
     toOpenid: step.before.buyerOpenid,
@@ -234,8 +266,8 @@ function notify(step: Step, templateKey: 'decision' | 'refund', text: string): v
     text,
     data: { status: step.next.status },
   };
-  const templateId = step.ctx.shop.settings.subscribeTemplateIds[templateKey];
-  if (templateId !== '') n.templateId = templateId;
+  const templateId = templateKey === 'message' ? undefined : step.ctx.shop.settings.subscribeTemplateIds[templateKey];
+  if (templateId !== undefined && templateId !== '') n.templateId = templateId;
   step.effects.push({ type: 'NOTIFY', notification: n });
 }
 
@@ -572,12 +604,216 @@ function onAddEvidence(step: Step, ev: Extract<CaseEvent, { type: 'ADD_EVIDENCE'
   step.note = ev.note?.trim() || undefined;
   step.data.evidence = added.map((e) => withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag }));
   say(step, ev.by, ev.note);
-  if (before.status === 'NEGOTIATING' && ev.by === 'BUYER') {
+  if (ev.by === 'BUYER') {
+    // SPEC §6: the shop's request for proof is answered.
+    next.evidenceRequest = undefined;
+    notifyShop(step, `买家补充了${added.length}份凭证${step.note ? `：${step.note}` : ''}`);
+  }
+  if (before.status === 'NEGOTIATING' && ev.by === 'BUYER' && before.lastError?.code === 'GOODS_UNSEALED') {
     // R6: proof of non-use puts the case back before the merchant, with a fresh auto-approve clock.
     next.status = 'PENDING';
     next.offer = undefined;
     next.deadlineAt = ctx.now + ctx.shop.settings.autoApproveHours * HOUR_MS;
+  } else if (before.status === 'REJECTED' && before.deadlineAt !== undefined && ctx.now > before.deadlineAt) {
+    // SPEC §6: after a rejection, only inside its escalation window.
+    throw stateChanged();
   }
+}
+
+/** SPEC §6: one party's message: 1–500 characters after trimming, evidence within R22 for that party, ≤ 50 per party. */
+function onMessage(step: Step, ev: Extract<CaseEvent, { type: 'MESSAGE' }>): void {
+  const { ctx, before, next } = step;
+  const party = ctx.actor;
+  if (party === 'SYSTEM') throw stateChanged();
+  const text = typeof ev.text === 'string' ? ev.text.trim() : '';
+  const n = codePointLength(text);
+  if (n < 1) throw invalid('text', '请输入留言内容');
+  if (n > LIMITS.messageMaxChars) throw invalid('text', `留言最多${LIMITS.messageMaxChars}字，当前${n}字`);
+  const sent = before.history.filter((h) => h.action === 'MESSAGE' && h.actor === party).length;
+  if (sent >= LIMITS.maxMessagesPerParty) {
+    throw new DomainError('INVALID_INPUT', {
+      field: 'text',
+      message: `本售后单的留言已达${LIMITS.maxMessagesPerParty}条上限`,
+      solution: '请通过客服电话或在线客服继续沟通',
+    });
+  }
+  const given = Array.isArray(ev.evidence) ? ev.evidence : [];
+  let added: Evidence[] = [];
+  if (given.length > 0) {
+    const own = partyEvidence(before, party);
+    const v = evidenceViolation([...own, ...given], ctx.callerOpenid, { ownFrom: own.length });
+    if (v !== null) throw violationError(v);
+    added = given.map((e) => withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag, by: party, at: ctx.now }));
+    next.evidence = [...before.evidence, ...added];
+  }
+  const message: Message = { at: ctx.now, from: party, text };
+  if (added.length > 0) message.evidence = added;
+  next.messages = [...before.messages, message];
+  step.action = 'MESSAGE';
+  step.data.text = text;
+  if (added.length > 0) {
+    step.data.evidence = added.map((e) => withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag }));
+    if (party === 'BUYER') next.evidenceRequest = undefined;
+  }
+  const photos = added.length > 0 ? `（附${added.length}份凭证）` : '';
+  const who = party === 'BUYER' ? '买家' : party === 'MERCHANT' ? '商家' : '平台';
+  if (party !== 'BUYER') notify(step, 'message', `${who}留言${photos}：${text}`);
+  if (party !== 'MERCHANT') notifyShop(step, `${who}留言${photos}：${text}`);
+}
+
+/** SPEC §6: the shop asks the buyer for more proof; no deadline moves. */
+function onRequestEvidence(step: Step, ev: Extract<CaseEvent, { type: 'REQUEST_EVIDENCE' }>): void {
+  const { ctx, before, next } = step;
+  const note = requiredText(ev.note, 'note', '请写明需要买家补充哪些凭证');
+  const n = codePointLength(note);
+  if (n > LIMITS.messageMaxChars) throw invalid('note', `说明最多${LIMITS.messageMaxChars}字，当前${n}字`);
+  const asked = before.history.filter((h) => h.action === 'REQUEST_EVIDENCE').length;
+  if (asked >= LIMITS.maxMessagesPerParty) {
+    throw new DomainError('INVALID_INPUT', {
+      field: 'note',
+      message: `本售后单请买家补充凭证已达${LIMITS.maxMessagesPerParty}次上限`,
+      solution: '请根据买家已提供的凭证处理，或通过客服电话沟通',
+    });
+  }
+  next.evidenceRequest = { at: ctx.now, note };
+  step.action = 'REQUEST_EVIDENCE';
+  step.note = note;
+  say(step, 'MERCHANT', note);
+  const by = before.deadlineAt !== undefined ? `，请在${formatTime(before.deadlineAt)}前补充` : '';
+  notify(step, 'message', `商家请您补充凭证：${note}${by}`);
+}
+
+/** The names of the fields a modification may change, as the shop is told. */
+type Modifiable = 'type' | 'reason' | 'items' | 'amountFen' | 'description' | 'exchangeNote' | 'evidence';
+
+const FIELD_NAMES: Record<Modifiable, string> = {
+  type: '售后类型',
+  reason: '售后原因',
+  items: '商品',
+  amountFen: '退款金额',
+  description: '问题描述',
+  exchangeNote: '换货说明',
+  evidence: '凭证',
+};
+
+function sameItems(a: readonly { skuId: string; qty: number }[], b: readonly { skuId: string; qty: number }[]): boolean {
+  return a.length === b.length && a.every((it, i) => it.skuId === b[i].skuId && it.qty === b[i].qty);
+}
+
+/**
+ * SPEC §6 `modify`: the changed application is checked as a new one would be, except that R2 and R31
+ * are judged at the case's createdAt and the case itself counts toward neither R7 nor R32 (but R32's 5
+ * per line counts every line the case ever named, `linesEver`). Evidence given is added; the case is
+ * PENDING again with a new auto-approve deadline. At most 3 modifications (the 4th:
+ * RISK_CONTROL_TRIGGERED); a modification that changes nothing is INVALID_INPUT. No quick refund (R18).
+ */
+function onModify(step: Step, ev: Extract<CaseEvent, { type: 'MODIFY' }>): void {
+  const { ctx, before, next } = step;
+  if (before.status === 'REJECTED' && before.deadlineAt !== undefined && ctx.now > before.deadlineAt) throw stateChanged();
+  const done = before.history.filter((h) => h.action === 'MODIFY').length;
+  if (done >= LIMITS.maxModifications) {
+    throw new DomainError('RISK_CONTROL_TRIGGERED', {
+      message: `每个售后申请最多修改${LIMITS.maxModifications}次，本申请已修改${done}次`,
+      solution: '如仍需调整，请联系商家客服协商；商家拒绝后也可申请平台介入',
+    });
+  }
+  const ch = ev.changes;
+  const type = ch.type ?? before.type;
+  const exchange = type === 'EXCHANGE';
+  const reason = ch.reason ?? before.reason;
+  const items = (ch.items ?? before.items).map((it) => ({ skuId: it.skuId, qty: it.qty }));
+  const description = ch.description ?? before.description;
+  const exchangeNote = exchange ? (ch.exchangeNote ?? before.exchangeNote ?? '') : undefined;
+  const given = Array.isArray(ch.evidence) ? ch.evidence : [];
+  const own = partyEvidence(before, 'BUYER');
+  const others = ctx.orderCases.filter((o) => o._id !== before._id);
+  let dropped = false;
+  const buyerCaseTimes = ctx.buyerCaseTimes.filter((t) => {
+    if (dropped || t !== before.createdAt) return true;
+    dropped = true;
+    return false;
+  });
+  const checkCtx: RuleContext = { ...ctx, orderCases: others, buyerCaseTimes };
+  const draft: ApplyRequest = {
+    orderId: before.orderId,
+    type,
+    reason,
+    items,
+    amountFen: 0,
+    description,
+    evidence: [...own, ...given].map((e) => withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag })),
+    idempotencyKey: before.idempotencyKey,
+  };
+  if (exchangeNote !== undefined) draft.exchangeNote = exchangeNote;
+  // An amount not given: the case's own, or the most refundable when a refund replaces an exchange.
+  const asked = ch.amountFen ?? (exchange ? 0 : before.type === 'EXCHANGE' ? undefined : before.amountFen);
+  const first = evaluateApplication(checkCtx, asked === undefined ? { ...draft, amountFen: undefined } : { ...draft, amountFen: asked }, {
+    windowsAt: before.createdAt,
+  });
+  const v = first.violations[0];
+  if (v !== undefined) {
+    // R22's file index is the caller's: the evidence given, not the case's own before it.
+    const m = v.field === undefined ? null : /^evidence\.(\d+)\.(.+)$/.exec(v.field);
+    if (m !== null && Number(m[1]) >= own.length) throw violationError({ ...v, field: `evidence.${Number(m[1]) - own.length}.${m[2]}` });
+    throw violationError(v);
+  }
+  const amountFen = asked ?? first.maxFen;
+  const s = ctx.shop.settings;
+  const fee = exchange ? { feeFen: 0, feeBearer: 'NONE' as const } : refundFee(amountFen, reason, s);
+  const added: Evidence[] = given.map((e) =>
+    withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag, by: 'BUYER' as const, at: ctx.now }),
+  );
+
+  const changed: Modifiable[] = [];
+  if (type !== before.type) changed.push('type');
+  if (reason !== before.reason) changed.push('reason');
+  if (!sameItems(items, before.items)) changed.push('items');
+  if (amountFen !== before.amountFen) changed.push('amountFen');
+  if (description !== before.description) changed.push('description');
+  if ((exchangeNote ?? '') !== (before.exchangeNote ?? '')) changed.push('exchangeNote');
+  if (added.length > 0) changed.push('evidence');
+  if (changed.length === 0) {
+    throw new DomainError('INVALID_INPUT', {
+      field: 'body',
+      message: '申请内容没有变化',
+      solution: '请修改售后类型、原因、商品、金额或描述，或补充凭证后再提交',
+    });
+  }
+
+  next.type = type;
+  next.reason = reason;
+  next.items = items;
+  next.itemTitles = items.map((it) => ctx.order.items.find((l) => l.skuId === it.skuId)?.title ?? it.skuId);
+  next.amountFen = amountFen;
+  next.feeFen = fee.feeFen;
+  next.feeBearer = fee.feeBearer;
+  next.description = description;
+  next.exchangeNote = exchangeNote;
+  next.evidence = [...before.evidence, ...added];
+  next.coversShipping = exchange ? false : first.coversShipping;
+  const lines = new Set([...(before.linesEver ?? before.items.map((it) => it.skuId)), ...items.map((it) => it.skuId)]);
+  next.linesEver = [...lines];
+  next.status = 'PENDING';
+  next.deadlineAt = ctx.now + s.autoApproveHours * HOUR_MS;
+  next.rejection = undefined;
+  next.offer = undefined;
+  if (added.length > 0) next.evidenceRequest = undefined;
+  next.suggestion = suggest(next, ctx.order, s);
+  step.action = 'MODIFY';
+  step.data = withoutUndefined({
+    changed,
+    type,
+    reason,
+    items,
+    amountFen,
+    feeFen: fee.feeFen,
+    description: changed.includes('description') ? description : undefined,
+    exchangeNote: changed.includes('exchangeNote') ? exchangeNote : undefined,
+    evidence: added.length > 0 ? added.map((e) => withoutUndefined({ fileId: e.fileId, kind: e.kind, sha256: e.sha256, tag: e.tag })) : undefined,
+    coversShipping: next.coversShipping,
+  });
+  const what = changed.map((f) => FIELD_NAMES[f]).join('、');
+  notifyShop(step, `买家修改了售后申请（${what}），请在${formatTime(next.deadlineAt)}前处理，逾期将自动同意`);
 }
 
 function onAcceptOffer(step: Step): void {
@@ -906,6 +1142,12 @@ function apply(step: Step, ev: CaseEvent): void {
       return onConvertToRefund(step, ev);
     case 'CONFIRM_RECEIPT':
       return onConfirmReceipt(step, ev);
+    case 'MESSAGE':
+      return onMessage(step, ev);
+    case 'REQUEST_EVIDENCE':
+      return onRequestEvidence(step, ev);
+    case 'MODIFY':
+      return onModify(step, ev);
   }
 }
 
@@ -947,7 +1189,9 @@ export function transition(c: AfterSaleCase, event: CaseEvent, ctx: TransitionCo
   // lastError explains the current status; a new status drops it unless the event set a new one.
   if (next.status !== c.status && next.lastError === c.lastError) next.lastError = undefined;
   if (!DEADLINE_STATUSES.includes(next.status)) next.deadlineAt = undefined;
-  next.timerAt = nextTimerAt(next, ctx.now);
+  // SPEC §6: talking and proof that leave the status as it was move no timer (a message never defers a refund query).
+  const talk = (event.type === 'MESSAGE' || event.type === 'REQUEST_EVIDENCE' || event.type === 'ADD_EVIDENCE') && next.status === c.status;
+  next.timerAt = talk ? c.timerAt : nextTimerAt(next, ctx.now);
   next.version = c.version + 1;
   next.updatedAt = ctx.now;
 
@@ -986,6 +1230,11 @@ function available(r: TransitionRow, c: AfterSaleCase, actor: Actor, now: EpochM
       return c.offer !== undefined;
     case 'ESCALATE':
       return now === undefined || c.deadlineAt === undefined || now <= c.deadlineAt;
+    case 'ADD_EVIDENCE':
+    case 'MODIFY':
+    case 'MESSAGE':
+      // SPEC §6: after a rejection, only inside its escalation window (then the case closes).
+      return c.status !== 'REJECTED' || now === undefined || c.deadlineAt === undefined || now <= c.deadlineAt;
     case 'REFUND_RESULT':
     case 'REFUND_REFUSED': {
       const last = c.refunds[c.refunds.length - 1];

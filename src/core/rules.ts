@@ -198,8 +198,10 @@ export function evidenceViolation(
 }
 
 /** R22: who added an evidence record: its `by`, or for a record stored without one, the buyer when the file is under the buyer's prefix. */
-export function evidencePartyOf(e: Evidence, buyerOpenid: string): 'BUYER' | 'MERCHANT' {
-  if (e.by === 'BUYER' || e.by === 'MERCHANT') return e.by;
+export type EvidenceParty = 'BUYER' | 'MERCHANT' | 'PLATFORM';
+
+export function evidencePartyOf(e: Evidence, buyerOpenid: string): EvidenceParty {
+  if (e.by === 'BUYER' || e.by === 'MERCHANT' || e.by === 'PLATFORM') return e.by;
   if (e.by === undefined && isOwnEvidenceFile(e.fileId, buyerOpenid)) return 'BUYER';
   return 'MERCHANT';
 }
@@ -208,7 +210,7 @@ export function evidencePartyOf(e: Evidence, buyerOpenid: string): 'BUYER' | 'ME
  * R22 per party: the evidence of the case that counts toward `party`'s 9 images and 1 video (the
  * buyer's across apply and addEvidence; the shop's from merchant.addEvidence), in the case's order.
  */
-export function partyEvidence(c: Pick<AfterSaleCase, 'evidence' | 'buyerOpenid'>, party: 'BUYER' | 'MERCHANT'): Evidence[] {
+export function partyEvidence(c: Pick<AfterSaleCase, 'evidence' | 'buyerOpenid'>, party: EvidenceParty): Evidence[] {
   return c.evidence.filter((e) => evidencePartyOf(e, c.buyerOpenid) === party);
 }
 
@@ -403,6 +405,16 @@ function indexDraft(ctx: RuleContext, draft: DraftApplication, structural: Viola
         if (decided) line.decided = true;
       }
       if (holds) line.claimed += it.qty;
+    }
+    // SPEC §6: a modified case counts toward R32's 5 on every line it ever named.
+    if (c.linesEver !== undefined) {
+      const seen = new Set(c.items.map((it) => it.skuId));
+      for (const skuId of c.linesEver) {
+        if (seen.has(skuId)) continue;
+        seen.add(skuId);
+        const li = lineIndex(orderItems, index, skuId);
+        if (li >= 0) lines[li].casesEver += 1;
+      }
     }
   }
 
@@ -625,8 +637,10 @@ function checkExchangeInput(draft: DraftApplication, amountValid: boolean, out: 
   }
 }
 
-function checkWindows(ctx: RuleContext, draft: DraftApplication, out: Violation[]): void {
-  const { order, now } = ctx;
+function checkWindows(ctx: RuleContext, draft: DraftApplication, out: Violation[], windowsAt?: EpochMs): void {
+  const { order } = ctx;
+  // SPEC §6: a modification's windows (R2, R31) are judged at the case's createdAt.
+  const now = windowsAt ?? ctx.now;
   if (paymentWindowExpired(order, now)) {
     out.push(
       violation('R31', 'AFTER_SALE_WINDOW_EXPIRED', {
@@ -915,7 +929,12 @@ export interface Evaluation {
 }
 
 /** One pass over the draft for `checkApplication` and `preview` alike. */
-export function evaluateApplication(ctx: RuleContext, draft: DraftApplication): Evaluation {
+export interface EvaluationOptions {
+  /** SPEC §6 (modify): judge the windows R2 and R31 at this moment (the case's createdAt) instead of `ctx.now`. */
+  windowsAt?: EpochMs;
+}
+
+export function evaluateApplication(ctx: RuleContext, draft: DraftApplication, opts: EvaluationOptions = {}): Evaluation {
   const out: Violation[] = [];
   const ix = indexDraft(ctx, draft, out);
   const exchange = draft.type === 'EXCHANGE';
@@ -934,7 +953,7 @@ export function evaluateApplication(ctx: RuleContext, draft: DraftApplication): 
     );
   }
   checkOrderStatus(ctx.order, draft.type, out);
-  checkWindows(ctx, draft, out);
+  checkWindows(ctx, draft, out, opts.windowsAt);
   checkItemKinds(ctx, draft, ix, out);
   checkDisputeDecided(ctx, draft, ix, out);
   checkLineCases(ctx, draft, ix, out);

@@ -39,6 +39,10 @@ export const LIMITS = {
   exchangeNoteMaxChars: 100,
   reshipHours: 72,
   exchangeReceiptDays: 10,
+  /** SPEC §6: a message's text 1–500 characters; 50 `message` calls per party per case; 3 modifications per case. */
+  messageMaxChars: 500,
+  maxMessagesPerParty: 50,
+  maxModifications: 3,
   /** Uploads (local host and the mini-program's own check). */
   uploadMaxBytes: { image: 10 * 1024 * 1024, video: 50 * 1024 * 1024 },
   /**

@@ -5,6 +5,8 @@ export const ROUTES = {
   stats: '/merchant/pages/stats/index',
   settings: '/merchant/pages/settings/index',
   platform: '/merchant/pages/platform/index',
+  /** SPEC §7: the shop's orders, shipped from here. */
+  orders: '/merchant/pages/orders/index',
 } as const;
 
 export function reviewUrl(caseId: string, as: 'merchant' | 'platform' = 'merchant'): string {

@@ -10,7 +10,10 @@ export const routes = {
   cases: '/pages/cases/index',
   help: (orderId?: string) => `/pages/help/index${orderId ? `?orderId=${encodeURIComponent(orderId)}` : ''}`,
   product: (orderId: string, skuId: string) => `/pages/product/index?orderId=${encodeURIComponent(orderId)}&skuId=${encodeURIComponent(skuId)}`,
-  checkout: (orderId: string) => `/pages/checkout/index?orderId=${encodeURIComponent(orderId)}`,
+  /** SPEC §7 demo checkout: buy from the shop's products (skuId preselected when it is one of them). */
+  checkout: (shopId: string, skuId?: string) =>
+    `/pages/checkout/index?shopId=${encodeURIComponent(shopId)}${skuId ? `&skuId=${encodeURIComponent(skuId)}` : ''}`,
+  merchantOrders: '/merchant/pages/orders/index',
   devLogin: '/pages/dev-login/index',
   merchantPanel: '/merchant/pages/panel/index',
   platformPanel: '/merchant/pages/platform/index',

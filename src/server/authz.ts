@@ -19,15 +19,20 @@ export interface Caller {
   shopId?: string;
 }
 
-/** MERCHANT is STAFF or OWNER; OWNER alone is the shop's owner. */
-export type Audience = 'ANYONE' | 'BUYER' | 'MERCHANT' | 'OWNER' | 'PLATFORM';
+/**
+ * MERCHANT is STAFF or OWNER; OWNER alone is the shop's owner. PARTY is any party of a case (SPEC §6):
+ * the buyer, the shop's merchants, the platform (ownership then narrows it to the caller's own case).
+ */
+export type Audience = 'ANYONE' | 'BUYER' | 'MERCHANT' | 'OWNER' | 'PLATFORM' | 'PARTY';
 
 /**
  * What the action's input points at and must belong to the caller:
  * ORDER → `orderId` is the buyer's order; CASE → `caseId` is the buyer's case, the merchant's shop's
  * case, or (platform) a case that was escalated; NONE → the action reads only the caller's own scope.
+ * SHOP_ORDER (SPEC §7) → `orderId` is an order of the merchant's shop; CASE_OR_SHOP_ORDER → `caseId`
+ * as CASE when the input names one, else `orderId` as SHOP_ORDER (merchant.retryRefund).
  */
-export type Ownership = 'NONE' | 'ORDER' | 'CASE';
+export type Ownership = 'NONE' | 'ORDER' | 'CASE' | 'SHOP_ORDER' | 'CASE_OR_SHOP_ORDER';
 
 export interface AccessRule {
   who: Audience;
@@ -51,6 +56,10 @@ export const ACCESS: Record<ActionName, AccessRule> = {
   reportNotReceived: { who: 'BUYER', owns: 'CASE' },
   verify: { who: 'BUYER', owns: 'CASE' },
   confirmReceipt: { who: 'BUYER', owns: 'CASE' },
+  // SPEC §6: talking, proof and changing the application.
+  message: { who: 'PARTY', owns: 'CASE' },
+  modify: { who: 'BUYER', owns: 'CASE' },
+  'merchant.requestEvidence': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.list': { who: 'MERCHANT', owns: 'NONE' },
   'merchant.get': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.approve': { who: 'MERCHANT', owns: 'CASE' },
@@ -58,7 +67,7 @@ export const ACCESS: Record<ActionName, AccessRule> = {
   'merchant.offer': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.confirmReturn': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.addEvidence': { who: 'MERCHANT', owns: 'CASE' },
-  'merchant.retryRefund': { who: 'MERCHANT', owns: 'CASE' },
+  'merchant.retryRefund': { who: 'MERCHANT', owns: 'CASE_OR_SHOP_ORDER' },
   'merchant.reship': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.convertToRefund': { who: 'MERCHANT', owns: 'CASE' },
   'merchant.stats': { who: 'MERCHANT', owns: 'NONE' },
@@ -68,6 +77,21 @@ export const ACCESS: Record<ActionName, AccessRule> = {
   'platform.get': { who: 'PLATFORM', owns: 'CASE' },
   'platform.decide': { who: 'PLATFORM', owns: 'CASE' },
   'platform.liftRisk': { who: 'PLATFORM', owns: 'NONE' },
+  // ── SPEC §7 demo checkout ──
+  'shop.get': { who: 'BUYER', owns: 'NONE' },
+  'order.create': { who: 'BUYER', owns: 'NONE' },
+  'order.pay': { who: 'BUYER', owns: 'ORDER' },
+  'order.confirmReceipt': { who: 'BUYER', owns: 'ORDER' },
+  'order.cancel': { who: 'BUYER', owns: 'ORDER' },
+  'merchant.ship': { who: 'MERCHANT', owns: 'SHOP_ORDER' },
+  'merchant.orders': { who: 'MERCHANT', owns: 'NONE' },
+  // ── SPEC §7 people (redeeming a code: anyone identified; the use case refuses other shops' merchants) ──
+  'shop.claim': { who: 'ANYONE', owns: 'NONE' },
+  'merchant.join': { who: 'ANYONE', owns: 'NONE' },
+  'merchant.invite': { who: 'OWNER', owns: 'NONE' },
+  'merchant.removeStaff': { who: 'OWNER', owns: 'NONE' },
+  'merchant.staff.list': { who: 'OWNER', owns: 'NONE' },
+  'merchant.syncKey.rotate': { who: 'OWNER', owns: 'NONE' },
 };
 
 /** No openid (or one no WeChat context could produce) → FORBIDDEN; a merchant's openid → its role; else a buyer. */
@@ -87,30 +111,59 @@ export function mayCall(role: CallerRole, who: Audience): boolean {
     case 'ANYONE':
       return true;
     case 'BUYER':
-      return role === 'BUYER';
+      // SPEC §7: one WeChat user is a buyer everywhere, merchants and reviewers included.
+      return true;
     case 'MERCHANT':
       return role === 'STAFF' || role === 'OWNER';
     case 'OWNER':
       return role === 'OWNER';
     case 'PLATFORM':
       return role === 'PLATFORM';
+    case 'PARTY':
+      return true;
   }
 }
 
+/** The buyer's own order (whatever else the caller is). */
 export function ownsOrder(caller: Caller, order: Order): boolean {
-  return caller.role === 'BUYER' && order.buyerOpenid === caller.openid;
+  return order.buyerOpenid === caller.openid;
 }
 
-export function ownsCase(caller: Caller, c: AfterSaleCase): boolean {
-  switch (caller.role) {
+/**
+ * Whether the case is in the caller's reach for an action of audience `who`: a buyer action reaches
+ * the caller's own purchases; a merchant action the shop's cases; a platform action escalated ones.
+ */
+export function ownsCase(caller: Caller, c: AfterSaleCase, who: Audience = caller.role === 'BUYER' ? 'BUYER' : caller.role === 'PLATFORM' ? 'PLATFORM' : 'MERCHANT'): boolean {
+  switch (who) {
     case 'BUYER':
       return c.buyerOpenid === caller.openid;
-    case 'STAFF':
+    case 'MERCHANT':
     case 'OWNER':
-      return c.shopId === caller.shopId;
+      return (caller.role === 'STAFF' || caller.role === 'OWNER') && c.shopId === caller.shopId;
     case 'PLATFORM':
-      return c.escalatedAt !== undefined;
+      return caller.role === 'PLATFORM' && c.escalatedAt !== undefined;
+    case 'ANYONE':
+    case 'PARTY':
+      return c.buyerOpenid === caller.openid || (caller.role !== 'BUYER' && ownsCase(caller, c, caller.role === 'PLATFORM' ? 'PLATFORM' : 'MERCHANT'));
   }
+}
+
+/**
+ * Who the caller is on this case (its history's actor): a buyer action, or a party action on a case
+ * they bought, is the BUYER's, whatever else the caller is (SPEC §7); otherwise their role's.
+ */
+function actsAs(caller: Caller, who: Audience, c?: AfterSaleCase): Access['actsAs'] {
+  if (who === 'BUYER' || (c !== undefined && c.buyerOpenid === caller.openid)) return 'BUYER';
+  if (caller.role === 'PLATFORM') return 'PLATFORM';
+  return caller.role === 'BUYER' ? 'BUYER' : 'MERCHANT';
+}
+
+/** SPEC §7: nobody decides, as the shop or as the platform, a case they bought themselves. */
+function selfDealing(): DomainError {
+  return new DomainError('FORBIDDEN', {
+    message: '这是你本人作为买家申请的售后，不能由你以商家或平台身份处理',
+    solution: '请由店铺的其他客服或店主处理；平台案件由其他审核人员处理',
+  });
 }
 
 /** What the table let through: the caller and the resource it was checked against (loaded once). */
@@ -118,6 +171,8 @@ export interface Access {
   caller: Caller;
   order?: Order;
   case?: AfterSaleCase;
+  /** The part the caller plays in this call (SPEC §7: a merchant buying is a BUYER here). */
+  actsAs: 'BUYER' | 'MERCHANT' | 'PLATFORM';
 }
 
 /** Applies the table to one call: role first (FORBIDDEN), then ownership of the input's resource (NOT_FOUND). */
@@ -130,15 +185,24 @@ export async function authorize(svc: Services, caller: Caller, action: ActionNam
     const orderId = (input as { orderId: string }).orderId;
     const order = await svc.orders.get(orderId);
     if (!order || !ownsOrder(caller, order)) throw new DomainError('NOT_FOUND', { message: '没有找到这个订单' });
-    return { caller, order };
+    return { caller, order, actsAs: actsAs(caller, rule.who) };
   }
-  if (rule.owns === 'CASE') {
+  const byOrder = rule.owns === 'SHOP_ORDER' || (rule.owns === 'CASE_OR_SHOP_ORDER' && !('caseId' in input));
+  if (byOrder) {
+    const orderId = (input as { orderId: string }).orderId;
+    const order = await svc.orders.get(orderId);
+    if (!order || caller.shopId === undefined || order.shopId !== caller.shopId) throw new DomainError('NOT_FOUND', { message: '没有找到这个订单' });
+    if (order.buyerOpenid === caller.openid) throw selfDealing();
+    return { caller, order, actsAs: actsAs(caller, rule.who) };
+  }
+  if (rule.owns === 'CASE' || rule.owns === 'CASE_OR_SHOP_ORDER') {
     const caseId = (input as { caseId: string }).caseId;
     const c = await svc.cases.get(caseId);
-    if (!c || !ownsCase(caller, c)) throw new DomainError('NOT_FOUND', { message: '没有找到这个售后单' });
-    return { caller, case: c };
+    if (!c || !ownsCase(caller, c, rule.who)) throw new DomainError('NOT_FOUND', { message: '没有找到这个售后单' });
+    if ((rule.who === 'MERCHANT' || rule.who === 'OWNER' || rule.who === 'PLATFORM') && c.buyerOpenid === caller.openid) throw selfDealing();
+    return { caller, case: c, actsAs: actsAs(caller, rule.who, c) };
   }
-  return { caller };
+  return { caller, actsAs: actsAs(caller, rule.who) };
 }
 
 function forbiddenMessage(who: Audience): string {
@@ -148,10 +212,11 @@ function forbiddenMessage(who: Audience): string {
     case 'MERCHANT':
       return '此操作仅限店铺客服或店主';
     case 'OWNER':
-      return '只有店主可以修改店铺设置';
+      return '此操作仅限店主';
     case 'PLATFORM':
       return '此操作仅限平台审核人员';
     case 'ANYONE':
+    case 'PARTY':
       return '无权进行此操作';
   }
 }

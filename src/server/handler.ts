@@ -10,8 +10,13 @@ import { authorize, identify } from './authz';
 import type { Services } from './ports';
 import { parseAction } from './schemas';
 import { USE_CASES } from './usecases';
+import { applyPayNotify, parsePayNotify } from './usecases/checkout';
 import { applyRefundNotify, parseRefundNotify, type ParseOptions } from './usecases/refundNotify';
 import { sweep, type SweepOptions, type SweepReport } from './usecases/sweep';
+import { MIN_SETUP_SECRET, parseSetup } from './people/setupSchema';
+import { sameHash, sha256Hex } from './people/secrets';
+import { syncOrders, type SyncAuth } from './usecases/orderSync';
+import { createShop } from './usecases/people';
 
 export type { SweepReport } from './usecases/sweep';
 
@@ -60,6 +65,52 @@ export async function runSweep(svc: Services, opts?: SweepOptions): Promise<Swee
 export async function handleRefundNotify(svc: Services, body: unknown, opts?: ParseOptions): Promise<Reply> {
   try {
     return ok(await applyRefundNotify(svc, parseRefundNotify(body, opts)));
+  } catch (e) {
+    return errorReply(e);
+  }
+}
+
+/**
+ * The `payNotify` callback (SPEC §7): a hint that an order may have been paid. What is recorded is
+ * what the gateway reports for that order (payments.query); an unknown order is acknowledged with
+ * `applied: false` (200).
+ */
+export async function handlePayNotify(svc: Services, body: unknown): Promise<Reply> {
+  try {
+    return ok(await applyPayNotify(svc, parsePayNotify(body)));
+  } catch (e) {
+    return errorReply(e);
+  }
+}
+
+// ── SPEC §7: orders in, and shops set up ──
+
+/**
+ * `orderSync`: a shop's order system upserting its orders (local: `POST /api/orderSync` with header
+ * x-shop-key; cloud: the function, with `event.shopKey`, or from another function of the environment).
+ */
+export async function handleOrderSync(svc: Services, body: unknown, auth: SyncAuth): Promise<Reply> {
+  try {
+    return ok(await syncOrders(svc, body, auth));
+  } catch (e) {
+    return errorReply(e);
+  }
+}
+
+/**
+ * `setup`: the platform creating a shop and its one-time setup code. Guarded by a secret the operator
+ * sets in the function's environment (`SETUP_SECRET`, at least 16 characters): without one configured
+ * every call is refused; a wrong or missing one is refused before anything else is read.
+ */
+export async function handleSetup(svc: Services, event: unknown, configuredSecret: string | undefined): Promise<Reply> {
+  try {
+    const given = typeof event === 'object' && event !== null ? (event as { secret?: unknown }).secret : undefined;
+    if (!configuredSecret || configuredSecret.length < MIN_SETUP_SECRET || typeof given !== 'string' || !sameHash(sha256Hex(given), sha256Hex(configuredSecret))) {
+      throw new DomainError('FORBIDDEN', { message: '开店口令不正确', solution: '请使用云函数环境变量 SETUP_SECRET 中的口令' });
+    }
+    const input = parseSetup(event);
+    const created = await createShop(svc, input, 'setup');
+    return ok({ ...created, line: `shopId=${created.shopId} setupCode=${created.setupCode}` });
   } catch (e) {
     return errorReply(e);
   }

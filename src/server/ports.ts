@@ -6,6 +6,7 @@
  */
 import type { Page } from '../../types/api';
 import type {
+  AccessCode,
   AfterSaleCase,
   CaseError,
   CaseStatus,
@@ -18,6 +19,7 @@ import type {
   PayChannel,
   RefundMethod,
   Shop,
+  SyncKeyRecord,
   Ticket,
 } from '../../types/domain';
 
@@ -134,6 +136,19 @@ export interface CaseRepo {
     tickets?: Ticket[],
     claim?: CapClaim,
   ): Promise<boolean>;
+  /**
+   * SPEC §6 `modify`: `update`'s compare-and-set, also iff the order's apply guard still holds (no case
+   * was inserted or modified on the order, nor by the buyer, since `guard` was read); bumps the order's
+   * counter in the same commit, so a racing `apply` on the order re-checks. STALE: the case's version
+   * moved; CONFLICT: the guard did (re-check on fresh facts). R3's claim as in `update`.
+   */
+  updateGuarded(
+    c: AfterSaleCase,
+    expectedVersion: number,
+    guard: ApplyGuard,
+    notifications: Notification[],
+    claim?: CapClaim,
+  ): Promise<'UPDATED' | 'STALE' | 'CONFLICT'>;
 }
 
 export interface OrderRepo {
@@ -142,6 +157,42 @@ export interface OrderRepo {
   listForBuyer(buyerOpenid: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>>;
   /** R25's refund rate: orders of the shop delivered in [from, to). */
   countDelivered(shopId: string, from: EpochMs, to: EpochMs): Promise<number>;
+  // ── SPEC §7 demo checkout ──
+  /** Stores a new order (order.create); false when the id is taken. */
+  insert(order: Order): Promise<boolean>;
+  /** Compare-and-set: writes `order` iff the stored one still has `expectedVersion` (absent = 0); order.version must be one more. */
+  update(order: Order, expectedVersion: number): Promise<boolean>;
+  /** The shop's orders, newest paidAt first (merchant order list). */
+  listForShop(shopId: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>>;
+  /** Orders whose timerAt ≤ now, by (timerAt, _id), at most `limit`, past `after` when given. */
+  due(now: EpochMs, limit: number, after?: DueKey): Promise<Order[]>;
+  /** R3: what the shop's order cancellations cancelled in [from, to) hold in refunds (attempts not CLOSED). */
+  shopCancelRefundFen(shopId: string, from: EpochMs, to: EpochMs): Promise<Fen>;
+}
+
+/** SPEC §7: what the page needs to pay (cloud: wx.requestPayment's fields), or PAID: the gateway has the payment already (the local simulated gateway pays at once). */
+export type PaymentStart =
+  | { kind: 'REQUEST_PAYMENT'; payment: { timeStamp: string; nonceStr: string; package: string; signType: string; paySign: string } }
+  | { kind: 'PAID' };
+
+export interface PaymentRequest {
+  /** out_trade_no: the order id. */
+  orderId: string;
+  shopId: string;
+  totalFen: Fen;
+  /** 商品描述 (body), ≤ 128 bytes. */
+  description: string;
+  payerOpenid: string;
+}
+
+/** NOTPAY: started and not (yet) paid; UNKNOWN: the gateway never saw this order. */
+export type PaymentQueryStatus = 'SUCCESS' | 'NOTPAY' | 'CLOSED' | 'REFUND' | 'UNKNOWN';
+
+/** SPEC §7: taking a payment (cloud: cloudPay.unifiedOrder / queryOrder; local: the simulated gateway). */
+export interface PaymentGateway {
+  start(p: PaymentRequest): Promise<PaymentStart>;
+  /** How the gateway reports the order's payment; the only source of a PAID order (callbacks are hints). */
+  query(orderId: string): Promise<{ status: PaymentQueryStatus; paidAt?: EpochMs; totalFen?: Fen; transactionId?: string }>;
 }
 
 export interface ShopRepo {
@@ -165,6 +216,8 @@ export interface RiskRepo {
 export interface RefundRequest {
   outRefundNo: string;
   caseId: string;
+  /** The shop whose money goes out: picks its gateway (settings.payment, SPEC §7); found from the order when absent. */
+  shopId?: string;
   orderId: string;
   amountFen: Fen;
   /** The order's paid amount (WeChat Pay's total_fee). */
@@ -179,8 +232,11 @@ export type RefundQueryStatus = 'PROCESSING' | 'SUCCESS' | 'ABNORMAL' | 'CLOSED'
 export interface RefundGateway {
   /** Starts (or, with the same outRefundNo, re-sends) a refund. Idempotent on outRefundNo. May throw on timeout. */
   request(r: RefundRequest): Promise<{ accepted: true } | { accepted: false; error: CaseError }>;
-  /** UNKNOWN: the gateway never received this outRefundNo (re-send it). */
-  query(outRefundNo: string): Promise<{ status: RefundQueryStatus; settledAt?: EpochMs; failure?: string }>;
+  /**
+   * UNKNOWN: the gateway never received this outRefundNo (re-send it). `shopId` picks the shop's own
+   * gateway (SPEC §7); without it, the shop of the case holding the number.
+   */
+  query(outRefundNo: string, shopId?: string): Promise<{ status: RefundQueryStatus; settledAt?: EpochMs; failure?: string }>;
 }
 
 /**
@@ -227,6 +283,40 @@ export interface FileStore {
   stat(fileId: string): Promise<StoredFile | null>;
 }
 
+// ── SPEC §7 people and orders in ──
+
+/**
+ * Shops, their people and their keys, as `setup`, the codes and the sync key change them. Every write
+ * that decides on what it read is a compare-and-set, so two redemptions of one code cannot both win.
+ */
+export interface PeopleRepo {
+  /** Stores a new shop and its setup code in one commit; false when the shop id is taken. */
+  createShop(shop: Shop, setupCode: AccessCode): Promise<boolean>;
+  addCode(code: AccessCode): Promise<void>;
+  getCode(hash: string): Promise<AccessCode | null>;
+  /** The caller's merchant record as stored now (never a cached role: redeeming decides on it). */
+  merchant(openid: string): Promise<Merchant | null>;
+  /**
+   * Marks the code used by `merchant.openid` and writes `merchant`, in one commit, iff the code is
+   * still unused and the caller's merchant record is still `before` (null: none). False: someone won a race.
+   */
+  redeem(hash: string, usedAt: EpochMs, merchant: Merchant, before: Merchant | null): Promise<boolean>;
+  /** Removes the merchant iff it is still a STAFF of `shopId`; false otherwise. */
+  removeStaff(shopId: string, openid: string): Promise<boolean>;
+  syncKey(shopId: string): Promise<SyncKeyRecord | null>;
+  /** Replaces the shop's sync key: the previous one stops working at once. */
+  setSyncKey(record: SyncKeyRecord): Promise<void>;
+}
+
+/** orderSync's writes (SPEC §7 "Orders in"). */
+export interface OrderSyncRepo {
+  /**
+   * Writes `next` iff the stored order is still exactly `expected` (null: there is none yet); false
+   * when another writer changed it meanwhile (re-read and judge again).
+   */
+  put(next: Order, expected: Order | null): Promise<boolean>;
+}
+
 /** Everything a use case may touch. */
 export interface Services {
   clock: Clock;
@@ -237,6 +327,11 @@ export interface Services {
   merchants: MerchantRepo;
   risk: RiskRepo;
   gateway: RefundGateway;
+  /** SPEC §7: the demo checkout's payments. */
+  payments: PaymentGateway;
   notifier: Notifier;
   files: FileStore;
+  // ── SPEC §7 ──
+  people: PeopleRepo;
+  orderSync: OrderSyncRepo;
 }

@@ -83,6 +83,8 @@ const shipTrackingNo = z.string().regex(/^[A-Za-z0-9-]{6,40}$/);
 /** SPEC §5: the wanted size or colour; the core counts its 1–100 characters after trimming (INVALID_INPUT on exchangeNote). */
 const exchangeNote = z.string().max(400);
 const none = z.strictObject({});
+/** SPEC §7 one-time codes as people type them: letters and digits, dashes or spaces between groups. */
+const accessCode = z.string().regex(/^[A-Za-z0-9 -]{8,40}$/, { message: '请输入完整的开店码或邀请码' });
 
 const phone = z.string().regex(/^(1\d{10}|0\d{2,3}-?\d{7,8})$/);
 const returnAddress = z.strictObject({
@@ -171,6 +173,19 @@ export const schemas = {
   reportNotReceived: caseRef,
   verify: caseRef,
   confirmReceipt: caseRef,
+  // SPEC §6: lengths are counted in characters (code points) after trimming by the core, which names the field.
+  message: z.strictObject({ caseId: id, text: text(MAX_TEXT), evidence: evidenceList.optional() }),
+  modify: z.strictObject({
+    caseId: id,
+    type: z.enum(CASE_TYPES).optional(),
+    reason: z.enum(REASONS).optional(),
+    items: z.array(caseItem).max(100).optional(),
+    amountFen: fen.optional(),
+    description: text(MAX_TEXT).optional(),
+    evidence: evidenceList.optional(),
+    exchangeNote: exchangeNote.optional(),
+  }),
+  'merchant.requestEvidence': z.strictObject({ caseId: id, note: text(MAX_TEXT) }),
   'merchant.list': listQuery,
   'merchant.get': caseRef,
   'merchant.approve': z.strictObject({
@@ -184,11 +199,15 @@ export const schemas = {
   'merchant.offer': z.strictObject({ caseId: id, amountFen: positiveFen, note }),
   'merchant.confirmReturn': z.strictObject({ caseId: id, unsealed: z.boolean().optional() }),
   'merchant.addEvidence': z.strictObject({ caseId: id, evidence: evidenceList.min(1), note: note.optional() }),
-  'merchant.retryRefund': z.strictObject({
-    caseId: id,
-    refundMethod: z.enum(REFUND_METHODS).optional(),
-    account: z.string().trim().min(4).max(64).optional(),
-  }),
+  // A case's refund, or (SPEC §7) an order cancellation's: `orderId` alone.
+  'merchant.retryRefund': z.union([
+    z.strictObject({
+      caseId: id,
+      refundMethod: z.enum(REFUND_METHODS).optional(),
+      account: z.string().trim().min(4).max(64).optional(),
+    }),
+    z.strictObject({ orderId: id }),
+  ]),
   'merchant.reship': z.strictObject({ caseId: id, company: shipCompany, trackingNo: shipTrackingNo }),
   'merchant.convertToRefund': z.strictObject({ caseId: id, note }),
   'merchant.stats': z
@@ -205,6 +224,25 @@ export const schemas = {
     note: z.string().trim().min(LIMITS.rejectNoteMinChars).max(MAX_NOTE),
   }),
   'platform.liftRisk': z.strictObject({ openid, note: z.string().trim().min(2).max(MAX_NOTE) }),
+  // ── SPEC §7 demo checkout ──
+  'shop.get': z.strictObject({ shopId: id }),
+  'order.create': z.strictObject({
+    shopId: id,
+    // 1–99 of a line is the core's rule (INVALID_INPUT naming items.<i>.qty); here only the shape.
+    items: z.array(z.strictObject({ skuId: id, qty: z.number().int().min(-MAX_QTY).max(MAX_QTY) })).min(1).max(20),
+  }),
+  'order.pay': z.strictObject({ orderId: id }),
+  'order.confirmReceipt': z.strictObject({ orderId: id }),
+  'order.cancel': z.strictObject({ orderId: id }),
+  'merchant.ship': z.strictObject({ orderId: id, company: shipCompany, trackingNo: shipTrackingNo }),
+  'merchant.orders': z.strictObject({ status: z.enum(ORDER_STATUSES).optional(), cursor: cursor.optional(), limit: limit.optional() }),
+  // ── SPEC §7 people ──
+  'shop.claim': z.strictObject({ setupCode: accessCode }),
+  'merchant.join': z.strictObject({ code: accessCode }),
+  'merchant.invite': z.strictObject({ role: z.literal('STAFF') }),
+  'merchant.removeStaff': z.strictObject({ openid }),
+  'merchant.staff.list': none,
+  'merchant.syncKey.rotate': none,
 } satisfies Record<ActionName, z.ZodType>;
 
 /** Each schema's output is exactly its types/api.ts request type: a field added on one side only fails to compile. */
@@ -255,6 +293,11 @@ const FIELD_LABELS: Record<string, string> = {
   phone: '联系电话',
   address: '详细地址',
   name: '收件人',
+  shopId: '店铺',
+  text: '留言内容',
+  setupCode: '开店码',
+  code: '邀请码',
+  role: '角色',
 };
 
 /** Fields an action refuses because someone else sets them, with why (the generic 不支持的字段 otherwise). */

@@ -21,7 +21,7 @@ export const CASE_PAGE_SIZE = 10;
 /** Buyer actions on one case that answer with the updated case. */
 export type CaseAction = Extract<
   ActionName,
-  'cancel' | 'shipReturn' | 'acceptOffer' | 'declineOffer' | 'addEvidence' | 'escalate' | 'reportNotReceived' | 'confirmReceipt'
+  'cancel' | 'shipReturn' | 'acceptOffer' | 'declineOffer' | 'addEvidence' | 'escalate' | 'reportNotReceived' | 'confirmReceipt' | 'message' | 'modify'
 >;
 
 interface CasesState {

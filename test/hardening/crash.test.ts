@@ -232,7 +232,7 @@ async function perform(op: PlannedOp): Promise<boolean> {
     }
     case 'retry': {
       const c = choose(eligible('REFUND_FAILED'), op.pick);
-      return c ? asCase(a.call(OWNER, 'merchant.retryRefund', { caseId: c._id })) : false;
+      return c ? asCase(a.call(OWNER, 'merchant.retryRefund', { caseId: c._id }) as Promise<HttpReply<AfterSaleCase>>) : false;
     }
     case 'evidence':
     case 'upload': {

@@ -97,6 +97,7 @@ function callerFor(action: ActionName, buyer: string): string {
   switch (ACCESS[action].who) {
     case 'ANYONE':
     case 'BUYER':
+    case 'PARTY':
       return buyer;
     case 'MERCHANT':
     case 'OWNER':

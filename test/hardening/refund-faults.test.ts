@@ -12,6 +12,7 @@ import { HOUR_MS, MINUTE_MS } from '../../src/core/time';
 import { LIMITS } from '../../src/core/settings';
 import { ok } from '../support/http';
 import { TEST_BACKEND } from '../support/host';
+import { LOCAL_V3_PAYMENT } from '../../src/server/adapters/wechatpay/keys';
 import { gatewayRows, moneyProblems, OWNER, Stage, watchErrors, type Jitter, type Staged } from './support';
 
 jest.setTimeout(120_000);
@@ -46,14 +47,26 @@ async function approved(scenario: RefundScenario | undefined): Promise<Staged> {
 }
 
 /**
- * How the merchant retries an ABNORMAL refund: to the buyer's designated account where the gateway can
- * pay one (SQLite's simulated gateway); on the cloud path, where cloudPay pays back only along the
- * original payment, along it again.
+ * Both ways a shop's money goes out (SPEC §7): the default gateway (cloudPay; locally the simulated
+ * gateway), and the shop's own WeChat Pay v3 merchant account through the v3 simulator, which plays
+ * the same scenarios with signed answers and signed, encrypted callbacks.
  */
-const RETRY =
-  TEST_BACKEND === 'cloud-sim'
-    ? ({ refundMethod: 'ORIGINAL' } as const)
-    : ({ refundMethod: 'DESIGNATED_ACCOUNT', account: '6222020200112233' } as const);
+const PROVIDERS = [
+  ['CLOUDPAY', undefined],
+  ['WECHATPAY_V3', LOCAL_V3_PAYMENT],
+] as const;
+
+/**
+ * How the merchant retries an ABNORMAL refund: to the buyer's designated account where the gateway can
+ * pay one (SQLite's simulated gateway); on the cloud path and through a v3 account, which pay back only
+ * along the original payment, along it again.
+ */
+let RETRY: { refundMethod: 'ORIGINAL' } | { refundMethod: 'DESIGNATED_ACCOUNT'; account: string } = { refundMethod: 'ORIGINAL' };
+function retryFor(provider: string): typeof RETRY {
+  return TEST_BACKEND === 'cloud-sim' || provider === 'WECHATPAY_V3'
+    ? { refundMethod: 'ORIGINAL' }
+    : { refundMethod: 'DESIGNATED_ACCOUNT', account: '6222020200112233' };
+}
 
 /**
  * Moves the host clock on step by step, letting the loops work in between, until every case is
@@ -93,7 +106,20 @@ async function paidOnce(c: AfterSaleCase, attempts: RefundAttemptStatus[]): Prom
   expect(await stage.ok(c.buyerOpenid, 'verify', { caseId: c._id })).toEqual({ ok: true });
 }
 
-describe('the gateway misbehaves; the buyer is paid exactly once', () => {
+describe.each(PROVIDERS)('%s: the gateway misbehaves; the buyer is paid exactly once', (provider, payment) => {
+  const before = { refunds: 0, callbacksAccepted: 0 };
+  beforeAll(async () => {
+    RETRY = retryFor(provider);
+    await stage.payThrough(payment);
+    Object.assign(before, stage.wechatpay.stats);
+  });
+  afterAll(() => {
+    // The v3 shop's refunds really went through its own account: signed requests, verified callbacks.
+    const { refunds, callbacksAccepted } = stage.wechatpay.stats;
+    if (provider === 'WECHATPAY_V3') expect([refunds > before.refunds, callbacksAccepted > before.callbacksAccepted]).toEqual([true, true]);
+    else expect([refunds, callbacksAccepted]).toEqual([before.refunds, before.callbacksAccepted]);
+  });
+
   test('TIMEOUT: the request is recorded but never answered; the callback and the sweep’s query settle the one refund', async () => {
     const t = await approved('TIMEOUT');
     expect(t.c.refunds.map((r) => r.status)).toEqual(['PROCESSING']);

@@ -123,6 +123,15 @@ describe('the scanner catches a planted secret', () => {
     ['a Tencent Cloud SecretId', 'cloudfunctions/afterSale/index.js', () => `cloud.init({ SecretId: "AKID${alnum(32)}" });`, 'tencent-secret-id'],
     ['a Tencent Cloud SecretKey from a pasted .env', 'src/services/cloud.ts', () => `// TENCENTCLOUD_SECRETKEY="${alnum(32)}"`, 'named-secret'],
     ['a private key', 'dist/app.js', () => `/*\n-----BEGIN PRIVATE KEY-----\n${randomBytes(48).toString('base64')}\n-----END PRIVATE KEY-----\n*/`, 'private-key'],
+    [
+      'a WeChat Pay merchant private key pasted on one line (`\\n` escapes, as in an environment variable)',
+      'src/services/cloud.ts',
+      () => `const k = "-----BEGIN PRIVATE KEY-----\\n${randomBytes(48).toString('base64')}\\n-----END PRIVATE KEY-----";`,
+      'private-key',
+    ],
+    ['an RSA private key in a cloud bundle', 'cloudfunctions/afterSale/index.js', () => `var pem=\`-----BEGIN RSA PRIVATE KEY-----\n${randomBytes(64).toString('base64')}\`;`, 'private-key'],
+    ['an APIv3 key from a pasted .env line', 'src/services/cloud.ts', () => `// WECHATPAY_APIV3_KEY=${alnum(32)}`, 'apiv3-key'],
+    ['an APIv3 key per merchant in JSON', 'dist/app.json', () => `{"WECHATPAY_APIV3_KEY_1230000109": "${alnum(32)}"}`, 'apiv3-key'],
   ];
 
   test.each(secrets)('%s', (_what, file, make, rule) => {
@@ -134,6 +143,10 @@ describe('the scanner catches a planted secret', () => {
 
   test('placeholders and environment reads are not secrets', () => {
     const text = [
+      // A PEM header without key material (the WeChat Pay SDK's comments carry such lines).
+      '/** -----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY----- */',
+      "const apiV3Key = process.env.WECHATPAY_APIV3_KEY;",
+      'WECHATPAY_APIV3_KEY=<32 letters or digits>',
       "const appSecret = process.env.APP_SECRET;",
       "const cfg = { secretKey: 'your-secret-key', apiKey: '<API_KEY>', mchKey: '${MCH_KEY}' };",
       "subMchId: env.SUB_MCH_ID ?? ''",
@@ -153,4 +166,19 @@ describe('the scanner catches a planted secret', () => {
     fs.copyFileSync(path.join(ROOT, 'dist/app.js'), path.join(dir, 'dist/app.js'));
     expect(run(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'check-secrets.ts'), dir]).status).toBe(0);
   }, 60_000);
+});
+
+describe('no WeChat Pay key material is committed anywhere (issue 15)', () => {
+  test('no tracked file holds a PEM private key or an APIv3 key; the local throwaway keys live only under DATA_DIR', () => {
+    const r = spawnSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const tracked = r.stdout.split('\0').filter(Boolean).map((f) => path.join(ROOT, f));
+    expect(tracked.length).toBeGreaterThan(100);
+    expect(tracked.filter((f) => /local-keys\.json$|\.pem$|\.p12$|apiclient_key/.test(f)).map((f) => path.relative(ROOT, f))).toEqual([]);
+    const found = scanForSecrets(tracked.filter((f) => fs.existsSync(f))).filter((f) => f.rule === 'private-key' || f.rule === 'apiv3-key');
+    expect(found.map(rel)).toEqual([]);
+    // The local host writes its throwaway keys under DATA_DIR, which git ignores.
+    const ignored = spawnSync('git', ['check-ignore', '-q', '.data/wechatpay/local-keys.json'], { cwd: ROOT });
+    expect(ignored.status).toBe(0);
+  });
 });

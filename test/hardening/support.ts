@@ -6,7 +6,8 @@
 import type { Statement } from 'better-sqlite3';
 import { createHash, randomBytes } from 'crypto';
 import type { ActionName, ActionRequest, ActionResponse, EvidenceInput } from '../../types/api';
-import type { AfterSaleCase, CaseStatus, EvidenceKind, Order } from '../../types/domain';
+import type { AfterSaleCase, CaseStatus, EvidenceKind, Order, PaymentSettings } from '../../types/domain';
+import type { WechatPayV3Simulator } from '../../src/server/adapters/wechatpay/simulator';
 import type { SimulatedRefundGateway } from '../../src/server/adapters/local/gateway';
 import type { Db } from '../../src/server/adapters/sqlite/open';
 import { handleAfterSale, handleRefundNotify, runSweep } from '../../src/server/handler';
@@ -248,6 +249,18 @@ export class Stage {
   get gateway(): SimulatedRefundGateway {
     if (!this.host) throw new Error('this stage has no in-process host');
     return this.host.backend.name === 'cloud-sim' ? this.host.cloudSim.gateway : this.host.local.gateway;
+  }
+
+  /** The WeChat Pay v3 simulator of either backend (SPEC §7). */
+  get wechatpay(): WechatPayV3Simulator {
+    const sim = this.host?.backend.wechatpay;
+    if (!sim) throw new Error('this stage has no WeChat Pay v3 simulator');
+    return sim;
+  }
+
+  /** Puts the world's main shop on `payment` (undefined: the default, cloudPay), as setup / shop:create would. */
+  async payThrough(payment: PaymentSettings | undefined): Promise<void> {
+    ok(await this.api.dev.seed({ shops: [{ ...SHOPS[0], ...(payment ? { settings: { payment } } : {}) }] }));
   }
 
   async stop(): Promise<void> {

@@ -4,6 +4,8 @@
  * apply's order of checks and idempotency, the lifecycle paths of SPEC §2 and the timer.
  */
 import { randomBytes } from 'crypto';
+import fs from 'fs';
+import path from 'path';
 import type { ActionName, ActionRequest, ActionResponse, EvidenceInput } from '../../types/api';
 import type { AfterSaleCase, EvidenceTag, Order } from '../../types/domain';
 import { ERROR_CODES, HTTP_STATUS, type ApiError, type ErrorCode } from '../../types/errors';
@@ -188,10 +190,12 @@ describe('identity and ownership (SPEC §4 Identity)', () => {
   test.each(ACTION_NAMES)('%s from a role it is not for is 403', async (action) => {
     const who = ACCESS[action].who;
     const callers: Record<string, boolean> = {
-      [alice]: who === 'BUYER' || who === 'ANYONE',
-      [STAFF]: who === 'MERCHANT' || who === 'ANYONE',
-      [OWNER]: who === 'MERCHANT' || who === 'OWNER' || who === 'ANYONE',
-      [REVIEWER]: who === 'PLATFORM' || who === 'ANYONE',
+      // SPEC §7: a merchant or reviewer is a buyer too, so buyer actions are open to every role.
+      // PARTY (SPEC §6 message): any party of the case, so no role is refused outright.
+      [alice]: who === 'BUYER' || who === 'ANYONE' || who === 'PARTY',
+      [STAFF]: who === 'MERCHANT' || who === 'ANYONE' || who === 'BUYER' || who === 'PARTY',
+      [OWNER]: who === 'MERCHANT' || who === 'OWNER' || who === 'ANYONE' || who === 'BUYER' || who === 'PARTY',
+      [REVIEWER]: who === 'PLATFORM' || who === 'ANYONE' || who === 'BUYER' || who === 'PARTY',
     };
     for (const [openid, allowed] of Object.entries(callers)) {
       if (!allowed) expect([openid, (await fail(openid, action, aimed(action))).code]).toEqual([openid, 'FORBIDDEN']);
@@ -214,8 +218,39 @@ describe('identity and ownership (SPEC §4 Identity)', () => {
   });
 
   test('whoami, for the h5 sign-in', async () => {
-    expect(await ok(STAFF, 'whoami', {})).toEqual({ openid: STAFF, role: 'STAFF', shopId: SHOP });
+    expect(await ok(STAFF, 'whoami', {})).toEqual({ openid: STAFF, role: 'STAFF', shopId: SHOP, shopName: SHOPS[0].name });
     expect(await ok(alice, 'whoami', {})).toEqual({ openid: alice, role: 'BUYER' });
+  });
+});
+
+describe('people (SPEC §7): setup → claim → invite → join → staff list → remove; the sync key', () => {
+  test('a new shop gets its first owner and staff through one-time codes', async () => {
+    const { setupSecret } = JSON.parse(fs.readFileSync(path.join(host.dataDir, 'host.json'), 'utf8')) as { setupSecret: string };
+    expect((await api.post('/api/setup', { secret: 'wrong-secret-0123456789', name: '新店' })).status).toBe(403);
+    const created = okData(await api.post<{ shopId: string; setupCode: string; line: string }>('/api/setup', { secret: setupSecret, name: '新店' }));
+    expect(created.line).toBe(`shopId=${created.shopId} setupCode=${created.setupCode}`);
+    const owner = newBuyer();
+    expect(await ok(owner, 'shop.claim', { setupCode: created.setupCode })).toEqual({ openid: owner, role: 'OWNER', shopId: created.shopId, shopName: '新店' });
+    const invite = await ok(owner, 'merchant.invite', { role: 'STAFF' });
+    const staff = newBuyer();
+    expect((await ok(staff, 'merchant.join', { code: invite.code })).role).toBe('STAFF');
+    expect((await fail(newBuyer(), 'merchant.join', { code: invite.code })).field).toBe('code');
+    expect((await ok(owner, 'merchant.staff.list', {})).members.map((m) => [m.openid, m.role])).toEqual([
+      [owner, 'OWNER'],
+      [staff, 'STAFF'],
+    ]);
+    expect((await ok(owner, 'merchant.removeStaff', { openid: staff })).members.map((m) => m.openid)).toEqual([owner]);
+    expect((await ok(owner, 'merchant.syncKey.rotate', {})).key).toMatch(/^sk_/);
+  });
+});
+
+describe('message (SPEC §6)', () => {
+  test('the buyer writes on their own case', async () => {
+    const buyer = newBuyer();
+    const c = await applied(buyer);
+    expect((await ok(buyer, 'message', { caseId: c._id, text: '请尽快处理，谢谢' })).messages.map((m) => m.text)).toContain('请尽快处理，谢谢');
+    expect((await ok(STAFF, 'merchant.requestEvidence', { caseId: c._id, note: '请补充领口细节照片' })).evidenceRequest?.note).toBe('请补充领口细节照片');
+    expect((await ok(buyer, 'modify', { caseId: c._id, amountFen: c.amountFen - 100 })).amountFen).toBe(c.amountFen - 100);
   });
 });
 
@@ -421,7 +456,7 @@ describe('the lifecycle paths of SPEC §2', () => {
     expect((await ok(OWNER, 'merchant.approve', { caseId: c._id })).lastError?.code).toBe('PAYMENT_CHANNEL_RESTRICTED');
     asLastError.add('PAYMENT_CHANNEL_RESTRICTED');
     await advance(2 * 60_000);
-    const retried = await ok(OWNER, 'merchant.retryRefund', { caseId: c._id, refundMethod: 'DESIGNATED_ACCOUNT', account: '6222020200112233' });
+    const retried = (await ok(OWNER, 'merchant.retryRefund', { caseId: c._id, refundMethod: 'DESIGNATED_ACCOUNT', account: '6222020200112233' })) as AfterSaleCase;
     expect(retried.refunds[1]).toMatchObject({ outRefundNo: `${c._id}-2`, method: 'DESIGNATED_ACCOUNT' });
     await settle();
     const after = await caseOf(alice, c);
@@ -544,6 +579,28 @@ describe('merchant and platform extras', () => {
     expect((await fail(OWNER, 'merchant.settings.set', { hotline: '800-820-8820' })).field).toBe('hotline');
     const lifted = await ok(REVIEWER, 'platform.liftRisk', { openid: newBuyer(), note: '申诉材料已核实' });
     expect(lifted.liftedAt).toBeGreaterThanOrEqual(t);
+  });
+});
+
+describe('SPEC §7 demo checkout', () => {
+  test('shop.get, order.create, order.pay, merchant.orders, merchant.ship, order.confirmReceipt; order.cancel refunds in full', async () => {
+    const buyer = newBuyer();
+    const shop = await ok(buyer, 'shop.get', { shopId: SHOP });
+    expect(shop.products.map((p) => p.skuId)).toEqual(['tshirt', 'pillow']);
+    const created = await ok(buyer, 'order.create', { shopId: SHOP, items: [{ skuId: 'tshirt', qty: 1 }] });
+    await ok(buyer, 'order.pay', { orderId: created._id });
+    okData(await api.dev.run('refundNotify'));
+    expect((await ok(buyer, 'order.get', { orderId: created._id })).status).toBe('PAID');
+    expect((await ok(STAFF, 'merchant.orders', { status: 'PAID' })).items.map((o) => o._id)).toContain(created._id);
+    expect((await ok(STAFF, 'merchant.ship', { orderId: created._id, company: '顺丰速运', trackingNo: 'SF1234567890' })).status).toBe('SHIPPED');
+    expect((await ok(buyer, 'order.confirmReceipt', { orderId: created._id })).status).toBe('DELIVERED');
+
+    const second = await ok(buyer, 'order.create', { shopId: SHOP, items: [{ skuId: 'pillow', qty: 2 }] });
+    await ok(buyer, 'order.pay', { orderId: second._id });
+    okData(await api.dev.run('refundNotify'));
+    const cancelled = await ok(buyer, 'order.cancel', { orderId: second._id });
+    expect(cancelled.refunds).toEqual([expect.objectContaining({ outRefundNo: `${second._id}-1`, amountFen: 39_800 })]);
+    expect((await fail(buyer, 'order.cancel', { orderId: second._id })).status).toBe(422);
   });
 });
 

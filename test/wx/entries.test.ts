@@ -7,7 +7,7 @@ import type { AfterSaleCase, Order } from '../../types/domain';
 import { shopWithDefaults } from '../../src/core/settings';
 import { DAY_MS, HOUR_MS } from '../../src/core/time';
 import { createWxServices } from '../../src/server/adapters/wx';
-import { afterSaleMain, autoApproveMain, MAX_SWEEP_BUDGET_MS, refundNotifyMain, sweepBudgetMs } from '../../src/server/adapters/wx/entries';
+import { afterSaleMain, autoApproveMain, MAX_SWEEP_BUDGET_MS, orderSyncMain, refundNotifyMain, setupMain, sweepBudgetMs } from '../../src/server/adapters/wx/entries';
 import { COLLECTIONS } from '../../src/server/adapters/wx/sdk';
 import type { Services } from '../../src/server/ports';
 import { startLoopback, type Loopback } from './fake/loopback';
@@ -235,5 +235,54 @@ describe('refundNotify', () => {
     expect(await refundNotifyMain(payCallback, broken, event('AS00000000XXXXXXXX-1', 'SUCCESS'), SUB_MCH)).toEqual({ errcode: 1, errmsg: 'RETRY' });
     error.mockRestore();
     warn.mockRestore();
+  });
+});
+
+describe('orderSync and setup (SPEC §7)', () => {
+  const from = (SOURCE: string, OPENID?: string) => ({ getWXContext: () => ({ SOURCE, ...(OPENID ? { OPENID } : {}) }) });
+  const synced = { ...ORDER, _id: 'ord_synced_0001' };
+
+  it('orderSync: a keyless call counts only from another cloud function of the environment (SOURCE ending in scf)', async () => {
+    for (const source of ['wx_http', 'wx_client', 'wx_devtools', 'scf,wx_client', '']) {
+      expect([source, await orderSyncMain(from(source, source.includes('client') ? BUYER : undefined), svc, { shopId: 'shop_lin', orders: [synced] })]).toMatchObject([
+        source,
+        { ok: false, error: { code: 'FORBIDDEN' } },
+      ]);
+    }
+    expect(lb.fake.docs(COLLECTIONS.orders)).toHaveLength(1);
+    expect(await orderSyncMain(from('wx_client,scf', BUYER), svc, { shopId: 'shop_lin', orders: [synced] })).toEqual({
+      ok: true,
+      data: { upserted: [synced._id], unchanged: [], rejected: [] },
+    });
+    // A shop that does not exist, even from a trusted caller, is named.
+    expect(await orderSyncMain(from('scf'), svc, { shopId: 'shop_none', orders: [synced] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', field: 'shopId' } });
+  });
+
+  it('orderSync: event.shopKey is checked wherever the call comes from, a wrong one even from scf', async () => {
+    const rotated = await afterSaleMain(as(OWNER), svc, { action: 'merchant.syncKey.rotate' });
+    if (!rotated.ok) throw new Error(JSON.stringify(rotated.error));
+    const { key } = rotated.data as { key: string };
+    expect(await orderSyncMain(from('scf'), svc, { shopId: 'shop_lin', orders: [synced], shopKey: 'sk_wrong' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await orderSyncMain(from('wx_http'), svc, { shopId: 'shop_lin', orders: [synced], shopKey: key })).toMatchObject({ ok: true, data: { upserted: [synced._id] } });
+    expect(lb.fake.docs(COLLECTIONS.syncKeys).map((d) => JSON.stringify(d)).join()).not.toContain(key);
+  });
+
+  it('setup: refused without SETUP_SECRET, with a wrong one, or from the mini-program; creates a shop and a claimable code otherwise', async () => {
+    const secret = 'a-long-enough-setup-secret';
+    expect(await setupMain(from('wx_http'), svc, { secret, name: '新店' }, undefined)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await setupMain(from('wx_http'), svc, { secret, name: '新店' }, 'short')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await setupMain(from('wx_http'), svc, { secret: `${secret}x`, name: '新店' }, secret)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await setupMain(from('wx_client', BUYER), svc, { secret, name: '新店' }, secret)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await setupMain(from('wx_http'), svc, { secret, name: '' }, secret)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', field: 'name' } });
+    const made = await setupMain(from('wx_http'), svc, { secret, name: '新店', payment: { provider: 'CLOUDPAY', subMchId: '1900000109' } }, secret);
+    if (!made.ok) throw new Error(JSON.stringify(made.error));
+    const { shopId, setupCode, line } = made.data as { shopId: string; setupCode: string; line: string };
+    expect(line).toBe(`shopId=${shopId} setupCode=${setupCode}`);
+    expect(await svc.shops.get(shopId)).toMatchObject({ name: '新店', verified: true, settings: { payment: { provider: 'CLOUDPAY', subMchId: '1900000109' } } });
+    expect(await afterSaleMain(as('oNewOwner'), svc, { action: 'shop.claim', setupCode })).toEqual({
+      ok: true,
+      data: { openid: 'oNewOwner', role: 'OWNER', shopId, shopName: '新店' },
+    });
+    expect(JSON.stringify(lb.fake.docs(COLLECTIONS.codes))).not.toContain(setupCode);
   });
 });

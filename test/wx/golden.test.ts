@@ -7,7 +7,7 @@
  */
 import fs from 'fs';
 import path from 'path';
-import type { Notification, Shop } from '../../types/domain';
+import type { Notification, Order, Shop } from '../../types/domain';
 import { makeCase, T0 } from '../../src/core/__tests__/fixtures';
 import { shopWithDefaults } from '../../src/core/settings';
 import { DAY_MS } from '../../src/core/time';
@@ -82,6 +82,17 @@ beforeAll(async () => {
   await record('orders.listForBuyer', () => svc.orders.listForBuyer('o_buyer_1', { limit: 10 }));
   await record('orders.listForBuyer+status', () => svc.orders.listForBuyer('o_buyer_1', { status: 'DELIVERED', limit: 10 }));
   await record('orders.countDelivered', () => svc.orders.countDelivered('shop_1', T0 - 7 * DAY_MS, T0));
+  // SPEC §7 demo checkout
+  const newOrder: Order = { _id: 'DD_GOLDEN0000000001', shopId: 'shop_1', buyerOpenid: 'o_buyer_1', status: 'UNPAID', paidFen: 5_000, shippingFen: 0, payChannel: 'WECHAT', paidAt: T0, createdAt: T0, version: 1, items: [{ skuId: 'tshirt', title: '纯棉T恤', unitFen: 5_000, qty: 1, paidFen: 5_000, kind: 'NORMAL' }] };
+  await record('orders.insert', () => svc.orders.insert(newOrder));
+  await record('orders.update', () => svc.orders.update({ ...newOrder, status: 'PAID', version: 2, payment: { startedAt: T0, transactionId: '4200golden' } }, 1));
+  await record('orders.listForShop', () => svc.orders.listForShop('shop_1', { limit: 10 }));
+  await record('orders.listForShop+status', () => svc.orders.listForShop('shop_1', { status: 'PAID', limit: 10 }));
+  await record('orders.due', () => svc.orders.due(T0 + DAY_MS, 100));
+  await record('orders.due after', () => svc.orders.due(T0 + DAY_MS, 100, { timerAt: T0, id: 'DD_GOLDEN0000000001' }));
+  await record('orders.shopCancelRefundFen', () => svc.orders.shopCancelRefundFen('shop_1', T0 - 300 * DAY_MS, T0 + 65 * DAY_MS));
+  await record('payments.start', () => svc.payments.start({ orderId: 'DD_GOLDEN0000000001', shopId: 'shop_1', totalFen: 5_000, description: '小林家居-纯棉T恤', payerOpenid: 'o_buyer_1' }));
+  await record('payments.query', () => svc.payments.query('DD_GOLDEN0000000001'));
   await record('shops.save', () => svc.shops.save(SHOP));
   await record('shops.get', () => svc.shops.get('shop_1'));
   await record('merchants.get', () => svc.merchants.get('o_staff_1'));

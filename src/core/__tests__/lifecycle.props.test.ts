@@ -36,6 +36,9 @@ const EVENT_TYPES: readonly CaseEventType[] = [
   'RESHIP',
   'CONVERT_TO_REFUND',
   'CONFIRM_RECEIPT',
+  'MESSAGE',
+  'REQUEST_EVIDENCE',
+  'MODIFY',
 ];
 
 function openidOf(actor: Actor): string {
@@ -79,6 +82,12 @@ function eventOf(type: CaseEventType, actor: Actor, c: AfterSaleCase, n: number)
       return { type, by: actor === 'SYSTEM' ? 'SYSTEM' : 'MERCHANT', note: '该尺码已无货' };
     case 'CONFIRM_RECEIPT':
       return { type, by: actor === 'SYSTEM' ? 'SYSTEM' : 'BUYER' };
+    case 'MESSAGE':
+      return { type, text: `请问进度如何？${n}` };
+    case 'REQUEST_EVIDENCE':
+      return { type, note: '请补充商品问题处的照片' };
+    case 'MODIFY':
+      return { type, changes: { description: `补充说明${n}` } };
     default:
       return { type } as CaseEvent;
   }
@@ -95,8 +104,8 @@ function caseIn(status: CaseStatus, event: CaseEventType, now: number): AfterSal
     status,
     type: status === 'AWAITING_RETURN' || status === 'RETURN_SHIPPED' ? 'RETURN_REFUND' : 'REFUND_ONLY',
     version: 4,
-    // ESCALATE is the one deadline-bound event that must come before its deadline, the timers after.
-    deadlineAt: event === 'ESCALATE' ? now + HOUR_MS : now - 1,
+    // ESCALATE (and, on a rejected case, SPEC §6's proof and modification) must come before the deadline, the timers after.
+    deadlineAt: event === 'ESCALATE' || event === 'ADD_EVIDENCE' || event === 'MODIFY' ? now + HOUR_MS : now - 1,
   });
   if (AFTER_APPROVAL.includes(status)) Object.assign(c, { approvedFen: c.amountFen, approvedAt: now - 5 * DAY_MS });
   if (EXCHANGE_ONLY.includes(status)) {

@@ -85,6 +85,17 @@ describe('the lifecycle table (docs/DESIGN.md)', () => {
         'AWAITING_RESHIP RESHIP MERCHANT',
         'AWAITING_RESHIP CONVERT_TO_REFUND MERCHANT+SYSTEM',
         'RESHIPPED CONFIRM_RECEIPT BUYER+SYSTEM',
+        // SPEC §6
+        'REJECTED ADD_EVIDENCE BUYER',
+        'ESCALATED ADD_EVIDENCE BUYER',
+        'PENDING REQUEST_EVIDENCE MERCHANT',
+        'NEGOTIATING REQUEST_EVIDENCE MERCHANT',
+        'PENDING MODIFY BUYER',
+        'REJECTED MODIFY BUYER',
+        ...['PENDING', 'NEGOTIATING', 'AWAITING_RETURN', 'RETURN_SHIPPED', 'REFUNDING', 'REFUND_FAILED', 'REJECTED', 'AWAITING_RESHIP', 'RESHIPPED'].map(
+          (st) => `${st} MESSAGE BUYER+MERCHANT`,
+        ),
+        'ESCALATED MESSAGE BUYER+MERCHANT+PLATFORM',
       ].sort(),
     );
   });
@@ -133,20 +144,20 @@ describe('the lifecycle table (docs/DESIGN.md)', () => {
 
   it('offers each actor the buttons the table allows now', () => {
     const c = opened();
-    expect(allowedEvents(c, 'BUYER').sort()).toEqual(['ADD_EVIDENCE', 'CANCEL']);
-    expect(allowedEvents(c, 'MERCHANT').sort()).toEqual(['ADD_EVIDENCE', 'APPROVE', 'OFFER', 'REJECT']);
+    expect(allowedEvents(c, 'BUYER').sort()).toEqual(['ADD_EVIDENCE', 'CANCEL', 'MESSAGE', 'MODIFY']);
+    expect(allowedEvents(c, 'MERCHANT').sort()).toEqual(['ADD_EVIDENCE', 'APPROVE', 'MESSAGE', 'OFFER', 'REJECT', 'REQUEST_EVIDENCE']);
     expect(allowedEvents(c, 'PLATFORM')).toEqual([]);
     expect(allowedEvents(c, 'SYSTEM', T0)).toEqual([]);
     expect(allowedEvents(c, 'SYSTEM', T0 + 48 * HOUR_MS)).toEqual([]);
     expect(allowedEvents(c, 'SYSTEM', T0 + 48 * HOUR_MS + 1)).toEqual(['APPROVE']);
     const negotiating = run(c, { type: 'OFFER', amountFen: 3_000, note: '折价退款' }, 'MERCHANT').case;
-    expect(allowedEvents(negotiating, 'BUYER').sort()).toEqual(['ACCEPT_OFFER', 'ADD_EVIDENCE', 'CANCEL', 'DECLINE_OFFER']);
+    expect(allowedEvents(negotiating, 'BUYER').sort()).toEqual(['ACCEPT_OFFER', 'ADD_EVIDENCE', 'CANCEL', 'DECLINE_OFFER', 'MESSAGE']);
     const r = rejected();
-    expect(allowedEvents(r, 'BUYER', T0 + HOUR_MS + 7 * DAY_MS).sort()).toEqual(['CANCEL', 'ESCALATE']);
+    expect(allowedEvents(r, 'BUYER', T0 + HOUR_MS + 7 * DAY_MS).sort()).toEqual(['ADD_EVIDENCE', 'CANCEL', 'ESCALATE', 'MESSAGE', 'MODIFY']);
     expect(allowedEvents(r, 'BUYER', T0 + HOUR_MS + 7 * DAY_MS + 1)).toEqual(['CANCEL']);
     const paying = refunding();
     expect(allowedEvents(paying, 'SYSTEM').sort()).toEqual(['REFUND_REFUSED', 'REFUND_RESULT']);
-    expect(allowedEvents(paying, 'BUYER')).toEqual([]);
+    expect(allowedEvents(paying, 'BUYER')).toEqual(['MESSAGE']);
   });
 
   it('keeps timerAt on the deadline, a query delay ahead while refunding, and clears it when nothing is due', () => {

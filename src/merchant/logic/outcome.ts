@@ -18,7 +18,9 @@ export type OutcomeKind =
   | 'retryRefund'
   | 'decide'
   | 'reship'
-  | 'convertToRefund';
+  | 'convertToRefund'
+  | 'message'
+  | 'requestEvidence';
 
 function by(c: AfterSaleCase): string {
   return c.deadlineAt === undefined ? '' : `${formatShort(c.deadlineAt)} 前`;
@@ -89,6 +91,14 @@ export function outcomeOf(kind: OutcomeKind, c: AfterSaleCase & { order?: Pick<O
       return { tone: 'success', title: '已发出换货', detail: `买家会收到物流通知，${by(c)}未确认将自动确认收货` };
     case 'convertToRefund':
       return afterApproval('已转为退款', c);
+    case 'message':
+      return { tone: 'success', title: '留言已发送' };
+    case 'requestEvidence':
+      return {
+        tone: 'success',
+        title: '已请买家补充凭证',
+        detail: `买家补充后你会收到通知；处理时限不变${c.deadlineAt === undefined ? '' : `，请在${by(c)}处理`}`,
+      };
     case 'decide':
       return c.status === 'CLOSED'
         ? { tone: 'success', title: '已驳回买家申请', detail: '平台处理结果为最终结果，售后单已关闭' }

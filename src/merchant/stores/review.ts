@@ -4,8 +4,11 @@ import type {
   ApproveRequest,
   ConfirmReturnRequest,
   ConvertToRefundRequest,
+  BuyerCaseSummary,
   DecideRequest,
+  MessageRequest,
   OfferRequest,
+  RequestEvidenceRequest,
   RejectRequest,
   ReshipRequest,
   RetryRefundRequest,
@@ -18,7 +21,7 @@ import { usePlatformStore } from './platform';
 import { toProblem, type LoadStatus, type Problem } from './problem';
 
 export type ReviewMode = 'merchant' | 'platform';
-export type CaseWithOrder = AfterSaleCase & { order: Order };
+export type CaseWithOrder = AfterSaleCase & { order: Order; buyerCases?: BuyerCaseSummary[] };
 
 /** Every action the review page can take, with its request. */
 export type ReviewAction =
@@ -30,7 +33,10 @@ export type ReviewAction =
   | { kind: 'retryRefund'; request: RetryRefundRequest }
   | { kind: 'decide'; request: DecideRequest }
   | { kind: 'reship'; request: ReshipRequest }
-  | { kind: 'convertToRefund'; request: ConvertToRefundRequest };
+  | { kind: 'convertToRefund'; request: ConvertToRefundRequest }
+  // SPEC §6
+  | { kind: 'message'; request: MessageRequest }
+  | { kind: 'requestEvidence'; request: RequestEvidenceRequest };
 
 export type RunResult = { ok: true; outcome: Outcome } | { ok: false; problem: Problem; reloaded: boolean };
 
@@ -66,13 +72,18 @@ async function send(action: ReviewAction): Promise<AfterSaleCase> {
     case 'addEvidence':
       return callAfterSale('merchant.addEvidence', action.request);
     case 'retryRefund':
-      return callAfterSale('merchant.retryRefund', action.request);
+      // A case's retry answers with the case (an order's, SPEC §7, is the order list's).
+      return (await callAfterSale('merchant.retryRefund', action.request)) as AfterSaleCase;
     case 'decide':
       return callAfterSale('platform.decide', action.request);
     case 'reship':
       return callAfterSale('merchant.reship', action.request);
     case 'convertToRefund':
       return callAfterSale('merchant.convertToRefund', action.request);
+    case 'message':
+      return callAfterSale('message', action.request);
+    case 'requestEvidence':
+      return callAfterSale('merchant.requestEvidence', action.request);
   }
 }
 
@@ -106,9 +117,10 @@ export const useReviewStore = create<ReviewState>()((set, get) => ({
     set({ busy: true, outcome: undefined });
     try {
       const reply = await send(action);
-      const data: CaseWithOrder = { ...reply, order: before.order };
+      const data: CaseWithOrder = { ...reply, order: before.order, ...(before.buyerCases ? { buyerCases: before.buyerCases } : {}) };
       const outcome = outcomeOf(action.kind, data);
-      set({ data, busy: false, outcome });
+      // A message shows in the conversation itself; every other action says what it did at the top.
+      set({ data, busy: false, outcome: action.kind === 'message' ? undefined : outcome });
       usePanelStore.getState().applyCase(reply);
       usePlatformStore.getState().applyCase(reply);
       return { ok: true, outcome };

@@ -1,11 +1,14 @@
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { Button, Input, Text, Textarea, View } from '@tarojs/components';
 import { useState } from 'react';
-import type { VerifyResult } from '../../../types/api';
+import type { EvidenceInput, ModifyRequest, VerifyResult } from '../../../types/api';
 import type { AfterSaleCase, EvidenceTag, PayChannel } from '../../../types/domain';
 import Alert from '../../components/Alert';
 import AmountText from '../../components/AmountText';
 import BottomBar from '../../components/BottomBar';
+import CaseSteps from '../../components/CaseSteps';
+import { caseSteps } from '../../components/CaseSteps/steps';
+import Conversation from '../../components/Conversation';
 import ContactShop from '../../components/ContactShop';
 import Countdown from '../../components/Countdown';
 import EvidenceGallery from '../../components/EvidenceGallery';
@@ -36,6 +39,7 @@ import { useCasesStore, type CaseAction } from '../../stores/cases';
 import { useIdentityStore } from '../../stores/identity';
 import { useOrdersStore } from '../../stores/orders';
 import { go, routes } from '../routes';
+import ModifyForm from './parts/ModifyForm';
 import './index.scss';
 
 /** Where this case's money goes and when it arrives, by the order's channel and the latest attempt. */
@@ -145,30 +149,6 @@ const CONFIRM_TEXT: Partial<Record<CaseAction, { title: string; content: string 
   confirmReceipt: { title: '确认已收到换货商品？', content: '确认后换货完成；如新商品有问题，可在售后期内再次申请售后' },
 };
 
-/** 换货 (SPEC §5): the buyer's steps, and how far the case has come. */
-const EXCHANGE_STEPS = ['提交申请', '商家同意', '寄回商品', '商家收货', '发出换货', '确认收货'];
-
-function exchangeStep(c: AfterSaleCase): number {
-  switch (c.status) {
-    case 'PENDING':
-    case 'REJECTED':
-    case 'ESCALATED':
-      return 0;
-    case 'AWAITING_RETURN':
-      return 1;
-    case 'RETURN_SHIPPED':
-      return 2;
-    case 'AWAITING_RESHIP':
-      return 3;
-    case 'RESHIPPED':
-      return 4;
-    case 'EXCHANGED':
-      return 5;
-    default:
-      return -1;
-  }
-}
-
 function CaseView({ c }: { c: AfterSaleCase }) {
   const now = useNow(30_000);
   const act = useCasesStore((s) => s.act);
@@ -181,29 +161,48 @@ function CaseView({ c }: { c: AfterSaleCase }) {
   const [verified, setVerified] = useState<{ device: VerifyResult; cloud?: VerifyResult } | undefined>();
   const [uploading, setUploading] = useState<string | undefined>();
   const [historyDetail, setHistoryDetail] = useState(false);
+  const [editing, setEditing] = useState(false);
   const channel = order?.payChannel;
+  const openid = identity?.openid ?? getDevOpenid();
 
   const allowed = allowedEvents(c, 'BUYER', now);
   const suffix = deadlineSuffix(c);
   const legal = c.legalEntry === true || ((c.status === 'REJECTED' || c.status === 'ESCALATED') && c.amountFen >= LIMITS.legalThresholdFen);
   const exchange = c.type === 'EXCHANGE';
-  const step = exchange ? exchangeStep(c) : -1;
+  const steps = caseSteps(c, channel);
+  const canModify = allowed.includes('MODIFY');
 
-  const run = async <A extends CaseAction>(action: A, req: Parameters<typeof callAfterSale<A>>[1], success: string) => {
+  const run = async <A extends CaseAction>(action: A, req: Parameters<typeof callAfterSale<A>>[1], success: string): Promise<boolean> => {
     const confirm = CONFIRM_TEXT[action];
     if (confirm) {
       const r = await Taro.showModal({ ...confirm, confirmText: '确定', cancelText: '再想想' });
-      if (!r.confirm) return;
+      if (!r.confirm) return false;
     }
     try {
       const next = await act(action, req);
       if (next) void Taro.showToast({ title: success, icon: 'success' });
+      return next !== undefined;
     } catch (e) {
       const described = describeError(e);
       const early = described.code === 'REFUND_SYNC_DELAYED' ? notReceivedYet(c, channel) : undefined;
       const { title, content } = early ?? { title: described.message, content: described.solution };
       void Taro.showModal({ title, content, showCancel: false, confirmText: '知道了' });
+      return false;
     }
+  };
+
+  const sendMessage = (text: string, evidence: EvidenceInput[]) =>
+    run('message', { caseId: c._id, text, ...(evidence.length > 0 ? { evidence } : {}) }, '已发送');
+
+  const submitModify = async (req: ModifyRequest) => {
+    const done = await run('modify', req, '已重新提交');
+    if (done) setEditing(false);
+    return done;
+  };
+
+  const startModify = () => {
+    setEditing(true);
+    setTimeout(() => void Taro.pageScrollTo({ selector: '#case-modify', duration: 300 }), 50);
   };
 
   const toContact = () => void Taro.pageScrollTo({ selector: '#case-contact', duration: 300 });
@@ -241,13 +240,13 @@ function CaseView({ c }: { c: AfterSaleCase }) {
     } catch {
       return;
     }
-    const tag: EvidenceTag | undefined = c.lastError?.code === 'GOODS_UNSEALED' ? 'proof' : undefined;
+    const tag: EvidenceTag | undefined = c.lastError?.code === 'GOODS_UNSEALED' || c.evidenceRequest || c.status === 'REJECTED' ? 'proof' : undefined;
     const evidence = [];
     try {
       for (const [i, m] of picked.slice(0, freeImages + freeVideos).entries()) {
         setUploading(`正在上传第${i + 1}个，共${picked.length}个`);
         const prepared = await prepareMedia(m);
-        const up = await uploadEvidence(prepared, identity?.openid ?? getDevOpenid(), (p) => setUploading(`正在上传第${i + 1}个 ${p}%`));
+        const up = await uploadEvidence(prepared, openid, (p) => setUploading(`正在上传第${i + 1}个 ${p}%`));
         evidence.push({ fileId: up.fileId, kind: m.kind, sha256: up.sha256, ...(tag ? { tag } : {}) });
       }
     } catch (e) {
@@ -284,8 +283,6 @@ function CaseView({ c }: { c: AfterSaleCase }) {
     brokenAt !== undefined && brokenAt >= c.history.length
       ? '存证校验未通过：售后单与处理记录不符，可能有记录被删除或金额被改动'
       : `存证校验未通过：第${(brokenAt ?? 0) + 1}条记录与前一条不一致`;
-  const replies = c.messages.filter((m) => m.from === 'MERCHANT' || m.from === 'SYSTEM');
-  const platformNotes = c.messages.filter((m) => m.from === 'PLATFORM');
   const refundError = c.lastError ? BUYER_REFUND_ERRORS[c.lastError.code] : undefined;
 
   return (
@@ -321,28 +318,30 @@ function CaseView({ c }: { c: AfterSaleCase }) {
         </View>
       )}
 
-      {platformNotes.length > 0 && (
-        <Section title="平台处理意见">
-          {platformNotes.map((m, i) => (
-            <View key={`${m.at}-${i}`} className="reply">
-              <Text className="reply__from">{ACTOR_LABELS[m.from]}</Text>
-              <Text className="reply__text">{m.text}</Text>
-              <Text className="reply__at">{formatTime(m.at)}</Text>
-            </View>
-          ))}
+      {c.evidenceRequest && (
+        <View className="case-page__ask">
+          <Alert tone="warn" title="商家请您补充凭证">
+            <Text>{c.evidenceRequest.note}</Text>
+            {allowed.includes('ADD_EVIDENCE') && (
+              <View className="case-page__alert-actions">
+                <Button className="btn btn--primary" disabled={uploading ? true : undefined} onClick={() => void addEvidence()}>
+                  {uploading ?? '补充凭证'}
+                </Button>
+              </View>
+            )}
+          </Alert>
+        </View>
+      )}
+
+      {steps && (
+        <Section title="售后进度">
+          <CaseSteps steps={steps} />
+          {exchange && c.exchangeNote && <Text className="case-page__note">换成：{c.exchangeNote}</Text>}
         </Section>
       )}
 
-      {replies.length > 0 && (
-        <Section title="商家回复">
-          {replies.map((m, i) => (
-            <View key={`${m.at}-${i}`} className="reply">
-              <Text className="reply__from">{m.from === 'SYSTEM' ? '自动回复' : ACTOR_LABELS[m.from]}</Text>
-              <Text className="reply__text">{m.text}</Text>
-              <Text className="reply__at">{formatTime(m.at)}</Text>
-            </View>
-          ))}
-        </Section>
+      {editing && canModify && (
+        <ModifyForm c={c} openid={openid} busy={busy !== undefined} onSubmit={submitModify} onCancel={() => setEditing(false)} />
       )}
 
       {c.status === 'NEGOTIATING' && c.offer && (
@@ -357,20 +356,6 @@ function CaseView({ c }: { c: AfterSaleCase }) {
           </View>
           <Text className="case-page__note">商家说明：{c.offer.note}</Text>
           {c.lastError?.code === 'GOODS_UNSEALED' && <Alert tone="warn" title={c.lastError.message} solution={c.lastError.solution} />}
-        </Section>
-      )}
-
-      {exchange && step >= 0 && (
-        <Section title="换货进度">
-          <View className="case-page__steps" aria-label="换货进度">
-            {EXCHANGE_STEPS.map((label, i) => (
-              <Text key={label} className={`case-page__step${i <= step ? ' case-page__step--done' : ''}${i === step ? ' case-page__step--now' : ''}`}>
-                {i <= step ? '● ' : '○ '}
-                {label}
-              </Text>
-            ))}
-          </View>
-          {c.exchangeNote && <Text className="case-page__note">换成：{c.exchangeNote}</Text>}
         </Section>
       )}
 
@@ -397,6 +382,18 @@ function CaseView({ c }: { c: AfterSaleCase }) {
           <Text className="case-page__note">
             {REJECT_REASON_LABELS[c.rejection.reasonCode] ?? '其他原因'}：{c.rejection.note}
           </Text>
+          {(canModify || allowed.includes('ADD_EVIDENCE')) && (
+            <Text className="case-page__note muted">
+              如对拒绝有异议：可补充凭证（平台介入时可见），或修改申请后重新提交给商家，也可以申请平台介入。
+            </Text>
+          )}
+          <View className="case-page__alert-actions">
+            {allowed.includes('ADD_EVIDENCE') && (
+              <Button className="btn" disabled={uploading ? true : undefined} onClick={() => void addEvidence()}>
+                {uploading ?? '补充凭证'}
+              </Button>
+            )}
+          </View>
         </Section>
       )}
 
@@ -517,6 +514,17 @@ function CaseView({ c }: { c: AfterSaleCase }) {
         </Section>
       )}
 
+      <Section title="协商记录" id="case-talk">
+        <Conversation
+          messages={c.messages}
+          viewer="BUYER"
+          openid={openid}
+          evidence={c.evidence}
+          buyerOpenid={c.buyerOpenid}
+          onSend={allowed.includes('MESSAGE') ? sendMessage : undefined}
+        />
+      </Section>
+
       <Section
         title="凭证"
         extra={
@@ -576,8 +584,13 @@ function CaseView({ c }: { c: AfterSaleCase }) {
         </Text>
       </View>
 
-      {(allowed.length > 0 || c.status === 'REFUNDED') && (
+      {allowed.some((e) => e !== 'MESSAGE') && (
         <BottomBar>
+          {canModify && !editing && (
+            <Button className={`btn${busy ? ' btn--disabled' : ''}`} disabled={busy ? true : undefined} onClick={startModify}>
+              修改申请
+            </Button>
+          )}
           {allowed.includes('CANCEL') && (
             <Button className={`btn${busy ? ' btn--disabled' : ''}`} disabled={busy ? true : undefined} onClick={() => void run('cancel', { caseId: c._id }, '已撤销申请')}>
               撤销申请
@@ -613,7 +626,7 @@ function CaseView({ c }: { c: AfterSaleCase }) {
               退款未到账
             </Button>
           )}
-          {allowed.includes('ADD_EVIDENCE') && !allowed.includes('ACCEPT_OFFER') && (
+          {allowed.includes('ADD_EVIDENCE') && !allowed.includes('ACCEPT_OFFER') && !allowed.includes('ESCALATE') && (
             <Button className={`btn btn--primary${busy || uploading ? ' btn--disabled' : ''}`} disabled={busy || uploading ? true : undefined} onClick={() => void addEvidence()}>
               补充凭证
             </Button>

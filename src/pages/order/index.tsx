@@ -1,6 +1,8 @@
 import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import type { Order } from '../../../types/domain';
+import { callAfterSale, describeError } from '../../services/cloud';
 import type { OrderItem } from '../../../types/domain';
 import Alert from '../../components/Alert';
 import AmountText from '../../components/AmountText';
@@ -47,6 +49,36 @@ function LineAction({ orderId, item, availability }: { orderId: string; item: Or
   return null;
 }
 
+const REFUND_STATUS_LABELS = { PROCESSING: '退款中', SUCCESS: '已退回', ABNORMAL: '退款异常，等待商家处理', CLOSED: '退款单已关闭，系统将重新退款' } as const;
+
+/** SPEC §7: what the buyer can do with the order itself: pay, cancel before shipment, confirm receipt. */
+function useOrderActions(orderId: string, refetch: () => Promise<unknown>) {
+  const [busy, setBusy] = useState(false);
+  const run = async (title: string, content: string, call: () => Promise<Order | unknown>, done: string) => {
+    if (busy) return;
+    const { confirm } = await Taro.showModal({ title, content, confirmText: '确定', cancelText: '再想想' });
+    if (!confirm) return;
+    setBusy(true);
+    try {
+      await call();
+      await refetch();
+      void Taro.showToast({ title: done, icon: 'success' });
+    } catch (e) {
+      const { message, solution } = describeError(e);
+      void Taro.showModal({ title: message, content: solution, showCancel: false, confirmText: '知道了' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return {
+    busy,
+    cancel: (paid: boolean) =>
+      run('确定取消订单？', paid ? '商家尚未发货，取消后货款将原路退回微信支付' : '订单尚未付款，取消后不能再支付', () => callAfterSale('order.cancel', { orderId }), '订单已取消'),
+    confirmReceipt: () => run('确认已收到商品？', '确认收货后如有问题仍可在售后时限内申请售后', () => callAfterSale('order.confirmReceipt', { orderId }), '已确认收货'),
+    pay: () => run('去支付', '使用微信支付付款', () => callAfterSale('order.pay', { orderId }), '支付成功'),
+  };
+}
+
 export default function OrderPage() {
   const { params } = useRouter();
   const orderId = params.id ?? '';
@@ -59,6 +91,7 @@ export default function OrderPage() {
   useDidShow(() => {
     void fetchOrder(orderId);
   });
+  const actions = useOrderActions(orderId, () => fetchOrder(orderId));
 
   const now = Date.now();
   const availability = useMemo(() => {
@@ -76,13 +109,24 @@ export default function OrderPage() {
   }
   const s = order.shop.settings;
   const blocked = !availability.whole.possible ? availability.whole : undefined;
+  // Before shipment there is no after-sale: one line of why, and the order's own buttons (issue 17 item 4).
+  const preShipment = order.status === 'PAID' || order.status === 'UNPAID';
+  const refunds = order.refunds ?? [];
 
   return (
     <View className="order-page">
       <View className="order-page__status">
         <StatusTag text={ORDER_STATUS_LABELS[order.status]} tone={ORDER_STATUS_TONES[order.status]} />
         <Text className="order-page__status-text">
-          {order.deliveredAt ? `已于 ${formatTime(order.deliveredAt)} 签收` : order.shippedAt ? `已于 ${formatTime(order.shippedAt)} 发货` : `付款时间 ${formatTime(order.paidAt)}`}
+          {order.cancelledAt
+            ? `已于 ${formatTime(order.cancelledAt)} 取消`
+            : order.deliveredAt
+              ? `已于 ${formatTime(order.deliveredAt)} 签收`
+              : order.shippedAt
+                ? `已于 ${formatTime(order.shippedAt)} 发货`
+                : order.status === 'UNPAID'
+                  ? '等待付款'
+                  : `付款时间 ${formatTime(order.paidAt)}`}
         </Text>
       </View>
 
@@ -113,7 +157,7 @@ export default function OrderPage() {
                 <Text className="muted"> ×{it.qty}　实付 </Text>
                 <AmountText fen={it.paidFen} size="sm" />
               </View>
-              {!availability.lines[it.skuId].possible && (
+              {!preShipment && !availability.lines[it.skuId].possible && (
                 <Text className="line__why">{(availability.lines[it.skuId] as { message: string }).message}</Text>
               )}
             </View>
@@ -156,10 +200,32 @@ export default function OrderPage() {
         </Section>
       )}
 
-      {blocked && (
-        <View className="order-page__blocked">
-          <Alert tone="warn" title={`暂不能申请售后：${blocked.message}`} solution={blocked.solution} />
-        </View>
+      {refunds.length > 0 && (
+        <Section title="取消订单退款">
+          {refunds.map((r) => (
+            <View key={r.outRefundNo} className="kv">
+              <Text className="kv__k">
+                <AmountText fen={r.amountFen} size="sm" /> {REFUND_STATUS_LABELS[r.status]}
+              </Text>
+              <Text className="kv__v muted">{r.settledAt ? formatTime(r.settledAt) : formatTime(r.at)}</Text>
+            </View>
+          ))}
+          <Text className="muted">退款原路退回微信支付（零钱即时到账，银行卡1–3个工作日）</Text>
+        </Section>
+      )}
+
+      {preShipment ? (
+        order.status === 'PAID' && (
+          <View className="order-page__blocked">
+            <Alert tone="info" title="商家尚未发货" solution="不想要了可以点下方「取消订单」，货款将原路退回" />
+          </View>
+        )
+      ) : (
+        blocked && (
+          <View className="order-page__blocked">
+            <Alert tone="warn" title={`暂不能申请售后：${blocked.message}`} solution={blocked.solution} />
+          </View>
+        )
       )}
 
       <Section title="联系商家">
@@ -172,7 +238,22 @@ export default function OrderPage() {
         <Button className="btn" onClick={() => go(routes.help(order._id))}>
           售后帮助
         </Button>
-        {availability.whole.possible ? (
+        {order.status === 'UNPAID' || order.status === 'PAID' ? (
+          <Button className="btn" disabled={actions.busy} onClick={() => void actions.cancel(order.status === 'PAID')}>
+            取消订单
+          </Button>
+        ) : null}
+        {order.status === 'UNPAID' ? (
+          <Button className="btn btn--primary" disabled={actions.busy} onClick={() => void actions.pay()}>
+            去支付
+          </Button>
+        ) : null}
+        {order.status === 'SHIPPED' ? (
+          <Button className="btn" disabled={actions.busy} onClick={() => void actions.confirmReceipt()}>
+            确认收货
+          </Button>
+        ) : null}
+        {preShipment || order.status === 'CANCELLED' ? null : availability.whole.possible ? (
           <Button className="btn btn--primary" onClick={() => go(routes.apply(order._id))}>
             申请售后
           </Button>

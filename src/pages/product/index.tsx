@@ -45,8 +45,8 @@ export default function ProductPage() {
       )}
       <PolicyCard policyText={order.shop.settings.policyText} windows={[`签收后${order.shop.settings.windowDays}天内可申请售后`, '退款默认原路返回']} />
       <BottomBar aside={<AmountText fen={item.unitFen} size="lg" />}>
-        <Button className="btn btn--primary" onClick={() => go(routes.checkout(order._id))}>
-          去结算
+        <Button className="btn btn--primary" onClick={() => go(routes.checkout(order.shopId, item.skuId))}>
+          立即购买
         </Button>
       </BottomBar>
     </View>

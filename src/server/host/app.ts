@@ -12,7 +12,7 @@ import { HTTP_STATUS } from '../../../types/errors';
 import { CATALOGUE, DomainError } from '../../core/errors';
 import { OPENID_SEGMENT } from '../adapters/local/files';
 import type { HostBackend } from './backend';
-import { readJsonObject } from './body';
+import { readJsonObject, readJsonText } from './body';
 import { clockBody, seedBody } from './devSchemas';
 import { browserGuard } from './guards';
 import { fileResponse, serveH5 } from './static';
@@ -30,6 +30,11 @@ export interface AppContext {
 }
 
 const IDENTITY_HEADER = 'x-wx-openid';
+/** SPEC §7: the shop's order-sync key on `POST /api/orderSync` (in the cloud: `event.shopKey`). */
+export const SHOP_KEY_HEADER = 'x-shop-key';
+const SYNC_BODY_CAP = 4 * 1024 * 1024;
+/** A v3 refund notification is about 1 KB. */
+const WECHATPAY_NOTIFY_CAP = 64 * 1024;
 /** Paths that are never pages of the app, so an unknown one is a 404 envelope and not index.html. */
 const SERVER_PREFIXES = ['/api/', '/__dev/', '/files/', '/upload', '/healthz'];
 
@@ -88,6 +93,37 @@ export function createApp(ctx: AppContext): Hono {
   });
   app.post('/api/refundNotify', async (c) => {
     const reply = await backend.refundNotify(await readJsonObject(c.req.raw));
+    return send(c, reply.status, reply.body);
+  });
+  // WeChat Pay v3's refund callback (SPEC §7): the signature covers the exact bytes, so they go on as received.
+  app.post('/api/wechatpayNotify', async (c) => {
+    const { text } = await readJsonText(c.req.raw, WECHATPAY_NOTIFY_CAP);
+    const headers: Record<string, string> = {};
+    c.req.raw.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const reply = await backend.wechatpayNotify({ headers, body: text });
+    return send(c, reply.status, reply.body);
+  });
+  // SPEC §7 demo checkout: the payment callback (a hint; the gateway is asked).
+  app.post('/api/payNotify', async (c) => {
+    const reply = await backend.payNotify(await readJsonObject(c.req.raw));
+    return send(c, reply.status, reply.body);
+  });
+
+  // ── SPEC §7: a shop's order system (its sync key in the header), the operator's setup ──
+  app.post('/api/orderSync', async (c) => {
+    // 100 orders with their lines and logistics outgrow the 256 KB of the other routes.
+    const body = await readJsonObject(c.req.raw, SYNC_BODY_CAP);
+    if (Object.prototype.hasOwnProperty.call(body, 'shopKey')) {
+      throw new DomainError('INVALID_INPUT', { field: 'shopKey', message: '同步密钥请放在请求头 x-shop-key 中，不要放在请求内容里' });
+    }
+    const key = c.req.header(SHOP_KEY_HEADER);
+    const reply = await backend.orderSync(key === undefined ? body : { ...body, shopKey: key });
+    return send(c, reply.status, reply.body);
+  });
+  app.post('/api/setup', async (c) => {
+    const reply = await backend.setup(await readJsonObject(c.req.raw));
     return send(c, reply.status, reply.body);
   });
 

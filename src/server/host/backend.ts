@@ -13,8 +13,15 @@ import type { LocalFile, PutResult } from '../adapters/local/files';
 import type { LocalServices } from '../adapters/local/services';
 import type { OutboxEntry, OutboxFilter, SeedData } from '../adapters/sqlite/devStore';
 import type { Services } from '../ports';
+import type { LocalWechatpay } from '../adapters/wechatpay/local';
+import type { NotifyRequest } from '../adapters/wechatpay/notify';
+import type { WechatPayV3Simulator } from '../adapters/wechatpay/simulator';
+import { handleWechatpayNotify } from '../wechatpayNotify';
 import type { Ticket } from '../../../types/domain';
+import { handlePayNotify } from '../handler';
 import { DEMO_IDENTITIES } from '../seed/demo';
+import { handleOrderSync, handleSetup } from '../handler';
+import { syncEventParts } from '../usecases/orderSync';
 import { receiveUpload } from './upload';
 
 export type BackendName = 'sqlite' | 'cloud-sim';
@@ -29,6 +36,8 @@ export interface HandlerReply {
 export interface HostHandlers {
   afterSale(svc: Services, openid: string | undefined, body: unknown): Promise<HandlerReply>;
   refundNotify(svc: Services, body: unknown): Promise<HandlerReply>;
+  /** SPEC §7's payment callback (handlePayNotify when not given). */
+  payNotify?(svc: Services, body: unknown): Promise<HandlerReply>;
   sweep(svc: Services, opts?: { batchSize?: number; budgetMs?: number }): Promise<unknown>;
 }
 
@@ -62,6 +71,19 @@ export interface HostBackend {
   now(): EpochMs;
   afterSale(openid: string | undefined, body: unknown): Promise<HandlerReply>;
   refundNotify(body: unknown): Promise<HandlerReply>;
+  /** SPEC §7: the payment callback, reaching `payNotify` as the platform delivers it. */
+  payNotify(body: unknown): Promise<HandlerReply>;
+  // ── SPEC §7 ──
+  /** `orderSync` with its cloud event `{shopId, orders, shopKey}` (the host puts the header's key there). */
+  orderSync(event: unknown): Promise<HandlerReply>;
+  /** `setup` with its cloud event `{secret, name, payment?, verified?}`. */
+  setup(event: unknown): Promise<HandlerReply>;
+  /** A WeChat Pay v3 refund callback (SPEC §7): the raw body and headers, checked before anything else. */
+  wechatpayNotify(req: NotifyRequest): Promise<HandlerReply>;
+  /** The host listens at `url`: v3 refund callbacks are addressed to its /api/wechatpayNotify. */
+  listening(url: string): void;
+  /** The local WeChat Pay v3 simulator (tests forge callbacks with it). */
+  readonly wechatpay?: WechatPayV3Simulator;
   /** One whole sweep (the host never runs two at once). */
   sweep(budgetMs: number): Promise<unknown>;
   /** Delivers every refund callback that is due; resolves with how many were delivered. */
@@ -101,17 +123,37 @@ export function fileUrl(owner: string, name: string): string {
 }
 
 /** The SQLite backend: the handlers run here, on the local services. */
-export function sqliteBackend(local: LocalServices, handlers: HostHandlers): HostBackend {
+export function sqliteBackend(local: LocalServices, handlers: HostHandlers, wechatpay?: LocalWechatpay, setupSecret?: string): HostBackend {
   const { svc, dev } = local;
-  local.gateway.setCallback((event) => handlers.refundNotify(svc, event));
+  // The books settle both kinds of shop: a v3 shop's result goes out as a signed v3 callback over HTTP.
+  local.gateway.setCallback((event) => (wechatpay?.simulator.owns(event) ? wechatpay.simulator.deliver(event) : handlers.refundNotify(svc, event)));
+  const payNotify = handlers.payNotify ?? handlePayNotify;
+  local.payments.setCallback((event) => payNotify(svc, event));
   return {
     name: 'sqlite',
+    ...(wechatpay ? { wechatpay: wechatpay.simulator } : {}),
     now: () => svc.clock.now(),
     afterSale: (openid, body) => handlers.afterSale(svc, openid, body),
     refundNotify: (body) => handlers.refundNotify(svc, body),
+    payNotify: (body) => payNotify(svc, body),
+    orderSync(event) {
+      const { body, key } = syncEventParts(event);
+      return handleOrderSync(svc, body, { kind: 'KEY', key: typeof key === 'string' ? key : undefined });
+    },
+    setup: (event) => handleSetup(svc, event, setupSecret),
+    async wechatpayNotify(req) {
+      if (!wechatpay) return { status: 200, body: { ok: true, data: { applied: false } } };
+      return handleWechatpayNotify(svc, { env: wechatpay.env, nonces: wechatpay.nonces }, req);
+    },
+    listening(url) {
+      wechatpay?.setNotifyUrl(`${url}/api/wechatpayNotify`);
+    },
     sweep: (budgetMs) => handlers.sweep(svc, { budgetMs }),
-    deliverRefundCallbacks: () => local.gateway.deliverDue(),
-    startRefundCallbacks: () => local.gateway.start(),
+    deliverRefundCallbacks: async () => (await local.gateway.deliverDue()) + (await local.payments.deliverDue()),
+    startRefundCallbacks: () => {
+      local.gateway.start();
+      local.payments.startDelivery(local.gateway.options.tickMs);
+    },
     async upload(req, openid) {
       const stored = await receiveUpload(req, openid, local.files);
       return { ...stored, url: stored.fileId.replace('local://', '/files/') };
@@ -122,7 +164,8 @@ export function sqliteBackend(local: LocalServices, handlers: HostHandlers): Hos
       const merchant = await svc.merchants.get(caller);
       if (merchant?.role === 'PLATFORM') return true;
       const audience = dev.store.fileAudience(file.fileId);
-      if (merchant) return audience.shopIds.includes(merchant.shopId);
+      // A merchant is a buyer too (SPEC §7): its own shop's files, and those of cases it bought.
+      if (merchant && audience.shopIds.includes(merchant.shopId)) return true;
       return audience.buyerOpenids.includes(caller);
     },
     dev: {
@@ -134,6 +177,9 @@ export function sqliteBackend(local: LocalServices, handlers: HostHandlers): Hos
       identities: async () => namedIdentities(dev.store.merchants(), dev.store.buyerOpenids()),
       shopCount: async () => dev.store.shopCount(),
     },
-    close: () => local.close(),
+    async close() {
+      await wechatpay?.close();
+      await local.close();
+    },
   };
 }

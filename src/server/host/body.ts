@@ -54,6 +54,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The body as a plain JSON object, or INVALID_INPUT naming `body`. */
 export async function readJsonObject(req: Request, cap = JSON_BODY_CAP): Promise<Record<string, unknown>> {
+  return (await readJsonText(req, cap)).value;
+}
+
+/** readJsonObject, with the exact text it was parsed from (a signed body is verified over its bytes). */
+export async function readJsonText(req: Request, cap = JSON_BODY_CAP): Promise<{ text: string; value: Record<string, unknown> }> {
   let bytes: Uint8Array;
   try {
     bytes = await readCapped(req, cap);
@@ -63,13 +68,15 @@ export async function readJsonObject(req: Request, cap = JSON_BODY_CAP): Promise
   }
   if (bytes.byteLength === 0) throw bodyInvalid('请求内容为空，须为JSON对象');
   let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(utf8.decode(bytes));
+    text = utf8.decode(bytes);
+    value = JSON.parse(text);
   } catch {
     throw bodyInvalid('请求内容不是合法的JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw bodyInvalid('请求内容须为JSON对象');
   }
-  return value as Record<string, unknown>;
+  return { text, value: value as Record<string, unknown> };
 }

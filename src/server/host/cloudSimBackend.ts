@@ -25,6 +25,8 @@ import { CloudSimService } from '../adapters/cloudsim/service';
 import { DevClock } from '../adapters/local/clock';
 import { LocalFileStore, parseLocalFileId, type LocalFile } from '../adapters/local/files';
 import { SimulatedRefundGateway, type GatewayOptions } from '../adapters/local/gateway';
+import { SimulatedPaymentGateway } from '../adapters/local/payments';
+import { parsePayNotify } from '../usecases/checkout';
 import type { OutboxEntry } from '../adapters/sqlite/devStore';
 import { openSqlite, type Db } from '../adapters/sqlite/open';
 import { COLLECTIONS } from '../adapters/wx/sdk';
@@ -32,6 +34,13 @@ import { fileUrl, namedIdentities, type HandlerReply, type HostBackend } from '.
 import { errorReply as sharedErrorReply } from '../handler';
 import { parseRefundNotify } from '../usecases/refundNotify';
 import { receiveUpload } from './upload';
+import { LOCAL_V3_PAYMENT, localWechatpayKeys, wechatpayEnvVars } from '../adapters/wechatpay/keys';
+import { WechatPayV3Simulator } from '../adapters/wechatpay/simulator';
+import type { NotifyRequest } from '../adapters/wechatpay/notify';
+import type { HttpTriggerReply } from '../adapters/wechatpay/entry';
+
+/** The `wechatpayNotify` function's HTTP address in the simulated cloud (what notify_url names). */
+export const CLOUD_SIM_WECHATPAY_NOTIFY_URL = 'https://cloudsim-6e1f2a.service.tcloudbase.com/wechatpayNotify';
 
 /** The simulated cloud's storage bucket. */
 export const CLOUD_SIM_BUCKET = '636c-cloudsim-6e1f2a-1300000000';
@@ -57,6 +66,8 @@ export interface CloudSimBackendOptions {
   rttMs?: number;
   /** The most `afterSale` instances at once (default 4). */
   afterSaleInstances?: number;
+  /** SETUP_SECRET of the `setup` function's environment. */
+  setupSecret?: string;
 }
 
 export interface CloudSimBackend extends HostBackend {
@@ -95,9 +106,10 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       return s ? shopWithDefaults(s) : undefined;
     },
   });
+  const payments = new SimulatedPaymentGateway(db, clock);
   const sim = new CloudSimService({
     rttMs: opts.rttMs ?? 0,
-    pay: new GatewayPayAccount(gateway),
+    pay: new GatewayPayAccount(gateway, payments),
     storage: {
       exists: (cloudId) => {
         const id = storeFileId(cloudId);
@@ -113,11 +125,36 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
   sim.store.onCommit = (writes) => journal.record(writes);
   const serviceUrl = await sim.start();
 
+  // WeChat Pay v3 (SPEC §7): the simulator over the same books, its throwaway keys under DATA_DIR, handed
+  // to the functions through the environment names a real deployment uses.
+  const keys = localWechatpayKeys(home);
+  const v3 = new WechatPayV3Simulator({
+    books: gateway,
+    shopOfOrder: (orderId) => {
+      const order = read(COLLECTIONS.orders, orderId) as unknown as Order | null;
+      const shop = order ? (read(COLLECTIONS.shops, order.shopId) as unknown as Shop | null) : null;
+      return shop ? shopWithDefaults(shop) : undefined;
+    },
+    platform: { keyId: LOCAL_V3_PAYMENT.platformPublicKeyId ?? '', privateKey: keys.platformPrivateKey },
+    merchants: [{ mchId: LOCAL_V3_PAYMENT.mchId, certSerial: LOCAL_V3_PAYMENT.certSerial, publicKey: keys.merchantPublicKey, apiV3Key: keys.apiV3Key }],
+    defaultNotifyUrl: () => CLOUD_SIM_WECHATPAY_NOTIFY_URL,
+    transport: async (_url, n) => (await invokeWechatpayNotify(n)).status,
+    nowMs: () => clock.now(),
+    // The dev clock jumps (tests move it hours at a time) while an instance still runs at the offset it was invoked with.
+    maxSkewS: 7 * 24 * 3600,
+  });
+  const v3Url = await v3.listen(0);
+
   const functions = new FunctionPool({
     repoRoot: opts.repoRoot,
-    env: { ...instanceEnv(serviceUrl), SUB_MCH_ID: CLOUD_SIM_SUB_MCH_ID },
+    env: {
+      ...instanceEnv(serviceUrl),
+      SUB_MCH_ID: CLOUD_SIM_SUB_MCH_ID,
+      ...wechatpayEnvVars(LOCAL_V3_PAYMENT, keys, { baseUrl: v3Url, notifyUrl: CLOUD_SIM_WECHATPAY_NOTIFY_URL }),
+      ...(opts.setupSecret ? { SETUP_SECRET: opts.setupSecret } : {}),
+    },
     clockOffsetMs: () => clock.offsetMs(),
-    maxInstances: { afterSale: opts.afterSaleInstances ?? 4, autoApprove: 1, refundNotify: 2 },
+    maxInstances: { afterSale: opts.afterSaleInstances ?? 4, autoApprove: 1, refundNotify: 2, wechatpayNotify: 2, payNotify: 2, orderSync: 2, setup: 1 },
     quiet: process.env.CLOUD_SIM_QUIET === '1',
   });
 
@@ -127,15 +164,33 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       errcode?: number;
       result?: ApiReply<unknown>;
     };
+  /** The HTTP access service delivering a v3 callback to `wechatpayNotify`, as WeChat Pay posts it. */
+  async function invokeWechatpayNotify(n: NotifyRequest): Promise<HandlerReply> {
+    const event = { httpMethod: 'POST', path: '/wechatpayNotify', headers: n.headers, body: n.body, isBase64Encoded: false };
+    const r = (await functions.invoke('wechatpayNotify', event, { source: 'wx_http' })) as HttpTriggerReply;
+    return { status: r.statusCode, body: JSON.parse(r.body) as ApiReply<unknown> };
+  }
   gateway.setCallback(async (event) => {
+    if (v3.owns(event)) return v3.deliver(event);
     const ack = await deliverPayCallback(event);
+    return { status: ack.errcode === 0 ? 200 : 500 };
+  });
+  /** SPEC §7: the payment platform delivering a payment result to `payNotify`. */
+  const deliverPaymentCallback = async (event: object): Promise<{ errcode?: number; result?: ApiReply<unknown> }> =>
+    (await functions.invoke('payNotify', { subMchId: CLOUD_SIM_SUB_MCH_ID, ...event }, { source: 'wx_paycallback' })) as {
+      errcode?: number;
+      result?: ApiReply<unknown>;
+    };
+  payments.setCallback(async (event) => {
+    const ack = await deliverPaymentCallback(event);
     return { status: ack.errcode === 0 ? 200 : 500 };
   });
 
   try {
-    await functions.warm(['afterSale', 'autoApprove', 'refundNotify']);
+    await functions.warm(['afterSale', 'autoApprove', 'refundNotify', 'wechatpayNotify', 'payNotify']);
   } catch (e) {
     await functions.close();
+    await v3.close();
     await sim.stop();
     db.close();
     throw e;
@@ -145,6 +200,7 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
 
   return {
     name: 'cloud-sim',
+    wechatpay: v3,
     service: sim,
     db,
     gateway,
@@ -183,6 +239,44 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       }
     },
 
+    async payNotify(body) {
+      // Checked as the SQLite backend checks it, so a refusal names the same field; then delivered as the platform would.
+      try {
+        parsePayNotify(body);
+      } catch (e) {
+        return sharedErrorReply(e);
+      }
+      try {
+        const ack = await deliverPaymentCallback(body as object);
+        if (ack.result) return { status: statusOf(ack.result), body: ack.result };
+        return ack.errcode === 0 ? { status: 200, body: { ok: true, data: { applied: false } } } : errorReply('INTERNAL_ERROR');
+      } catch (e) {
+        console.error('[cloud-sim] payNotify invocation failed', e);
+        return errorReply('INTERNAL_ERROR');
+      }
+    },
+
+    // SPEC §7: a shop's order system over WeChat's HTTP API (SOURCE wx_http), and the operator's setup.
+    async orderSync(event) {
+      try {
+        const reply = (await functions.invoke('orderSync', event, { source: 'wx_http' })) as ApiReply<unknown>;
+        return { status: statusOf(reply), body: reply };
+      } catch (e) {
+        console.error('[cloud-sim] orderSync invocation failed', e);
+        return errorReply('INTERNAL_ERROR');
+      }
+    },
+
+    async setup(event) {
+      try {
+        const reply = (await functions.invoke('setup', event, { source: 'wx_http' })) as ApiReply<unknown>;
+        return { status: statusOf(reply), body: reply };
+      } catch (e) {
+        console.error('[cloud-sim] setup invocation failed', e);
+        return errorReply('INTERNAL_ERROR');
+      }
+    },
+
     async sweep() {
       const reply = (await functions.invoke('autoApprove', { Type: 'Timer', TriggerName: 'autoApprove', Time: new Date(clock.now()).toISOString() }, { source: 'wx_timer' })) as {
         ok: boolean;
@@ -193,8 +287,23 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       return reply.data;
     },
 
-    deliverRefundCallbacks: () => gateway.deliverDue(),
-    startRefundCallbacks: () => gateway.start(),
+    async wechatpayNotify(req) {
+      try {
+        return await invokeWechatpayNotify(req);
+      } catch (e) {
+        console.error('[cloud-sim] wechatpayNotify invocation failed', e);
+        return errorReply('INTERNAL_ERROR');
+      }
+    },
+    listening() {
+      // The functions address WeChat Pay's callbacks to their own HTTP trigger, not to the host.
+    },
+
+    deliverRefundCallbacks: async () => (await gateway.deliverDue()) + (await payments.deliverDue()),
+    startRefundCallbacks: () => {
+      gateway.start();
+      payments.startDelivery(gateway.options.tickMs);
+    },
 
     async upload(req, openid) {
       const stored = await receiveUpload(req, openid, files);
@@ -210,14 +319,15 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
       if (merchant?.role === 'PLATFORM') return true;
       const cloudId = cloudFileId(file.openid, parseLocalFileId(file.fileId)?.name ?? '');
       const cases = (docs(COLLECTIONS.cases) as unknown as AfterSaleCase[]).filter((c) => JSON.stringify(c.evidence ?? []).includes(cloudId));
-      return merchant ? cases.some((c) => c.shopId === merchant.shopId) : cases.some((c) => c.buyerOpenid === caller);
+      // A merchant is a buyer too (SPEC §7): its own shop's files, and those of cases it bought.
+      return cases.some((c) => (merchant !== null && c.shopId === merchant.shopId) || c.buyerOpenid === caller);
     },
 
     dev: {
       async reset() {
         sim.reset();
         journal.clear();
-        db.exec('DELETE FROM gateway_refunds; DELETE FROM uploads;');
+        db.exec('DELETE FROM gateway_refunds; DELETE FROM gateway_payments; DELETE FROM uploads;');
         files.clear();
       },
       async seed(data) {
@@ -257,6 +367,8 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
 
     async close() {
       await gateway.stop();
+      await payments.stopDelivery();
+      await v3.close();
       await functions.close();
       await sim.stop();
       db.close();

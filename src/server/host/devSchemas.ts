@@ -59,6 +59,11 @@ const shop: z.ZodType<ShopSeed> = z.strictObject({
   verified: z.boolean(),
   returnAddress: returnAddress.optional(),
   settings: settings.optional(),
+  // SPEC §7: what the demo checkout sells.
+  products: z
+    .array(z.strictObject({ skuId: id, title: text(200).min(1), unitFen: fen.min(1), kind: z.enum(ITEM_KINDS), imageUrl: text(500).optional() }))
+    .max(200)
+    .optional(),
 });
 
 const merchant: z.ZodType<Merchant> = z.strictObject({

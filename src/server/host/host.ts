@@ -9,11 +9,14 @@ import path from 'path';
 import type { Server } from 'http';
 import { createLocalServices, type LocalServices } from '../adapters/local/services';
 import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../adapters/local/gateway';
+import { attachLocalWechatpay } from '../adapters/wechatpay/local';
 import type { Synchronous } from '../adapters/sqlite/open';
 import { demoData } from '../seed/demo';
 import { createApp } from './app';
 import { createCloudSimBackend, type CloudSimBackend } from './cloudSimBackend';
 import { sqliteBackend, type BackendName, type HostBackend, type HostHandlers } from './backend';
+import { randomBytes } from 'crypto';
+import { removeHostRecord, writeHostRecord } from './record';
 
 export interface HostOptions {
   /** Default sqlite; cloud-sim runs the cloud functions' own code against the cloud-sim service (SPEC §8). */
@@ -38,6 +41,8 @@ export interface HostOptions {
   cloudSimRttMs?: number;
   /** cloud-sim: the most instances of `afterSale` at once (CLOUD_SIM_INSTANCES). */
   cloudSimInstances?: number;
+  /** SPEC §7: the `setup` function's secret (SETUP_SECRET; default: a random one, written to DATA_DIR/host.json for shop:create). */
+  setupSecret?: string;
 }
 
 export interface RunningHost {
@@ -61,7 +66,7 @@ const LOCAL_SWEEP_BUDGET_MS = 120_000;
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const DEFAULT_DIST_DIR = path.join(REPO_ROOT, 'dist-h5');
 
-async function openBackend(opts: HostOptions, notifyInterval: number): Promise<{ backend: HostBackend; local?: LocalServices; cloudSim?: CloudSimBackend }> {
+async function openBackend(opts: HostOptions & { setupSecret: string }, notifyInterval: number): Promise<{ backend: HostBackend; local?: LocalServices; cloudSim?: CloudSimBackend }> {
   const gatewayOptions = { ...opts.gatewayOptions, ...(notifyInterval > 0 ? { tickMs: notifyInterval } : {}) };
   if ((opts.backend ?? 'sqlite') === 'cloud-sim') {
     const cloudSim = await createCloudSimBackend({
@@ -70,16 +75,25 @@ async function openBackend(opts: HostOptions, notifyInterval: number): Promise<{
       gatewayOptions,
       rttMs: opts.cloudSimRttMs ?? 0,
       afterSaleInstances: opts.cloudSimInstances,
+      setupSecret: opts.setupSecret,
     });
     return { backend: cloudSim, cloudSim };
   }
   const local = createLocalServices({ dataDir: opts.dataDir, gatewayOptions, synchronous: opts.synchronous });
-  return { backend: sqliteBackend(local, opts.handlers), local };
+  let wechatpay;
+  try {
+    wechatpay = await attachLocalWechatpay(local);
+  } catch (e) {
+    await local.close();
+    throw e;
+  }
+  return { backend: sqliteBackend(local, opts.handlers, wechatpay, opts.setupSecret), local };
 }
 
 export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const notifyInterval = opts.refundNotifyIntervalMs ?? DEFAULT_GATEWAY_OPTIONS.tickMs;
-  const { backend, local, cloudSim } = await openBackend(opts, notifyInterval);
+  const setupSecret = opts.setupSecret ?? randomBytes(24).toString('base64url');
+  const { backend, local, cloudSim } = await openBackend({ ...opts, setupSecret }, notifyInterval);
   let seeded = false;
   if (opts.seedDemo && (await backend.dev.shopCount()) === 0) {
     await backend.dev.seed(demoData(backend.now()));
@@ -129,10 +143,13 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   }
   server.on('error', (e) => console.error('[host] server error', e));
   port = (server.address() as AddressInfo).port;
+  const url = `http://${hostname}:${port}`;
+  backend.listening(url);
+  writeHostRecord(opts.dataDir, { pid: process.pid, url, backend: backend.name, setupSecret });
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${hostname}:${port}`,
+    url,
     port,
     backend,
     get local(): LocalServices {
@@ -152,6 +169,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
           server.closeIdleConnections();
         });
         await sweeps;
+        removeHostRecord(opts.dataDir, url);
         await backend.close();
       })();
       return closing;

@@ -10,7 +10,7 @@
  * Prints `wechat-aftersale cloud host ready: <url> (backend: <name>)` once it accepts requests.
  */
 import path from 'path';
-import { handleAfterSale, handleRefundNotify, runSweep } from '../handler';
+import { handleAfterSale, handlePayNotify, handleRefundNotify, runSweep } from '../handler';
 import { BACKENDS, type BackendName } from './backend';
 import { DEFAULT_GATEWAY_OPTIONS } from '../adapters/local/gateway';
 import { DEFAULT_SWEEP_INTERVAL_MS, startHost, type RunningHost } from './host';
@@ -52,7 +52,7 @@ export async function serveFromEnv(opts: { seedDemo: boolean }): Promise<Running
     refundNotifyIntervalMs: intFromEnv('REFUND_NOTIFY_INTERVAL_MS', DEFAULT_GATEWAY_OPTIONS.tickMs, 0, 86_400_000),
     seedDemo: opts.seedDemo,
     synchronous: sync,
-    handlers: { afterSale: handleAfterSale, refundNotify: handleRefundNotify, sweep: runSweep },
+    handlers: { afterSale: handleAfterSale, refundNotify: handleRefundNotify, payNotify: handlePayNotify, sweep: runSweep },
   });
   if (host.seeded) console.log('已写入演示数据：好物小铺、海淘精选、4位买家和15个订单');
 

@@ -8,6 +8,7 @@ import type { Merchant, Order, OrderItem, RefundScenario } from '../../../types/
 import { mulDivRoundHalfUp } from '../../core/money';
 import { DAY_MS, HOUR_MS } from '../../core/time';
 import type { SeedData, ShopSeed } from '../adapters/sqlite/devStore';
+import { LOCAL_V3_PAYMENT } from '../adapters/wechatpay/keys';
 
 export const DEMO_SHOP_ID = 'shop_haowu';
 export const DEMO_CROSS_BORDER_SHOP_ID = 'shop_haitao';
@@ -114,7 +115,17 @@ export function demoShops(): ShopSeed[] {
         officialAccount: '好物小铺服务号',
         quickRefundThresholdFen: 0,
         quickRefundSkuIds: [],
+        // Refunds through the shop's own WeChat Pay merchant account, API v3 (SPEC §7); the local host plays
+        // WeChat Pay with throwaway keys it makes under DATA_DIR. 海淘精选 stays on the default, cloudPay.
+        payment: LOCAL_V3_PAYMENT,
       },
+      // SPEC §7: what the demo checkout (店铺商品 → 立即购买) sells; a 1-fen item for the first real refund.
+      products: [
+        { skuId: 'SKU-PILLOW', title: '泰国天然乳胶枕 成人护颈款', unitFen: 12_900, kind: 'NORMAL' },
+        { skuId: 'SKU-LAMP', title: '护眼LED台灯 无级调光', unitFen: 15_900, kind: 'NORMAL' },
+        { skuId: 'SKU-CANDLE', title: '香薰蜡烛 无火 白茶味', unitFen: 7_900, kind: 'NORMAL' },
+        { skuId: 'SKU-TEST-1FEN', title: '支付测试商品（1分钱）', unitFen: 1, kind: 'NORMAL' },
+      ],
     },
     {
       _id: DEMO_CROSS_BORDER_SHOP_ID,

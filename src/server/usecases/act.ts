@@ -13,14 +13,7 @@ import { checkedCase } from './types';
 
 /** The role a caller acts with on a case's history. */
 export function actorOf(access: Access): Actor {
-  switch (access.caller.role) {
-    case 'BUYER':
-      return 'BUYER';
-    case 'PLATFORM':
-      return 'PLATFORM';
-    default:
-      return 'MERCHANT';
-  }
+  return access.actsAs;
 }
 
 /**

@@ -47,13 +47,15 @@ export async function loadRuleContext(
   excludeCaseId?: string,
 ): Promise<RuleContext> {
   const [from, to] = calendarYearRange(now);
-  const [shop, orderCases, risk, shopYearRefundedFen] = await Promise.all([
+  const [shop, orderCases, risk, casesYearFen, cancelsYearFen] = await Promise.all([
     loadShop(svc, order.shopId),
     svc.cases.listByOrder(order._id),
     loadBuyerRisk(svc, order.buyerOpenid, now),
     svc.cases.shopCommittedFen(order.shopId, from, to, excludeCaseId),
+    // SPEC §7: an order cancellation's refund counts toward R3's year too.
+    svc.orders.shopCancelRefundFen(order.shopId, from, to),
   ]);
-  return { now, order, shop, orderCases, ...risk, shopYearRefundedFen, callerOpenid };
+  return { now, order, shop, orderCases, ...risk, shopYearRefundedFen: casesYearFen + cancelsYearFen, callerOpenid };
 }
 
 export type Actor = TransitionContext['actor'];

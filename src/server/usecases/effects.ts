@@ -131,6 +131,7 @@ export async function requestRefund(
     reply = await svc.gateway.request({
       outRefundNo: attempt.outRefundNo,
       caseId: c._id,
+      shopId: c.shopId,
       orderId: order._id,
       amountFen: attempt.amountFen,
       totalFen: order.paidFen,
@@ -166,7 +167,7 @@ export async function settleFromGateway(
   outRefundNo: string,
 ): Promise<{ reported: RefundQueryStatus | 'UNCHECKED'; after: AfterSaleCase | null }> {
   if (!stillProcessing(c, outRefundNo)) return { reported: 'UNCHECKED', after: null };
-  const q = await svc.gateway.query(outRefundNo);
+  const q = await svc.gateway.query(outRefundNo, c.shopId);
   if (q.status !== 'SUCCESS' && q.status !== 'ABNORMAL' && q.status !== 'CLOSED') return { reported: q.status, after: null };
   const status = q.status;
   const settledAt = q.settledAt ?? svc.clock.now();
@@ -184,7 +185,7 @@ export async function settleFromGateway(
 export async function latestConfirmedClosed(svc: Services, c: AfterSaleCase): Promise<boolean> {
   const latest = c.refunds[c.refunds.length - 1];
   if (!latest || latest.status !== 'CLOSED') return false;
-  const q = await svc.gateway.query(latest.outRefundNo);
+  const q = await svc.gateway.query(latest.outRefundNo, c.shopId);
   if (q.status === 'CLOSED') return true;
   console.error(`refund ${latest.outRefundNo} is recorded CLOSED but the gateway reports ${q.status}: not retried under a new number`);
   return false;

@@ -1,10 +1,13 @@
 /** The merchant's actions (SPEC §4), on the merchant's own shop's cases. */
-import type { SettingsView } from '../../../types/api';
-import type { Shop } from '../../../types/domain';
+import type { RetryRefundRequest, SettingsView } from '../../../types/api';
+import type { AfterSaleCase, Shop } from '../../../types/domain';
+import type { Access } from '../authz';
+import type { Services } from '../ports';
 import { withDefaults } from '../../core/settings';
 import { act, checkEvidenceFiles, currentCase } from './act';
 import { loadOrder, loadShop } from './context';
 import { listView } from './expiry';
+import { buyerCasesWithShop } from './talk';
 import { DEFAULT_PAGE, merchantShopId, type UseCase } from './types';
 
 /** Each case as the sweep will leave it; a status filter leaves out cases past due for that status (SPEC §3). */
@@ -21,7 +24,9 @@ export const listForShop: UseCase<'merchant.list'> = (svc, access, input) => {
 
 export const getWithOrder: UseCase<'merchant.get'> = async (svc, access) => {
   const c = await currentCase(svc, access);
-  return { ...c, order: await loadOrder(svc, c.orderId) };
+  // SPEC §6 pages: the buyer's earlier cases with this shop, beside the review.
+  const [order, buyerCases] = await Promise.all([loadOrder(svc, c.orderId), buyerCasesWithShop(svc, c)]);
+  return { ...c, order, buyerCases };
 };
 
 export const approve: UseCase<'merchant.approve'> = (svc, access, input) =>
@@ -51,7 +56,7 @@ export const addEvidence: UseCase<'merchant.addEvidence'> = (svc, access, input)
     () => checkEvidenceFiles(svc, input.evidence),
   );
 
-export const retryRefund: UseCase<'merchant.retryRefund'> = (svc, access, input) =>
+export const retryRefund = (svc: Services, access: Access, input: RetryRefundRequest): Promise<AfterSaleCase> =>
   act(svc, access, { type: 'RETRY_REFUND', by: 'MERCHANT', refundMethod: input.refundMethod, account: input.account });
 
 /** SPEC §5: the exchange's replacement is on its way. */

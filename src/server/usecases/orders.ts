@@ -2,13 +2,18 @@
 import type { Identity, OrderView } from '../../../types/api';
 import type { EpochMs, Order, Shop } from '../../../types/domain';
 import type { Services } from '../ports';
+import { syncPayment } from './checkout';
 import { loadBuyerRisk, loadShop } from './context';
 import { viewsAt } from './expiry';
 import { checkedOrder, DEFAULT_PAGE, type UseCase } from './types';
 
-export const whoami: UseCase<'whoami'> = async (_svc, { caller }) => {
+export const whoami: UseCase<'whoami'> = async (svc, { caller }) => {
   const identity: Identity = { openid: caller.openid, role: caller.role };
-  if (caller.shopId !== undefined) identity.shopId = caller.shopId;
+  if (caller.shopId !== undefined) {
+    identity.shopId = caller.shopId;
+    const shop = await svc.shops.get(caller.shopId);
+    if (shop) identity.shopName = shop.name;
+  }
   return identity;
 };
 
@@ -51,7 +56,8 @@ async function viewOf(
 }
 
 export const getOrder: UseCase<'order.get'> = async (svc, access) => {
-  const order = checkedOrder(access);
+  // SPEC §7: a payment started and not yet recorded is asked for, as a callback would (it may have been lost).
+  const { order } = await syncPayment(svc, checkedOrder(access));
   const [shop, risk] = await Promise.all([
     loadShop(svc, order.shopId),
     loadBuyerRisk(svc, order.buyerOpenid, svc.clock.now()),

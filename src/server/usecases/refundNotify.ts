@@ -11,6 +11,7 @@ import type { EpochMs } from '../../../types/domain';
 import { DomainError } from '../../core/errors';
 import { HOUR_MS } from '../../core/time';
 import type { Services } from '../ports';
+import { orderOfRefund, settleOrderRefund } from './checkout';
 import { settleFromGateway } from './effects';
 
 /** What a callback claims. Only `outRefundNo` is used to decide anything; the rest is logged context. */
@@ -92,6 +93,8 @@ export interface RefundNotifyAck {
   applied: boolean;
   /** The case the number belongs to, when there is one. */
   caseId?: string;
+  /** SPEC §7: the order whose cancellation it refunds, when it is one. */
+  orderId?: string;
 }
 
 /**
@@ -101,6 +104,14 @@ export interface RefundNotifyAck {
  */
 export async function applyRefundNotify(svc: Services, r: RefundResult): Promise<RefundNotifyAck> {
   const c = await svc.cases.findByOutRefundNo(r.outRefundNo);
+  const order = c ? null : await orderOfRefund(svc, r.outRefundNo);
+  if (order) {
+    const settled = await settleOrderRefund(svc, order, r.outRefundNo);
+    if (settled.reported !== 'UNCHECKED' && settled.reported !== r.status) {
+      console.warn(`refundNotify: ${r.outRefundNo} claimed ${r.status}, the gateway reports ${settled.reported}; recorded what the gateway reports`);
+    }
+    return { outRefundNo: r.outRefundNo, applied: settled.order !== null, orderId: order._id };
+  }
   if (!c) {
     console.warn(`refundNotify: ${r.outRefundNo} is no attempt of any case; acknowledged, nothing applied`);
     return { outRefundNo: r.outRefundNo, applied: false };

@@ -12,8 +12,9 @@ import type { DueKey, Services } from '../ports';
 import { loadOrder, loadTransitionContext } from './context';
 import { commitDueTimeouts, type CommittedTimeouts } from './expiry';
 import { commitTransition, latestConfirmedClosed, requestRefund, settleFromGateway } from './effects';
+import { sweepOrders, type OrderSweepReport } from './checkout';
 
-export interface SweepReport {
+export interface SweepReport extends OrderSweepReport {
   approved: number;
   closed: number;
   escalated: number;
@@ -38,7 +39,7 @@ const DEFAULT_BUDGET_MS = 20_000;
 /** One case moves a few steps in one run at most (e.g. approved, then its refund queried). */
 const MAX_VISITS = 4;
 
-type Counter = Exclude<keyof SweepReport, 'batches' | 'remaining'>;
+type Counter = Exclude<keyof SweepReport, 'batches' | 'remaining' | keyof OrderSweepReport>;
 
 const COUNTS: Partial<Record<CaseEventType, Counter>> = {
   APPROVE: 'approved',
@@ -185,6 +186,9 @@ export async function sweep(svc: Services, opts: SweepOptions = {}): Promise<Swe
     flagged: 0,
     batches: 0,
     remaining: false,
+    ordersConfirmed: 0,
+    orderRefundsSettled: 0,
+    orderRefundsRetried: 0,
   };
   /** caseId → the version it had when we last took it up, and how often we did. */
   const seen = new Map<string, { version: number; visits: number }>();
@@ -217,5 +221,11 @@ export async function sweep(svc: Services, opts: SweepOptions = {}): Promise<Swe
       }
     }
   }
+  // SPEC §7: orders' own deadlines (auto-confirm 10 d after shipment) and cancellations' refunds.
+  const orders = await sweepOrders(svc, batchSize, spent);
+  report.ordersConfirmed = orders.ordersConfirmed;
+  report.orderRefundsSettled = orders.orderRefundsSettled;
+  report.orderRefundsRetried = orders.orderRefundsRetried;
+  report.remaining ||= orders.remaining;
   return report;
 }

@@ -5,11 +5,12 @@ import './index.scss';
 
 const LINKS = [
   { url: ROUTES.panel, title: '待处理' },
+  { url: ROUTES.orders, title: '订单发货' },
   { url: ROUTES.stats, title: '数据分析' },
   { url: ROUTES.settings, title: '店铺设置' },
 ] as const;
 
-/** The subpackage has no tab bar of its own: three links between the shop's pages. */
+/** The subpackage has no tab bar of its own: links between the shop's pages. */
 export function MerchantNav({ current }: { current: (typeof LINKS)[number]['url'] }) {
   return (
     <View className="m-nav">

@@ -1,8 +1,9 @@
 import { Text, View } from '@tarojs/components';
 import { useMemo, useState, type ReactNode } from 'react';
+import type { BuyerCaseSummary } from '../../../../types/api';
 import type { AfterSaleCase, Evidence, Order } from '../../../../types/domain';
 import EvidenceGallery from '../../../components/EvidenceGallery';
-import { PAY_CHANNEL_LABELS, REJECT_REASON_LABELS } from '../../../components/labels';
+import { CASE_STATUS_LABELS, CASE_TYPE_LABELS, PAY_CHANNEL_LABELS, REJECT_REASON_LABELS } from '../../../components/labels';
 import Section from '../../../components/Section';
 import Timeline from '../../../components/Timeline';
 import { verifyChain } from '../../../core/chain';
@@ -86,13 +87,20 @@ export function EvidenceBlock({ evidence, extra }: { evidence: Evidence[]; extra
 const DECISION_TEXT = { APPROVE: '建议同意', REJECT: '建议拒绝', ASK_EVIDENCE: '建议请买家补充凭证' } as const;
 
 /** R26: what the text reads as, the suggested decision and why. */
-export function SuggestionCard({ c }: { c: AfterSaleCase }) {
+export function SuggestionCard({ c, onAskEvidence }: { c: AfterSaleCase; onAskEvidence?: () => void }) {
   const [detail, setDetail] = useState(false);
   const s = c.suggestion;
   if (!s) return null;
   return (
     <Section title="智能处理建议" extra={<DetailToggle on={detail} onChange={setDetail} />}>
-      <Text className={`m-suggest m-suggest--${s.decision}`}>{DECISION_TEXT[s.decision]}</Text>
+      <View className="m-suggest__row">
+        <Text className={`m-suggest m-suggest--${s.decision}`}>{DECISION_TEXT[s.decision]}</Text>
+        {s.decision === 'ASK_EVIDENCE' && onAskEvidence && (
+          <Text className="m-link" onClick={onAskEvidence}>
+            请买家补充凭证
+          </Text>
+        )}
+      </View>
       <Text className="m-why">
         买家描述像是「{REASON_LABELS[s.reason]}」{detail ? `（识别把握 ${Math.round(s.confidence * 100)}%）` : ''}
       </Text>
@@ -206,7 +214,6 @@ export function ReturnCard({ c }: { c: AfterSaleCase }) {
 }
 
 export function BuyerCard({ c, onLiftRisk }: { c: AfterSaleCase; onLiftRisk?: () => void }) {
-  const messages = c.messages.filter((m) => m.from !== 'SYSTEM');
   return (
     <Section
       title="买家描述"
@@ -219,10 +226,28 @@ export function BuyerCard({ c, onLiftRisk }: { c: AfterSaleCase; onLiftRisk?: ()
       }
     >
       <Text className="m-desc">{c.description || '买家未填写描述'}</Text>
-      {messages.map((m, i) => (
-        <Text key={`${m.at}-${i}`} className="m-msg">
-          {ACTOR_LABEL[m.from]}（{formatTime(m.at)}）：{m.text}
-        </Text>
+    </Section>
+  );
+}
+
+/** The buyer's other cases with this shop (SPEC §6 pages): how often, why, and how they ended. */
+export function BuyerHistoryCard({ cases, onOpen }: { cases: BuyerCaseSummary[] | undefined; onOpen(caseId: string): void }) {
+  if (cases === undefined) return null;
+  return (
+    <Section title={`该买家在本店的其他售后（${cases.length}）`}>
+      {cases.length === 0 && <Text className="m-why">这是该买家在本店的第一次售后</Text>}
+      {cases.map((h) => (
+        <View key={h._id} className="m-history" onClick={() => onOpen(h._id)}>
+          <View className="m-history__top">
+            <Text className="m-history__what">
+              {CASE_TYPE_LABELS[h.type]} · {REASON_LABELS[h.reason]}
+            </Text>
+            <Text className="m-history__status">{CASE_STATUS_LABELS[h.status]}</Text>
+          </View>
+          <Text className="m-history__sub">
+            {formatTime(h.createdAt).slice(0, 10)} · {(h.itemTitles ?? []).join('、') || '运费'} · {h.type === 'EXCHANGE' ? '换货' : formatYuan(h.approvedFen ?? h.amountFen)}
+          </Text>
+        </View>
       ))}
     </Section>
   );

@@ -1,9 +1,14 @@
-import { useRouter } from '@tarojs/taro';
+import Taro, { useDidShow, useRouter } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
 import { useEffect, useState } from 'react';
 import Alert from '../../../components/Alert';
 import AmountText from '../../../components/AmountText';
 import BottomBar from '../../../components/BottomBar';
+import Conversation from '../../../components/Conversation';
+import Section from '../../../components/Section';
+import type { EvidenceInput } from '../../../../types/api';
+import { allowedEvents } from '../../../core/lifecycle';
+import { useIdentityStore } from '../../../stores/identity';
 import { CASE_STATUS_LABELS, CASE_STATUS_TONES, CASE_TYPE_LABELS } from '../../../components/labels';
 import PageState from '../../../components/PageState';
 import StatusTag from '../../../components/StatusTag';
@@ -13,6 +18,7 @@ import { useNow } from '../../../hooks/useNow';
 import { Badge } from '../../components/Badge';
 import {
   BuyerCard,
+  BuyerHistoryCard,
   ChainCheck,
   EvidenceBlock,
   HistoryCard,
@@ -32,26 +38,33 @@ import { LiftRiskSheet } from '../../components/sheets/LiftRiskSheet';
 import { OfferSheet } from '../../components/sheets/OfferSheet';
 import { QcReportSheet } from '../../components/sheets/QcReportSheet';
 import { RejectSheet } from '../../components/sheets/RejectSheet';
+import { RequestEvidenceSheet } from '../../components/sheets/RequestEvidenceSheet';
 import { RetrySheet } from '../../components/sheets/RetrySheet';
 import { VerifyBanner } from '../../components/VerifyBanner';
 import { caseBadges } from '../../logic/badges';
 import { deadlineView } from '../../logic/countdown';
 import { canAddEvidence, reviewButtons, type SheetKey } from '../../logic/reviewActions';
+import { reviewUrl } from '../../routes';
 import { rulesThatApply } from '../../logic/rules';
 import { useReviewStore, type ReviewMode } from '../../stores/review';
 import { useShopStore } from '../../stores/shop';
 import './index.scss';
 
 function Review({ caseId, mode }: { caseId: string; mode: ReviewMode }) {
-  const { data, status, error, outcome, load, reload, dismissOutcome } = useReviewStore();
+  const { data, status, error, outcome, load, reload, dismissOutcome, run } = useReviewStore();
   const { view, loadShop } = useShopStore();
-  const [sheet, setSheet] = useState<SheetKey>();
+  const openid = useIdentityStore((s) => s.identity?.openid ?? '');
+  const [sheet, setSheet] = useState<SheetKey | 'requestEvidence'>();
   const now = useNow(30_000);
 
   useEffect(() => {
     void load(caseId, mode);
     if (mode === 'merchant') void loadShop();
   }, [caseId, mode, load, loadShop]);
+  // Back from another case opened on top (the buyer's earlier cases): the store holds that one now.
+  useDidShow(() => {
+    if (useReviewStore.getState().caseId !== caseId) void load(caseId, mode);
+  });
 
   if (status !== 'ready' || !data || data._id !== caseId) {
     return <PageState loading={status !== 'error'} error={error} onRetry={() => void reload()} />;
@@ -62,6 +75,16 @@ function Review({ caseId, mode }: { caseId: string; mode: ReviewMode }) {
   const buttons = reviewButtons(c, mode, now, view?.shop.verified);
   const templates = view?.settings.noteTemplates;
   const close = () => setSheet(undefined);
+  const viewer = mode === 'platform' ? 'PLATFORM' : 'MERCHANT';
+  const events = allowedEvents(c, viewer, now);
+  const canAsk = mode === 'merchant' && events.includes('REQUEST_EVIDENCE');
+  const ask = canAsk ? () => setSheet('requestEvidence') : undefined;
+
+  const send = async (text: string, evidence: EvidenceInput[]): Promise<boolean> => {
+    const r = await run({ kind: 'message', request: { caseId: c._id, text, ...(evidence.length > 0 ? { evidence } : {}) } });
+    if (!r.ok && !r.reloaded) void Taro.showModal({ title: r.problem.message, content: r.problem.solution, showCancel: false, confirmText: '知道了' });
+    return r.ok;
+  };
 
   return (
     <View className="review">
@@ -107,23 +130,49 @@ function Review({ caseId, mode }: { caseId: string; mode: ReviewMode }) {
         </View>
       )}
 
+      {c.evidenceRequest && (
+        <View className="review__error">
+          <Alert tone="warn" title="已请买家补充凭证，等待买家上传">
+            {c.evidenceRequest.note}（{formatTime(c.evidenceRequest.at)}）
+          </Alert>
+        </View>
+      )}
+
       <BuyerCard c={c} onLiftRisk={mode === 'platform' ? () => setSheet('liftRisk') : undefined} />
       <EvidenceBlock
         evidence={c.evidence}
         extra={
-          canAddEvidence(c, mode, now) && (
-            <Text className="review__link" onClick={() => setSheet('addEvidence')}>
-              上传质检报告
-            </Text>
-          )
+          <View className="review__links">
+            {canAsk && (
+              <Text className="review__link" onClick={ask}>
+                请买家补充凭证
+              </Text>
+            )}
+            {canAddEvidence(c, mode, now) && (
+              <Text className="review__link" onClick={() => setSheet('addEvidence')}>
+                上传质检报告
+              </Text>
+            )}
+          </View>
         }
       />
-      <SuggestionCard c={c} />
+      <Section title="协商记录">
+        <Conversation
+          messages={c.messages}
+          viewer={viewer}
+          openid={openid}
+          evidence={c.evidence}
+          buyerOpenid={c.buyerOpenid}
+          onSend={events.includes('MESSAGE') ? send : undefined}
+        />
+      </Section>
+      <SuggestionCard c={c} onAskEvidence={ask} />
       <MoneyCard c={c} />
       <OrderSnapshot c={c} order={c.order} />
       <ReturnCard c={c} />
       <RulesCard notes={rulesThatApply(c, c.order, view ? { verified: view.shop.verified, settings: view.settings } : undefined)} />
       <RefundsCard c={c} />
+      {mode === 'merchant' && <BuyerHistoryCard cases={c.buyerCases} onOpen={(id) => void Taro.navigateTo({ url: reviewUrl(id) })} />}
       <ChainCheck c={c} />
       <HistoryCard c={c} />
 
@@ -153,6 +202,7 @@ function Review({ caseId, mode }: { caseId: string; mode: ReviewMode }) {
       <ReshipSheet c={c} visible={sheet === 'reship'} onClose={close} />
       <ConvertSheet c={c} visible={sheet === 'convertToRefund'} onClose={close} />
       <QcReportSheet c={c} visible={sheet === 'addEvidence'} onClose={close} />
+      <RequestEvidenceSheet c={c} visible={sheet === 'requestEvidence'} onClose={close} />
       <DecideSheet
         c={c}
         visible={sheet === 'decideApprove' || sheet === 'decideReject'}

@@ -181,7 +181,7 @@ describe('case detail', () => {
     expect(text()).toContain(`存证编号 ${c.history[0].hash.slice(0, 8)}`);
   });
 
-  it('lists the platform’s decision under its own heading, not under 「商家回复」', async () => {
+  it('shows the conversation with who said what: the platform’s decision is the platform’s, not the shop’s', async () => {
     const now = Date.now();
     const c = chained({
       status: 'REFUNDING',
@@ -193,9 +193,11 @@ describe('case detail', () => {
     });
     await openCase(c);
     const section = (title: string) => screen.getByText(title, { selector: '.section__title' }).closest('.section') as HTMLElement;
-    expect(section('商家回复').textContent).toContain('请补充照片');
-    expect(section('商家回复').textContent).not.toContain('平台判定');
-    expect(section('平台处理意见').textContent).toContain('平台判定：商家全额退款');
+    const rows = Array.from(section('协商记录').querySelectorAll('.talk__row')).map((r) => r.textContent ?? '');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^商家 · .*请补充照片$/);
+    expect(rows[1]).toMatch(/^平台 · .*平台判定：商家全额退款$/);
+    expect(screen.queryByText('商家回复')).toBeNull();
   });
 
   it('h5: a deep link opened before choosing an identity offers the identity picker, and comes back after', async () => {

@@ -54,7 +54,8 @@ describe('case detail: an exchange', () => {
     const c = exchange({ status: 'AWAITING_RETURN', returnAddress: address, deadlineAt: Date.now() + 7 * DAY_MS });
     serve(c);
     await openCase(c);
-    expect(screen.getByText('换货进度')).toBeTruthy();
+    expect(screen.getByText('售后进度')).toBeTruthy();
+    expect(Array.from(document.querySelectorAll('.steps__item--done .steps__label')).map((e) => e.textContent)).toEqual(['提交申请', '商家同意']);
     expect(screen.getByText('换成：换成大号')).toBeTruthy();
     expect(screen.getByText(/商家已同意换货/)).toBeTruthy();
     expect(screen.getByText(address.address)).toBeTruthy();

@@ -10,12 +10,17 @@
 import type { EpochMs } from '../../../../types/domain';
 import { shanghai } from '../../../core/time';
 import type { RefundQueryStatus } from '../../ports';
+import { randomBytes } from 'crypto';
 import type { SimulatedRefundGateway } from '../local/gateway';
 import { GatewayTimeoutError } from '../local/gateway';
+import type { SimulatedPaymentGateway } from '../local/payments';
 
 export interface SimPay {
   refund(data: Record<string, unknown>): Promise<Record<string, unknown>>;
   queryRefund(data: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** SPEC §7 demo checkout (GatewayPayAccount with a payment gateway). */
+  unifiedOrder?(data: Record<string, unknown>): Promise<Record<string, unknown>>;
+  queryOrder?(data: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 export interface SimulatedRefund {
@@ -88,6 +93,25 @@ export class ManualPayAccount implements SimPay {
     return r ? queried(r) : NOT_EXIST;
   }
 
+  /** SPEC §7: a prepay order (never paid here: these tests drive the wire shapes only). */
+  async unifiedOrder(data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    this.prepaid.add(String(data.out_trade_no));
+    const prepayId = `wx${String(data.out_trade_no)}`;
+    return {
+      result_code: 'SUCCESS',
+      trade_type: 'JSAPI',
+      prepay_id: prepayId,
+      payment: { appId: 'wxloopback', timeStamp: '1793494800', nonceStr: 'loopback', package: `prepay_id=${prepayId}`, signType: 'MD5', paySign: 'LOOPBACK' },
+    };
+  }
+
+  async queryOrder(data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const no = String(data.out_trade_no);
+    return this.prepaid.has(no) ? { result_code: 'SUCCESS', out_trade_no: no, trade_state: 'NOTPAY' } : fail('ORDERNOTEXIST', '订单不存在');
+  }
+
+  private readonly prepaid = new Set<string>();
+
   settle(outRefundNo: string, status: SimulatedRefund['status'], successTime?: string): void {
     const r = this.refunds.get(outRefundNo);
     if (!r) throw new Error(`no simulated refund ${outRefundNo}`);
@@ -97,6 +121,7 @@ export class ManualPayAccount implements SimPay {
 
   reset(): void {
     this.refunds.clear();
+    this.prepaid.clear();
     this.refundFailure = null;
   }
 }
@@ -117,7 +142,62 @@ function payerOf(outRefundNo: string): string {
 const timeText = (at: EpochMs) => shanghai(at).format('YYYY-MM-DD HH:mm:ss');
 
 export class GatewayPayAccount implements SimPay {
-  constructor(private readonly gateway: SimulatedRefundGateway) {}
+  constructor(
+    private readonly gateway: SimulatedRefundGateway,
+    private readonly payments?: SimulatedPaymentGateway,
+  ) {}
+
+  /**
+   * SPEC §7: the prepay order. No buyer's phone is here to confirm wx.requestPayment, so the payment
+   * is taken at once (as on the local host); the answer carries `payment` as WeChat Pay's does, and the
+   * result goes to the `functionName` function as a payment callback.
+   */
+  async unifiedOrder(data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (!this.payments) return fail('NOAUTH', '商户未开通支付');
+    for (const field of ['sub_mch_id', 'out_trade_no', 'total_fee', 'body', 'nonce_str', 'spbill_create_ip', 'function_name', 'env_id']) {
+      if (data[field] === undefined || data[field] === '') return fail('PARAM_ERROR', `缺少参数 ${field}`);
+    }
+    const outTradeNo = String(data.out_trade_no);
+    const totalFee = Number(data.total_fee);
+    const order = this.gateway.lookupOrder(outTradeNo);
+    if (!order) return fail('PARAM_ERROR', '商户订单号不存在');
+    if (!Number.isSafeInteger(totalFee) || totalFee !== order.paidFen) return fail('INVALID_REQUEST', '订单金额与商户订单不一致');
+    const before = await this.payments.query(outTradeNo);
+    if (before.status === 'SUCCESS') return fail('ORDERPAID', '该订单已支付');
+    this.payments.pay({ orderId: outTradeNo, shopId: order.shopId, totalFen: totalFee, payerOpenid: order.buyerOpenid });
+    const prepayId = `wx${randomBytes(14).toString('hex')}`;
+    return {
+      result_code: 'SUCCESS',
+      trade_type: 'JSAPI',
+      prepay_id: prepayId,
+      payment: {
+        appId: 'wxloopback',
+        timeStamp: String(Math.floor(Date.now() / 1000)),
+        nonceStr: randomBytes(8).toString('hex'),
+        package: `prepay_id=${prepayId}`,
+        signType: 'MD5',
+        paySign: randomBytes(16).toString('hex').toUpperCase(),
+      },
+    };
+  }
+
+  async queryOrder(data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (!this.payments) return fail('ORDERNOTEXIST', '订单不存在');
+    const outTradeNo = String(data.out_trade_no);
+    const q = await this.payments.query(outTradeNo);
+    if (q.status === 'UNKNOWN') return fail('ORDERNOTEXIST', '订单不存在');
+    if (q.status !== 'SUCCESS') return { result_code: 'SUCCESS', out_trade_no: outTradeNo, trade_state: 'NOTPAY', trade_state_desc: '订单未支付' };
+    return {
+      result_code: 'SUCCESS',
+      out_trade_no: outTradeNo,
+      trade_state: 'SUCCESS',
+      trade_type: 'JSAPI',
+      transaction_id: q.transactionId,
+      total_fee: q.totalFen,
+      cash_fee: q.totalFen,
+      time_end: shanghai(q.paidAt ?? 0).format('YYYYMMDDHHmmss'),
+    };
+  }
 
   async refund(data: Record<string, unknown>): Promise<Record<string, unknown>> {
     const outRefundNo = String(data.out_refund_no);

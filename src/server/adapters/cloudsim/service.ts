@@ -536,6 +536,8 @@ export class CloudSimService {
     let fields: Record<string, unknown>;
     if (apiName === 'refund') fields = await this.pay.refund(data);
     else if (apiName === 'queryRefund') fields = await this.pay.queryRefund(data);
+    else if (apiName === 'unifiedOrder' && this.pay.unifiedOrder) fields = await this.pay.unifiedOrder(data);
+    else if (apiName === 'queryOrder' && this.pay.queryOrder) fields = await this.pay.queryOrder(data);
     else throw new ServiceError('INVALID_PARAM', `cloudPay.${apiName} is not served by the fake`);
     return { raw: Buffer.from(JSON.stringify({ ...base, ...fields })) };
   }

@@ -8,12 +8,14 @@ import path from 'path';
 import type { EpochMs } from '../../../../types/domain';
 import type { Clock, Services } from '../../ports';
 import { SqliteCaseRepo } from '../sqlite/cases';
+import { SqliteOrderSyncRepo, SqlitePeopleRepo } from '../sqlite/people';
 import { SqliteDevStore, type OutboxEntry, type OutboxFilter, type SeedData } from '../sqlite/devStore';
 import { openSqlite, type Db, type Synchronous } from '../sqlite/open';
 import { SqliteMerchantRepo, SqliteOrderRepo, SqliteRiskRepo, SqliteShopRepo } from '../sqlite/repos';
 import { DevClock } from './clock';
 import { LocalFileStore } from './files';
 import { SimulatedRefundGateway, type GatewayOptions } from './gateway';
+import { SimulatedPaymentGateway } from './payments';
 import { RandomIdGen } from './ids';
 import { LocalNotifier } from './notifier';
 
@@ -41,6 +43,8 @@ export interface LocalServices {
   db: Db;
   clock: Clock;
   gateway: SimulatedRefundGateway;
+  /** SPEC §7: the demo checkout's payments (paid at once; callbacks to payNotify). */
+  payments: SimulatedPaymentGateway;
   files: LocalFileStore;
   dataDir: string;
   dev: DevTools;
@@ -56,6 +60,7 @@ export function createLocalServices(opts: LocalServicesOptions): LocalServices {
   const store = new SqliteDevStore(db);
   const gateway = new SimulatedRefundGateway(db, clock, opts.gatewayOptions);
   const files = new LocalFileStore(db, uploadsDir, () => clock.now());
+  const payments = new SimulatedPaymentGateway(db, clock);
   const svc: Services = {
     clock,
     ids: new RandomIdGen(),
@@ -65,8 +70,11 @@ export function createLocalServices(opts: LocalServicesOptions): LocalServices {
     merchants: new SqliteMerchantRepo(db),
     risk: new SqliteRiskRepo(db),
     gateway,
+    payments,
     notifier: new LocalNotifier(store, clock),
     files,
+    people: new SqlitePeopleRepo(db),
+    orderSync: new SqliteOrderSyncRepo(db),
   };
   let closed = false;
   return {
@@ -74,6 +82,7 @@ export function createLocalServices(opts: LocalServicesOptions): LocalServices {
     db,
     clock,
     gateway,
+    payments,
     files,
     dataDir: opts.dataDir,
     dev: {
@@ -93,6 +102,7 @@ export function createLocalServices(opts: LocalServicesOptions): LocalServices {
       if (closed) return;
       closed = true;
       await gateway.stop();
+      await payments.stopDelivery();
       db.close();
       if (inMemory) fs.rmSync(uploadsDir, { recursive: true, force: true });
     },

@@ -213,6 +213,39 @@ export class SqliteCaseRepo implements CaseRepo {
       .immediate();
   }
 
+  async updateGuarded(
+    c: AfterSaleCase,
+    expectedVersion: number,
+    guard: ApplyGuard,
+    notifications: Notification[],
+    claim?: CapClaim,
+  ): Promise<'UPDATED' | 'STALE' | 'CONFLICT'> {
+    if (c.version !== expectedVersion + 1) {
+      throw new Error(`case ${c._id}: version must be expectedVersion + 1 (got ${c.version}, expected ${expectedVersion + 1})`);
+    }
+    // IMMEDIATE: no other writer can insert a case on the order between the guard check and this write.
+    return this.db
+      .transaction((): 'UPDATED' | 'STALE' | 'CONFLICT' => {
+        const stored = this.storedVersion(c._id, expectedVersion);
+        if (!stored) return 'STALE';
+        const current = this.currentGuard(c.orderId, c.buyerOpenid);
+        if (current.orderSeq !== guard.orderSeq || current.buyerSeq !== guard.buyerSeq) return 'CONFLICT';
+        const r = this.st
+          .get(
+            `UPDATE cases SET status = ?, timer_at = ?, deadline_at = ?, deadline_key = ?, updated_at = ?,
+               approved_at = ?, committed_fen = ?, version = ?, doc = ?
+             WHERE id = ? AND version = ?`,
+          )
+          .run(...mutableColumns(c), c._id, expectedVersion);
+        if (r.changes !== 1) return 'STALE';
+        this.bumpGuard('order', c.orderId);
+        if (claim) this.checkCaps(stored, claim);
+        this.writeSideTables(c, notifications, []);
+        return 'UPDATED';
+      })
+      .immediate();
+  }
+
   /** The stored case iff it still has `version` (inside the write's transaction). */
   private storedVersion(caseId: string, version: number): AfterSaleCase | null {
     const row = this.st.get('SELECT doc FROM cases WHERE id = ? AND version = ?').get(caseId, version) as { doc: string } | undefined;

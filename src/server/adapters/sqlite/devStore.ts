@@ -3,6 +3,7 @@
  * tickets back, and answer who may read an uploaded file. None of it is a port: the cloud build has
  * no such routes.
  */
+import { ORDER_UPSERT, orderRow } from './repos';
 import type { Merchant, MerchantRole, Notification, Order, Shop, ShopSettings, Ticket } from '../../../../types/domain';
 import { shopWithDefaults } from '../../../core/settings';
 import type { Db } from './open';
@@ -45,6 +46,9 @@ const TABLES = [
   'risk_lifts',
   'uploads',
   'gateway_refunds',
+  'gateway_payments',
+  'access_codes',
+  'shop_sync_keys',
 ] as const;
 
 export class SqliteDevStore {
@@ -68,14 +72,8 @@ export class SqliteDevStore {
            ON CONFLICT (openid) DO UPDATE SET shop_id = excluded.shop_id, role = excluded.role, doc = excluded.doc`,
         );
         for (const m of merchants) merchant.run(m.openid, m.shopId, m.role, JSON.stringify(m));
-        const order = this.st.get(
-          `INSERT INTO orders (id, shop_id, buyer_openid, status, paid_at, delivered_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET shop_id = excluded.shop_id, buyer_openid = excluded.buyer_openid,
-             status = excluded.status, paid_at = excluded.paid_at, delivered_at = excluded.delivered_at, doc = excluded.doc`,
-        );
-        for (const o of orders) {
-          order.run(o._id, o.shopId, o.buyerOpenid, o.status, o.paidAt, o.deliveredAt ?? null, JSON.stringify(o));
-        }
+        const order = this.st.get(ORDER_UPSERT);
+        for (const o of orders) order.run(...orderRow(o));
       })
       .immediate();
     return { shops: shops.length, merchants: merchants.length, orders: orders.length };

@@ -1,9 +1,33 @@
 import type { Page } from '../../../../types/api';
-import type { EpochMs, Merchant, Order, Shop } from '../../../../types/domain';
+import type { EpochMs, Fen, Merchant, Order, Shop } from '../../../../types/domain';
+import { orderRefundHeldFen } from '../../../core/orders';
 import { shopWithDefaults } from '../../../core/settings';
-import type { MerchantRepo, OrderRepo, RiskRepo, ShopRepo } from '../../ports';
+import type { DueKey, MerchantRepo, OrderRepo, RiskRepo, ShopRepo } from '../../ports';
 import type { Db } from './open';
 import { keysetPage, ownedBy, Statements } from './statements';
+
+/** Every column an order row copies from its document, in ORDER_UPSERT's order. */
+export function orderRow(o: Order): unknown[] {
+  return [
+    o._id,
+    o.shopId,
+    o.buyerOpenid,
+    o.status,
+    o.paidAt,
+    o.deliveredAt ?? null,
+    o.version ?? 0,
+    o.timerAt ?? null,
+    o.cancelledAt ?? null,
+    orderRefundHeldFen(o),
+    JSON.stringify(o),
+  ];
+}
+
+export const ORDER_UPSERT = `INSERT INTO orders (id, shop_id, buyer_openid, status, paid_at, delivered_at, version, timer_at, cancelled_at, cancel_refund_fen, doc)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (id) DO UPDATE SET shop_id = excluded.shop_id, buyer_openid = excluded.buyer_openid, status = excluded.status,
+    paid_at = excluded.paid_at, delivered_at = excluded.delivered_at, version = excluded.version, timer_at = excluded.timer_at,
+    cancelled_at = excluded.cancelled_at, cancel_refund_fen = excluded.cancel_refund_fen, doc = excluded.doc`;
 
 export class SqliteOrderRepo implements OrderRepo {
   private readonly st: Statements;
@@ -36,6 +60,56 @@ export class SqliteOrderRepo implements OrderRepo {
       .get('SELECT COUNT(*) AS n FROM orders WHERE shop_id = ? AND delivered_at >= ? AND delivered_at < ?')
       .get(shopId, from, to) as { n: number };
     return row.n;
+  }
+
+  async insert(order: Order): Promise<boolean> {
+    const r = this.st
+      .get(
+        `INSERT INTO orders (id, shop_id, buyer_openid, status, paid_at, delivered_at, version, timer_at, cancelled_at, cancel_refund_fen, doc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      )
+      .run(...orderRow(order));
+    return r.changes === 1;
+  }
+
+  async update(order: Order, expectedVersion: number): Promise<boolean> {
+    const [id, shopId, buyer, status, paidAt, deliveredAt, version, timerAt, cancelledAt, refundFen, doc] = orderRow(order);
+    const r = this.st
+      .get(
+        `UPDATE orders SET shop_id = ?, buyer_openid = ?, status = ?, paid_at = ?, delivered_at = ?, version = ?, timer_at = ?,
+           cancelled_at = ?, cancel_refund_fen = ?, doc = ? WHERE id = ? AND version = ?`,
+      )
+      .run(shopId, buyer, status, paidAt, deliveredAt, version, timerAt, cancelledAt, refundFen, doc, id, expectedVersion);
+    return r.changes === 1;
+  }
+
+  async listForShop(shopId: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>> {
+    return keysetPage(this.st, {
+      table: 'orders',
+      ...ownedBy('shop_id', shopId, q.status, 'so'),
+      sortColumn: 'paid_at',
+      direction: 'DESC',
+      cursor: q.cursor,
+      limit: q.limit,
+    });
+  }
+
+  async due(now: EpochMs, limit: number, after?: DueKey): Promise<Order[]> {
+    const rows = (
+      after
+        ? this.st
+            .get('SELECT doc FROM orders WHERE timer_at IS NOT NULL AND timer_at <= ? AND (timer_at, id) > (?, ?) ORDER BY timer_at, id LIMIT ?')
+            .all(now, after.timerAt, after.id, limit)
+        : this.st.get('SELECT doc FROM orders WHERE timer_at IS NOT NULL AND timer_at <= ? ORDER BY timer_at, id LIMIT ?').all(now, limit)
+    ) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as Order);
+  }
+
+  async shopCancelRefundFen(shopId: string, from: EpochMs, to: EpochMs): Promise<Fen> {
+    const row = this.st
+      .get('SELECT COALESCE(SUM(cancel_refund_fen), 0) AS fen FROM orders WHERE shop_id = ? AND cancelled_at >= ? AND cancelled_at < ?')
+      .get(shopId, from, to) as { fen: number };
+    return row.fen;
   }
 }
 

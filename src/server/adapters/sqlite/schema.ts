@@ -194,4 +194,40 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX uploads_openid_created ON uploads (openid, created_at, size);
   `,
+  // SPEC §7 demo checkout: orders change (compare-and-set on version), are swept (timer_at: the 10-day
+  // auto-confirm, a cancellation's refund), listed per shop, and cancellations' refunds count toward R3's
+  // year. The simulated gateway keeps its payments beside its refunds.
+  `
+  ALTER TABLE orders ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE orders ADD COLUMN timer_at INTEGER;
+  ALTER TABLE orders ADD COLUMN cancelled_at INTEGER;
+  ALTER TABLE orders ADD COLUMN cancel_refund_fen INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX orders_due ON orders (timer_at, id) WHERE timer_at IS NOT NULL;
+  CREATE INDEX orders_shop ON orders (shop_id, paid_at, id);
+  CREATE INDEX orders_shop_status ON orders (shop_id, status, paid_at, id);
+  CREATE INDEX orders_shop_cancelled ON orders (shop_id, cancelled_at, cancel_refund_fen) WHERE cancelled_at IS NOT NULL;
+
+  CREATE TABLE gateway_payments (
+    out_trade_no TEXT PRIMARY KEY,
+    transaction_id TEXT NOT NULL,
+    shop_id TEXT NOT NULL,
+    payer_openid TEXT NOT NULL,
+    total_fen INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    paid_at INTEGER,
+    notified INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE INDEX gateway_payments_unnotified ON gateway_payments (paid_at) WHERE notified = 0 AND paid_at IS NOT NULL;
+  `,
+  // SPEC §7 people and orders in: one-time codes (setup → OWNER, invite → STAFF) and each shop's
+  // order-sync key, both by their SHA-256 only.
+  `
+  CREATE TABLE access_codes (
+    hash TEXT PRIMARY KEY,
+    shop_id TEXT NOT NULL,
+    used_at INTEGER,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE shop_sync_keys (shop_id TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;
+  `,
 ];

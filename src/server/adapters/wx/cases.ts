@@ -299,6 +299,53 @@ export class WxCaseRepo implements CaseRepo {
     throw capExceeded(outcome.move.kind, outcome.move.capFen, outcome.heldFen);
   }
 
+  async updateGuarded(
+    c: AfterSaleCase,
+    expectedVersion: number,
+    guard: ApplyGuard,
+    notifications: Notification[],
+    claim?: CapClaim,
+  ): Promise<'UPDATED' | 'STALE' | 'CONFLICT'> {
+    if (c.version !== expectedVersion + 1) {
+      throw new Error(`case ${c._id}: version must be expectedVersion + 1 (got ${c.version}, expected ${expectedVersion + 1})`);
+    }
+    const first = await this.get(c._id);
+    if (!first || first.version !== expectedVersion) return 'STALE';
+    const plan = claim ? await this.planTotals(first, claim) : [];
+    let outcome: 'UPDATED' | 'STALE' | 'CONFLICT' | CapRefusal;
+    try {
+      // One transaction: the case at its version, both apply counters at the guard's values, then the
+      // case, the bumped order counter (a racing apply on the order writes the same document) and the outbox.
+      outcome = await this.transaction(async (tx): Promise<'UPDATED' | 'STALE' | 'CONFLICT' | CapRefusal> => {
+        const doc = tx.collection(COLLECTIONS.cases).doc(c._id);
+        const stored = (await doc.get()).data as AfterSaleCase | null;
+        if (!stored || stored.version !== expectedVersion) return 'STALE';
+        const counters = tx.collection(COLLECTIONS.counters);
+        const order = await counters.doc(orderCounterId(c.orderId)).get();
+        const buyer = await counters.doc(buyerCounterId(c.buyerOpenid)).get();
+        if (seqOf(order.data) !== guard.orderSeq || seqOf(buyer.data) !== guard.buyerSeq) return 'CONFLICT';
+        const totals = await this.readTotals(tx, plan);
+        if (!Array.isArray(totals)) return totals;
+        await this.writeTotals(tx, totals);
+        await counters.doc(orderCounterId(c.orderId)).set({ data: { seq: guard.orderSeq + 1 } });
+        await doc.set({ data: caseDocument(c, false) });
+        const outbox = tx.collection(COLLECTIONS.outbox);
+        for (const n of notifications) await outbox.add({ data: { ...n } });
+        return 'UPDATED';
+      });
+    } catch (e) {
+      // A write conflict is a lost race on the counters or the case: re-check, or find the case moved on.
+      const now = await this.get(c._id);
+      if (!now || now.version !== expectedVersion) return 'STALE';
+      if (isTransactionConflict(e)) return 'CONFLICT';
+      const g = await this.readGuard(c.orderId, c.buyerOpenid);
+      if (g.orderSeq !== guard.orderSeq || g.buyerSeq !== guard.buyerSeq) return 'CONFLICT';
+      throw e;
+    }
+    if (typeof outcome === 'string') return outcome;
+    throw capExceeded(outcome.move.kind, outcome.move.capFen, outcome.heldFen);
+  }
+
   /**
    * The running totals writing a case with `claim` over `stored` (null: a new case) moves, each with the
    * value its document starts from if it does not exist yet: the sum over the stored cases, read before

@@ -64,6 +64,8 @@ const CASE_FIELDS = {
   approvedBy: true,
   overturned: true,
   messages: true,
+  evidenceRequest: true,
+  linesEver: true,
   refunds: true,
   history: true,
   historyHead: true,

@@ -9,13 +9,23 @@ import { WxCaseRepo } from './cases';
 import { CloudStorageFileStore } from './files';
 import { CloudPayGateway, type CloudPayConfig } from './gateway';
 import { SubscribeMessageNotifier } from './notifier';
+import { CloudPayPaymentGateway } from './payments';
+import { CachedMerchantRepo, WxOrderSyncRepo, WxPeopleRepo } from './people';
 import { WxMerchantRepo, WxOrderRepo, WxRiskRepo, WxShopRepo } from './repos';
 import type { WxCloud } from './sdk';
+import { wechatpayEnvFrom, type WechatpayEnv } from '../wechatpay/env';
+import { WechatPayV3Gateway } from '../wechatpay/gateway';
+import { ProviderRoutedGateway } from '../wechatpay/router';
 
 export type { WxCloud } from './sdk';
 export { COLLECTIONS } from './sdk';
 
-export type WxConfig = CloudPayConfig;
+export type WxConfig = CloudPayConfig & {
+  /** WeChat Pay v3 merchants' secrets and URLs (SPEC §7), read from the same environment (wechatpay/env.ts). */
+  wechatpay?: WechatpayEnv;
+  /** SPEC §7 demo checkout: the function cloudPay.unifiedOrder sends payment results to (default payNotify). */
+  payNotifyFunction?: string;
+};
 
 /**
  * The function's settings from its environment variables (cloud console → 云函数 → 版本与配置 →
@@ -27,6 +37,8 @@ export function wxConfigFromEnv(env: NodeJS.ProcessEnv): WxConfig {
     subMchId: env.SUB_MCH_ID ?? '',
     envId: env.REFUND_NOTIFY_ENV || env.TCB_ENV || env.SCF_NAMESPACE || '',
     notifyFunction: env.REFUND_NOTIFY_FUNCTION || 'refundNotify',
+    payNotifyFunction: env.PAY_NOTIFY_FUNCTION || 'payNotify',
+    wechatpay: wechatpayEnvFrom(env),
   };
 }
 
@@ -35,22 +47,39 @@ export function createWxServices(cloud: WxCloud, config: WxConfig): Services {
   const db = cloud.database({ throwOnNotFound: false });
   const cases = new WxCaseRepo(db);
   const shops = new WxShopRepo(db);
+  const orders = new WxOrderRepo(db);
   const templateIdFor = async (n: Notification): Promise<string | undefined> => {
     if ((n.templateKey !== 'decision' && n.templateKey !== 'refund') || !n.caseId) return undefined;
     const c = await cases.get(n.caseId);
     const shop = c ? await shops.get(c.shopId) : null;
     return shop?.settings.subscribeTemplateIds[n.templateKey] || undefined;
   };
+  const clock = { now: () => Date.now() };
+  const merchants = new CachedMerchantRepo(new WxMerchantRepo(db), clock);
   return {
-    clock: { now: () => Date.now() },
+    clock,
     ids: new RandomIdGen(),
     cases,
-    orders: new WxOrderRepo(db),
+    orders,
     shops,
-    merchants: new WxMerchantRepo(db),
+    merchants,
     risk: new WxRiskRepo(db),
-    gateway: new CloudPayGateway(cloud, config),
+    // Each shop's money goes out its own way (SPEC §7): v3 through its merchant account, else cloudPay.
+    gateway: new ProviderRoutedGateway({
+      fallback: new CloudPayGateway(cloud, config),
+      cloudPay: (subMchId) => new CloudPayGateway(cloud, { ...config, subMchId }),
+      v3: (s) => {
+        const wp = config.wechatpay ?? wechatpayEnvFrom({} as NodeJS.ProcessEnv);
+        return new WechatPayV3Gateway({ merchant: wp.merchant(s), baseUrl: wp.baseUrl, notifyUrl: () => wp.notifyUrl });
+      },
+      shops,
+      orders,
+      cases,
+    }),
+    payments: new CloudPayPaymentGateway(cloud, config),
     notifier: new SubscribeMessageNotifier(cloud, templateIdFor),
     files: new CloudStorageFileStore(cloud),
+    people: new WxPeopleRepo(db, merchants),
+    orderSync: new WxOrderSyncRepo(db),
   };
 }

@@ -46,6 +46,11 @@ export const INDEXES: Record<string, IndexSpec[]> = {
       for: '买家按状态筛选订单 (order.list + status)',
     },
     { name: 'shop_delivered', keys: [['shopId', 1], ['deliveredAt', 1]], for: '退款率的签收订单数 (countDelivered)' },
+    // SPEC §7 demo checkout
+    { name: 'timer', keys: [['timerAt', 1], ['_id', 1]], for: '定时器取到期订单：发货10天自动确认收货、取消订单的退款 (due)' },
+    { name: 'shop_paid', keys: [['shopId', 1], ['paidAt', -1], ['_id', -1]], for: '商家订单列表 (merchant.orders)' },
+    { name: 'shop_status_paid', keys: [['shopId', 1], ['status', 1], ['paidAt', -1], ['_id', -1]], for: '商家按状态筛选订单 (merchant.orders + status)' },
+    { name: 'shop_cancelled', keys: [['shopId', 1], ['cancelledAt', 1], ['_id', 1]], for: '年度退款上限里取消订单的退款 (shopCancelRefundFen)' },
   ],
   [COLLECTIONS.merchants]: [{ name: 'shop', keys: [['shopId', 1]], for: '换货各环节通知店铺全部客服 (listForShop)' }],
   [COLLECTIONS.risk]: [{ name: 'openid_at', keys: [['openid', 1], ['at', -1]], for: '平台解除风控的最近一次 (liftedAt)' }],

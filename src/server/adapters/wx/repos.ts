@@ -1,8 +1,9 @@
 import type { Page } from '../../../../types/api';
-import type { EpochMs, Merchant, Order, Shop } from '../../../../types/domain';
+import type { EpochMs, Fen, Merchant, Order, Shop } from '../../../../types/domain';
+import { orderRefundHeldFen } from '../../../core/orders';
 import { shopWithDefaults } from '../../../core/settings';
-import type { MerchantRepo, OrderRepo, RiskRepo, ShopRepo } from '../../ports';
-import { keysetPage } from './docs';
+import type { DueKey, MerchantRepo, OrderRepo, RiskRepo, ShopRepo } from '../../ports';
+import { keysetPage, scanAll } from './docs';
 import { COLLECTIONS, type WxDatabase, type WxFilter } from './sdk';
 
 /** Orders in `as_orders`, written by the shop's order system with `_id` = the order number (out_trade_no). */
@@ -11,7 +12,7 @@ export class WxOrderRepo implements OrderRepo {
 
   async get(orderId: string): Promise<Order | null> {
     const { data } = await this.db.collection(COLLECTIONS.orders).doc(orderId).get();
-    return (data as Order | null) ?? null;
+    return data ? orderFromDocument(data) : null;
   }
 
   async listForBuyer(buyerOpenid: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>> {
@@ -25,7 +26,7 @@ export class WxOrderRepo implements OrderRepo {
       cursor: q.cursor,
       limit: q.limit,
     });
-    return { items: p.items as unknown as Order[], nextCursor: p.nextCursor };
+    return { items: p.items.map(orderFromDocument), nextCursor: p.nextCursor };
   }
 
   async countDelivered(shopId: string, from: EpochMs, to: EpochMs): Promise<number> {
@@ -36,6 +37,72 @@ export class WxOrderRepo implements OrderRepo {
       .count();
     return total;
   }
+
+  // ── SPEC §7 demo checkout ──
+
+  async insert(order: Order): Promise<boolean> {
+    try {
+      await this.db.collection(COLLECTIONS.orders).add({ data: orderDocument(order, true) });
+      return true;
+    } catch (e) {
+      if (await this.get(order._id)) return false;
+      throw e;
+    }
+  }
+
+  /** Compare-and-set in a transaction: an order stored before §7 has no version and counts as 0. */
+  async update(order: Order, expectedVersion: number): Promise<boolean> {
+    return this.db.runTransaction(async (tx) => {
+      const ref = tx.collection(COLLECTIONS.orders).doc(order._id);
+      const { data } = await ref.get();
+      if (!data || ((data as Order).version ?? 0) !== expectedVersion) return false;
+      await ref.set({ data: orderDocument(order, false) });
+      return true;
+    });
+  }
+
+  async listForShop(shopId: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>> {
+    const filter: WxFilter = { shopId };
+    if (q.status !== undefined) filter.status = q.status;
+    const p = await keysetPage(this.db.command, this.db.collection(COLLECTIONS.orders), {
+      filter,
+      sortField: 'paidAt',
+      direction: 'desc',
+      tag: q.status ? `so:${q.status}` : 'so',
+      cursor: q.cursor,
+      limit: q.limit,
+    });
+    return { items: p.items.map(orderFromDocument), nextCursor: p.nextCursor };
+  }
+
+  async due(now: EpochMs, limit: number, after?: DueKey): Promise<Order[]> {
+    const _ = this.db.command;
+    const where = after
+      ? _.or([{ timerAt: _.gt(after.timerAt).and(_.lte(now)) }, { timerAt: after.timerAt, _id: _.gt(after.id) }])
+      : { timerAt: _.lte(now) };
+    const { data } = await this.db.collection(COLLECTIONS.orders).where(where).orderBy('timerAt', 'asc').orderBy('_id', 'asc').limit(limit).get();
+    return data.map(orderFromDocument);
+  }
+
+  async shopCancelRefundFen(shopId: string, from: EpochMs, to: EpochMs): Promise<Fen> {
+    const _ = this.db.command;
+    const rows = await scanAll(_, this.db.collection(COLLECTIONS.orders), { shopId, cancelledAt: _.gte(from).and(_.lt(to)) }, 'cancelledAt', {
+      _cancelRefundFen: true,
+    });
+    return rows.reduce((s, r) => s + ((r._cancelRefundFen as number | undefined) ?? 0), 0);
+  }
+}
+
+/** An order as stored: with what its cancellation's refund holds against R3's year, for the sum above. */
+function orderDocument(o: Order, withId: boolean): Record<string, unknown> {
+  const { _id, ...rest } = o;
+  const doc = { ...rest, _cancelRefundFen: orderRefundHeldFen(o) };
+  return withId ? { _id, ...doc } : doc;
+}
+
+function orderFromDocument(doc: unknown): Order {
+  const { _cancelRefundFen: _held, ...o } = doc as Order & { _cancelRefundFen?: number };
+  return o;
 }
 
 export class WxShopRepo implements ShopRepo {

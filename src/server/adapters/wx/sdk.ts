@@ -43,6 +43,7 @@ export interface WxQuery {
   get(): Promise<WxGetResult>;
   count(): Promise<{ total: number }>;
   update(options: { data: Record<string, unknown>; multi?: boolean }): Promise<{ stats: { updated: number } }>;
+  remove(): Promise<{ stats: { removed: number } }>;
 }
 
 export interface WxDocument {
@@ -93,6 +94,9 @@ export interface WxCloud {
   cloudPay: {
     refund(params: Record<string, unknown>): Promise<CloudPayResult>;
     queryRefund(params: Record<string, unknown>): Promise<CloudPayResult>;
+    /** SPEC §7 demo checkout (optional here only so that refund-only test doubles need not fake them). */
+    unifiedOrder?(params: Record<string, unknown>): Promise<CloudPayResult>;
+    queryOrder?(params: Record<string, unknown>): Promise<CloudPayResult>;
   };
   openapi: {
     subscribeMessage: { send(params: Record<string, unknown>): Promise<unknown> };
@@ -112,11 +116,14 @@ export const COLLECTIONS = {
   outbox: 'as_outbox',
   tickets: 'as_tickets',
   counters: 'as_counters',
+  // SPEC §7: one-time codes (`_id` = the code's SHA-256) and order-sync keys (`_id` = the shop id).
+  codes: 'as_codes',
+  syncKeys: 'as_sync_keys',
 } as const;
 
 /** The wx-server-sdk module as a function entry uses it. */
 export interface WxSdk extends WxCloud {
   init(config: { env: unknown }): void;
   readonly DYNAMIC_CURRENT_ENV: symbol;
-  getWXContext(): { OPENID?: string | number };
+  getWXContext(): { OPENID?: string | number; SOURCE?: string | number };
 }

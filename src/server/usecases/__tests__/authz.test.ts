@@ -9,10 +9,12 @@ type Role = keyof typeof ROLES;
 
 const MAY: Record<Audience, Role[]> = {
   ANYONE: ['BUYER', 'STAFF', 'OWNER', 'PLATFORM'],
-  BUYER: ['BUYER'],
+  // SPEC §7: merchants and reviewers are buyers too.
+  BUYER: ['BUYER', 'STAFF', 'OWNER', 'PLATFORM'],
   MERCHANT: ['STAFF', 'OWNER'],
   OWNER: ['OWNER'],
   PLATFORM: ['PLATFORM'],
+  PARTY: ['BUYER', 'STAFF', 'OWNER', 'PLATFORM'],
 };
 
 let w: World;
@@ -37,8 +39,9 @@ function aimed(action: ActionName): Record<string, unknown> {
 describe('the access table (SPEC §4 Identity, R30)', () => {
   test('it names the spec’s audience for each action', () => {
     const byAudience = (who: Audience) => ACTION_NAMES.filter((a) => ACCESS[a].who === who).sort();
-    expect(byAudience('ANYONE')).toEqual(['whoami']);
-    expect(byAudience('OWNER')).toEqual(['merchant.settings.set']);
+    expect(byAudience('ANYONE')).toEqual(['merchant.join', 'shop.claim', 'whoami']);
+    expect(byAudience('PARTY')).toEqual(['message']);
+    expect(byAudience('OWNER')).toEqual(['merchant.invite', 'merchant.removeStaff', 'merchant.settings.set', 'merchant.staff.list', 'merchant.syncKey.rotate']);
     expect(byAudience('PLATFORM')).toEqual(['platform.decide', 'platform.get', 'platform.liftRisk', 'platform.list']);
     expect(byAudience('MERCHANT').every((a) => a.startsWith('merchant.'))).toBe(true);
     expect(byAudience('BUYER').some((a) => a.startsWith('merchant.') || a.startsWith('platform.'))).toBe(false);
@@ -96,7 +99,7 @@ describe('the access table (SPEC §4 Identity, R30)', () => {
 
   test('whoami answers each role with its shop', async () => {
     expect(await w.ok(ALICE, 'whoami', {})).toEqual({ openid: ALICE, role: 'BUYER' });
-    expect(await w.ok(STAFF, 'whoami', {})).toEqual({ openid: STAFF, role: 'STAFF', shopId: mine.shopId });
+    expect(await w.ok(STAFF, 'whoami', {})).toEqual({ openid: STAFF, role: 'STAFF', shopId: mine.shopId, shopName: '小林家居' });
     expect(await w.ok(REVIEWER, 'whoami', {})).toEqual({ openid: REVIEWER, role: 'PLATFORM' });
   });
 

@@ -239,11 +239,11 @@ describe('R4: a credit-card refund is refused by the channel; the merchant falls
 
     const noAccount = await w.fail(OWNER, 'merchant.retryRefund', { caseId: c._id, refundMethod: 'DESIGNATED_ACCOUNT' });
     expect([noAccount.code, noAccount.field]).toEqual(['INVALID_INPUT', 'account']);
-    const retried = await w.ok(OWNER, 'merchant.retryRefund', {
+    const retried = (await w.ok(OWNER, 'merchant.retryRefund', {
       caseId: c._id,
       refundMethod: 'DESIGNATED_ACCOUNT',
       account: '6222 0202 0011 2233',
-    });
+    })) as AfterSaleCase;
     expect(retried.status).toBe('REFUNDING');
     expect(retried.refunds[1]).toMatchObject({ outRefundNo: `${c._id}-2`, method: 'DESIGNATED_ACCOUNT', account: '****2233' });
     w.clock.advance(2 * 60_000);
@@ -260,7 +260,7 @@ describe('gateway failures after acceptance', () => {
     expect(await get(c)).toMatchObject({ status: 'REFUND_FAILED', lastError: { code: 'REFUND_ABNORMAL' } });
     w.clock.advance(HOUR_MS);
     expect((await w.sweep()).refundsRetried).toBe(0);
-    const retried = await w.ok(OWNER, 'merchant.retryRefund', { caseId: c._id });
+    const retried = (await w.ok(OWNER, 'merchant.retryRefund', { caseId: c._id })) as AfterSaleCase;
     expect(retried.refunds.map((r) => [r.outRefundNo, r.status])).toEqual([
       [`${c._id}-1`, 'ABNORMAL'],
       [`${c._id}-2`, 'PROCESSING'],

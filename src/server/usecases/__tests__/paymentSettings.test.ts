@@ -25,8 +25,8 @@ describe('merchant.settings.set never touches the payment account', () => {
     const before = await w.ok(OWNER, 'merchant.settings.get', {});
     expect(before.settings.payment).toEqual(V3);
     const attempts: unknown[] = [
-      { provider: 'CLOUDPAY', subMchId: '1900000110' },
-      { ...V3, mchId: '1900000999' },
+      { provider: 'CLOUDPAY', subMchId: '1230000109' },
+      { ...V3, mchId: '1230000109' },
       null,
       'WECHATPAY_V3',
     ];
@@ -40,7 +40,7 @@ describe('merchant.settings.set never touches the payment account', () => {
 
   test('staff are refused too (the schema answers first, naming the field), and nothing changes', async () => {
     const before = await w.ok(OWNER, 'merchant.settings.get', {});
-    const e = await w.fail(STAFF, 'merchant.settings.set', { payment: { provider: 'CLOUDPAY', subMchId: '1900000110' } } as never);
+    const e = await w.fail(STAFF, 'merchant.settings.set', { payment: { provider: 'CLOUDPAY', subMchId: '1230000109' } } as never);
     expect([e.code, e.field]).toEqual(['INVALID_INPUT', 'payment']);
     expect(await w.ok(OWNER, 'merchant.settings.get', {})).toEqual(before);
   });
@@ -56,7 +56,7 @@ describe('merchant.settings.set never touches the payment account', () => {
 
 describe('paymentSettingsSchema (what setup / shop:create / the seed accept)', () => {
   test('accepts both providers; upper-cases serials', () => {
-    expect(paymentSettingsSchema.parse({ provider: 'CLOUDPAY', subMchId: '1900000110' })).toEqual({ provider: 'CLOUDPAY', subMchId: '1900000110' });
+    expect(paymentSettingsSchema.parse({ provider: 'CLOUDPAY', subMchId: '1230000109' })).toEqual({ provider: 'CLOUDPAY', subMchId: '1230000109' });
     expect(paymentSettingsSchema.parse({ ...V3, certSerial: V3.provider === 'WECHATPAY_V3' ? V3.certSerial.toLowerCase() : '' })).toEqual(V3);
   });
 

@@ -30,6 +30,9 @@ export const SAMPLES: { [A in ActionName]: ActionRequest<A> } = {
   reportNotReceived: { caseId: 'AS1' },
   verify: { caseId: 'AS1' },
   confirmReceipt: { caseId: 'AS1' },
+  message: { caseId: 'AS1', text: '请问什么时候处理？', evidence: [{ fileId: FILE, kind: 'image', sha256: SHA, tag: 'proof' }] },
+  modify: { caseId: 'AS1', amountFen: 4_000, description: '领口开线，袖口也有脱线' },
+  'merchant.requestEvidence': { caseId: 'AS1', note: '请补充领口开线处的近照' },
   'merchant.list': { status: 'PENDING' },
   'merchant.get': { caseId: 'AS1' },
   'merchant.approve': { caseId: 'AS1', refundMethod: 'ORIGINAL', compensationFen: 0, note: '已同意' },
@@ -47,6 +50,21 @@ export const SAMPLES: { [A in ActionName]: ActionRequest<A> } = {
   'platform.get': { caseId: 'AS1' },
   'platform.decide': { caseId: 'AS1', decision: 'APPROVE', note: '证据充分，支持退款' },
   'platform.liftRisk': { openid: 'buyer_alice', note: '已核实申诉材料' },
+  // SPEC §7 demo checkout
+  'shop.get': { shopId: 'shop_main' },
+  'order.create': { shopId: 'shop_main', items: [{ skuId: 'tshirt', qty: 2 }] },
+  'order.pay': { orderId: 'order_1' },
+  'order.confirmReceipt': { orderId: 'order_1' },
+  'order.cancel': { orderId: 'order_1' },
+  'merchant.ship': { orderId: 'order_1', company: '顺丰速运', trackingNo: 'SF1234567890' },
+  'merchant.orders': { status: 'PAID', limit: 10 },
+  // ── SPEC §7 people (codes no one issued: the table passes them, the use case refuses them) ──
+  'shop.claim': { setupCode: 'ACDE-FGHJ-KMNPQ' },
+  'merchant.join': { code: 'ACDE-FGHJ-KMNPQ' },
+  'merchant.invite': { role: 'STAFF' },
+  'merchant.removeStaff': { openid: 'oNobodyOfThisShop' },
+  'merchant.staff.list': {},
+  'merchant.syncKey.rotate': {},
 };
 
 export const ACTION_NAMES = Object.keys(SAMPLES) as ActionName[];

@@ -39,7 +39,17 @@ export class ManualClock implements Clock {
 const RETURN_ADDRESS = { name: '王店长', phone: '13800138000', address: '浙江省杭州市余杭区文一西路100号 售后部' };
 
 export const SHOPS: ShopSeed[] = [
-  { _id: SHOP, name: '小林家居', verified: true, returnAddress: RETURN_ADDRESS },
+  {
+    _id: SHOP,
+    name: '小林家居',
+    verified: true,
+    returnAddress: RETURN_ADDRESS,
+    // SPEC §7: what the demo checkout sells.
+    products: [
+      { skuId: 'tshirt', title: '纯棉T恤', unitFen: 5_000, kind: 'NORMAL' },
+      { skuId: 'pillow', title: '乳胶枕', unitFen: 19_900, kind: 'NORMAL' },
+    ],
+  },
   { _id: OTHER_SHOP, name: '隔壁数码', verified: true, returnAddress: RETURN_ADDRESS },
   { _id: UNVERIFIED_SHOP, name: '新开小店', verified: false, returnAddress: RETURN_ADDRESS },
 ];

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '订单发货', enablePullDownRefresh: true });
