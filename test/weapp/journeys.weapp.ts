@@ -1,19 +1,24 @@
 /**
- * The weapp journeys (journeys.ts) in WeChat's component runtime: `dist/` rendered by
+ * The weapp journeys (journeys.ts) in WeChat's component runtime: the weapp build rendered by
  * miniprogram-simulate with WeChat's wcc, driven by taps, its `wx.cloud` running the cloud functions'
- * own code on the cloud-sim backend. Needs `npm run build:weapp` (test:weapp's check builds it).
+ * own code on the cloud-sim backend. The build is test:weapp's own (bench/tmp/app-weapp, rebuilt
+ * when the sources changed), the one scripts/check-weapp.ts has just compiled with WeChat's tools.
  */
+import { ensureBuild } from '../../bench/lib/builds';
 import { JOURNEYS, prepare } from './journeys';
 import { SimDriver } from './runtime/driver';
 
 jest.setTimeout(120_000);
+// A stale build is rebuilt first (a minute or two).
+const BUILD_TIMEOUT_MS = 300_000;
 
 let d: SimDriver;
 
 beforeAll(async () => {
-  d = await SimDriver.start();
+  const build = await ensureBuild('app-weapp');
+  d = await SimDriver.start(build.dir);
   await prepare(d);
-});
+}, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await d?.close();

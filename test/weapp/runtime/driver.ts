@@ -74,11 +74,13 @@ export class SimDriver implements JourneyDriver {
   readonly launches: Miniprogram[] = [];
 
   private constructor(
+    readonly dist: string,
     readonly cloud: SimCloud,
     private readonly dom: InstalledDom,
   ) {}
 
-  static async start(): Promise<SimDriver> {
+  /** `dist`: the weapp build to launch (test:weapp's own fresh build, bench/lib/builds.ts). */
+  static async start(dist: string): Promise<SimDriver> {
     const dom = installDom();
     const holder: { driver?: SimDriver } = {};
     const cloud = await SimCloud.start((filePath) => {
@@ -86,7 +88,7 @@ export class SimDriver implements JourneyDriver {
       if (!mp) throw { errMsg: `uploadFile:fail no phone has ${filePath}` };
       return mp.files.read(filePath);
     });
-    holder.driver = new SimDriver(cloud, dom);
+    holder.driver = new SimDriver(dist, cloud, dom);
     return holder.driver;
   }
 
@@ -97,7 +99,7 @@ export class SimDriver implements JourneyDriver {
 
   async as(openid: string, route: string): Promise<SimPhone> {
     this.mp?.close();
-    this.mp = Miniprogram.launch({ openid, cloud: this.cloud });
+    this.mp = Miniprogram.launch({ dist: this.dist, openid, cloud: this.cloud });
     this.launches.push(this.mp);
     await this.mp.open(route);
     return new SimPhone(this.mp);

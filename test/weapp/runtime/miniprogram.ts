@@ -18,7 +18,6 @@ import fs from 'fs';
 import path from 'path';
 import type { SimCloud } from './cloud';
 
-export const DIST = path.resolve(__dirname, '..', '..', '..', 'dist');
 
 // The modules a launch loads afresh; typed loosely, as they are plain JS.
 interface JComponentNode {
@@ -203,6 +202,8 @@ class PhoneFiles {
 }
 
 export interface LaunchOptions {
+  /** The weapp build to run (its app.json, app.js, pages). */
+  dist: string;
   openid: string;
   cloud: SimCloud;
   /** How wide the phone is (px): getWindowInfo. */
@@ -275,8 +276,8 @@ export class Miniprogram {
       // journeys select by the same classes in DevTools and here.
       g.Component = (o: Record<string, unknown>) => simComponent({ ...o, options: { ...(o.options as object), classPrefix: '' } });
       g.Page = (options: Record<string, unknown>) => (g.Component as (o: unknown) => void)(pageAsComponent(options));
-      require(path.join(DIST, 'app.js'));
-      for (const page of this.pagePaths()) this.pageIds.set(page, this.simulate.load(path.join(DIST, page), `page-${++this.tags}`, { compiler: 'official', rootPath: DIST }));
+      require(path.join(this.opts.dist, 'app.js'));
+      for (const page of this.pagePaths()) this.pageIds.set(page, this.simulate.load(path.join(this.opts.dist, page), `page-${++this.tags}`, { compiler: 'official', rootPath: this.opts.dist }));
       /* eslint-enable @typescript-eslint/no-require-imports */
     });
     const launch = { path: 'pages/index/index', query: {}, scene: 1001 };
@@ -286,7 +287,7 @@ export class Miniprogram {
 
   /** Every page of app.json, main package and subpackages. */
   pagePaths(): string[] {
-    const appJson = JSON.parse(fs.readFileSync(path.join(DIST, 'app.json'), 'utf8')) as { pages: string[]; subPackages?: { root: string; pages: string[] }[] };
+    const appJson = JSON.parse(fs.readFileSync(path.join(this.opts.dist, 'app.json'), 'utf8')) as { pages: string[]; subPackages?: { root: string; pages: string[] }[] };
     return [...appJson.pages, ...(appJson.subPackages ?? []).flatMap((s) => s.pages.map((p) => `${s.root.replace(/\/$/, '')}/${p}`))];
   }
 
