@@ -150,7 +150,13 @@ async function sheetOpen(phone: Phone, confirm: string): Promise<void> {
 
 /** One review action: its button, its sheet filled in, confirmed once. */
 async function act(phone: Phone, button: string, confirm: string, fill: () => Promise<void>, shot: string): Promise<void> {
-  await phone.tap('.review__btn', button);
+  // A tap while the previous sheet is still sliding away can be lost, as under a finger: tap again.
+  await until(`the ${button} sheet`, async () => {
+    if (/-enter-done/.test(await phone.classOf('.m-sheet')) && (await phone.textOf('.m-sheet')).includes(confirm)) return true;
+    await phone.tap('.review__btn', button);
+    await new Promise((r) => setTimeout(r, 1000));
+    return false;
+  });
   await sheetOpen(phone, confirm);
   await fill();
   await phone.screenshot(shot);
