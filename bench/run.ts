@@ -16,15 +16,18 @@ import { BENCH_TMP, ensureBuild, packageSizes, REPO_ROOT, type BuildKind, type B
 import { runJson } from './lib/child';
 import type { Manifest } from './lib/dataset';
 import { KB, median, round, verdict, type Target } from './lib/stats';
+import { execFileSync } from 'child_process';
+import type { CloudResult } from './phases/cloud';
+import type { ColdStartFigures } from './phases/coldstart';
 import type { CoreRun } from './phases/core';
 import { h5Phase, SCREENS, type H5Result } from './phases/h5';
 import { hostLoadPhase, ROUTES, type HostLoadResult } from './phases/hostLoad';
 import { timerPhase, type TimerRound } from './phases/timer';
 
-const PHASES = ['size', 'core', 'host', 'timer', 'h5'] as const;
+const PHASES = ['size', 'core', 'cloud', 'cold', 'host', 'timer', 'h5'] as const;
 type Phase = (typeof PHASES)[number];
 
-const RUNS = { core: 5, host: 3, timer: 3, h5: 5 };
+const RUNS = { core: 5, cloud: 20, cold: 5, host: 3, timer: 3, h5: 5 };
 const HOST = { readSeconds: 5, applyPerRound: 1_000, approvePerRound: 1_000 };
 const PANEL_CASES = 1_000;
 const MB = 1024 * KB;
@@ -41,6 +44,12 @@ const TARGETS = {
   screenVsBare: { kind: 'max', limit: 1.5, text: '≤ 1.5× bare' },
   panelNodes: { kind: 'max', limit: 300, text: '≤ 300' },
   peakRss: { kind: 'max', limit: 250 * MB, text: '≤ 250 MB' },
+  getTrips: { kind: 'max', limit: 2, text: '≤ 2 sequential' },
+  listTrips: { kind: 'max', limit: 2, text: '≤ 2 sequential' },
+  applyTrips: { kind: 'max', limit: 8, text: '≤ 8 sequential' },
+  approveTrips: { kind: 'max', limit: 6, text: '≤ 6 sequential' },
+  timerTripsPerCase: { kind: 'max', limit: 2, text: '≤ 2 per due case' },
+  coldVsBare: { kind: 'max', limit: 1.5, text: '≤ 1.5× bare' },
 } satisfies Record<string, Target>;
 
 interface Row {
@@ -158,6 +167,82 @@ function coreSection(runs: CoreRun[]) {
     });
   }
   return out;
+}
+
+/**
+ * The fewest sequential round trips each action needs on the cloud database (bench/README.md, "The
+ * floor of the cloud path"), with the caller's role cached in the warm container.
+ */
+const CLOUD_FLOOR: Record<string, { trips: number; why: string }> = {
+  whoami: { trips: 0, why: 'role cached' },
+  'order.list': { trips: 1, why: 'page of orders ∥ the buyer’s cases and risk lift' },
+  'order.get': { trips: 1, why: 'order ∥ its cases, shop, risk' },
+  preview: { trips: 2, why: 'order → shop, cases, totals' },
+  apply: { trips: 7, why: 'order → facts → txn start → reads → writes → commit → message' },
+  get: { trips: 1, why: 'the case' },
+  listMine: { trips: 1, why: 'one page' },
+  'merchant.list': { trips: 1, why: 'one page' },
+  'merchant.get': { trips: 2, why: 'case → order' },
+  'merchant.settings.get': { trips: 1, why: 'the shop' },
+  'merchant.stats': { trips: 1, why: 'the aggregations together' },
+  'merchant.approve': { trips: 7, why: 'case → facts → txn start → reads → writes → commit → refund ∥ message' },
+  'merchant.reject': { trips: 6, why: 'case → facts → txn start → read → writes → commit' },
+  cancel: { trips: 6, why: 'case → facts → txn start → read → writes → commit' },
+  'platform.list': { trips: 1, why: 'one page' },
+};
+
+const CLOUD_TARGETS: Record<string, Target> = {
+  get: TARGETS.getTrips,
+  'merchant.list': TARGETS.listTrips,
+  apply: TARGETS.applyTrips,
+  'merchant.approve': TARGETS.approveTrips,
+};
+
+function cloudSection(r: CloudResult) {
+  for (const a of r.actions) {
+    const floor = CLOUD_FLOOR[a.action];
+    const target = CLOUD_TARGETS[a.action];
+    row({
+      section: `0 cloud, RTT ${r.rttMs} ms`,
+      measure: `${a.action}: database calls, sequential round trips (most seen)`,
+      value: `${a.requests} calls, ${a.sequential} sequential (${a.sequentialMax}); p50 ${a.p50Ms} ms, p99 ${a.p99Ms} ms`,
+      baseline: floor ? `floor ${floor.trips} × ${r.rttMs} ms = ${floor.trips * r.rttMs} ms (${floor.why})` : '—',
+      ratio: floor && floor.trips > 0 ? x(a.p50Ms / (floor.trips * r.rttMs)) : '—',
+      runs: String(a.calls),
+      target: '—',
+      checks: target ? [{ value: a.sequentialMax, target }] : [],
+    });
+  }
+  const t = r.timer;
+  row({
+    section: `0 cloud, RTT ${r.rttMs} ms`,
+    measure: `autoApprove on ${t.dueCases} overdue cases: sequential round trips per approved case`,
+    value: `${t.sequentialPerCase} (${t.sequential} sequential, ${t.requests} calls, ${t.approved} approved, ${int(t.ms)} ms)`,
+    baseline: 'floor: due query → facts → one transaction for the batch → refunds ∥ messages ≈ 8 per batch',
+    ratio: '—',
+    runs: '1',
+    target: '',
+    checks: [{ value: t.sequentialPerCase, target: TARGETS.timerTripsPerCase }],
+  });
+  return r;
+}
+
+function coldSection(figs: ColdStartFigures[]) {
+  const med = figs.map((f) => ({ ...f, require: median(f.requireMs), first: median(f.firstCallMs) }));
+  const bare = med[0];
+  for (const f of med.slice(1)) {
+    row({
+      section: '0 cold start',
+      measure: `cloudfunctions/${f.fn}/index.js (${kb(f.bytes)}): require, first answered call (from the process’s start)`,
+      value: `require ${int(f.require)} ms, first call ${int(f.first)} ms`,
+      baseline: `bare function (wx-server-sdk only): require ${int(bare.require)} ms, first call ${int(bare.first)} ms`,
+      ratio: x(f.first / bare.first),
+      runs: String(f.firstCallMs.length),
+      target: '',
+      checks: [{ value: f.first / bare.first, target: TARGETS.coldVsBare }],
+    });
+  }
+  return med;
 }
 
 function hostSection(r: HostLoadResult) {
@@ -326,6 +411,15 @@ async function main(): Promise<void> {
   if (only.has('core')) {
     log(`2 core preview (${RUNS.core} runs, its own process)`);
     results.core = coreSection(await runJson<CoreRun[]>(path.join(REPO_ROOT, 'bench', 'phases', 'core.ts'), [String(RUNS.core), '50000']));
+  }
+  if (only.has('cloud')) {
+    log(`0 cloud path on cloud-sim, RTT 10 ms (${RUNS.cloud} calls of each action, one at a time)`);
+    results.cloud = cloudSection(await runJson<CloudResult>(path.join(REPO_ROOT, 'bench', 'phases', 'cloud.ts'), [path.join(BENCH_TMP, 'cloud'), String(RUNS.cloud)]));
+  }
+  if (only.has('cold')) {
+    log(`0 cold start of each cloud function bundle (npm run build:cloud, then ${RUNS.cold} fresh processes each)`);
+    execFileSync('npm', ['run', '--silent', 'build:cloud'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    results.cold = coldSection(await runJson<ColdStartFigures[]>(path.join(REPO_ROOT, 'bench', 'phases', 'coldstart.ts'), [String(RUNS.cold)]));
   }
   if (only.has('host') && manifest) {
     log(`3 host under load (${RUNS.host} rounds, 50 connections)`);

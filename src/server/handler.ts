@@ -6,9 +6,9 @@
 import type { ApiReply } from '../../types/errors';
 import { HTTP_STATUS } from '../../types/errors';
 import { CATALOGUE, DomainError } from '../core/errors';
-import { authorize, identify } from './authz';
+import { authorize, identify, readResource } from './authz';
 import type { Services } from './ports';
-import { parseAction } from './schemas';
+import { OPENID_PATTERN, parseAction } from './schemas';
 import { USE_CASES } from './usecases';
 import { applyPayNotify, parsePayNotify } from './usecases/checkout';
 import { applyRefundNotify, parseRefundNotify, type ParseOptions } from './usecases/refundNotify';
@@ -43,8 +43,10 @@ export function errorReply(e: unknown): Reply {
 export async function handleAfterSale(svc: Services, openid: string | undefined, body: unknown): Promise<Reply> {
   try {
     const { action, input } = parseAction(body);
+    // Who the caller is and the resource they name are read together (one round trip on the cloud).
+    const resource = OPENID_PATTERN.test(openid ?? '') ? readResource(svc, action, input) : undefined;
     const caller = await identify(svc, openid);
-    const access = await authorize(svc, caller, action, input);
+    const access = await authorize(svc, caller, action, input, resource);
     const run = USE_CASES[action] as (s: Services, a: typeof access, i: typeof input) => Promise<unknown>;
     return ok(await run(svc, access, input));
   } catch (e) {

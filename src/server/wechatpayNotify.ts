@@ -13,6 +13,7 @@ import type { WechatpayEnv } from './adapters/wechatpay/env';
 import { NotifyRejected, verifyNotify, type NonceStore, type NotifyRequest } from './adapters/wechatpay/notify';
 import { errorReply, type Reply } from './handler';
 import type { Services } from './ports';
+import { orderOfRefund } from './usecases/checkout';
 import { applyRefundNotify, type RefundNotifyAck } from './usecases/refundNotify';
 
 export interface WechatpayNotifyContext {
@@ -39,16 +40,19 @@ export async function handleWechatpayNotify(svc: Services, ctx: WechatpayNotifyC
       return acknowledged({ applied: false, rejected: e.reason });
     }
     const r = verified.resource;
+    // An attempt of a case, or of an order's cancellation (SPEC §7, `<orderId>-<n>`).
     const c = await svc.cases.findByOutRefundNo(r.out_refund_no);
-    if (!c) {
-      console.warn(`wechatpayNotify: ${r.out_refund_no} is no attempt of any case; nothing applied`);
+    const order = c ? null : await orderOfRefund(svc, r.out_refund_no);
+    const shopId = c?.shopId ?? order?.shopId;
+    if (!shopId) {
+      console.warn(`wechatpayNotify: ${r.out_refund_no} is no attempt of any case or order; nothing applied`);
       return acknowledged({ outRefundNo: r.out_refund_no, applied: false });
     }
-    const payment = (await svc.shops.get(c.shopId))?.settings?.payment;
+    const payment = (await svc.shops.get(shopId))?.settings?.payment;
     const keyId = payment?.provider === 'WECHATPAY_V3' ? (payment.platformPublicKeyId ?? payment.platformCertSerial) : undefined;
     if (payment?.provider !== 'WECHATPAY_V3' || payment.mchId !== r.mchid || (keyId !== undefined && keyId.toUpperCase() !== verified.platformKeyId.toUpperCase())) {
-      console.warn(`wechatpayNotify: ${r.out_refund_no} belongs to shop ${c.shopId}, which does not pay through merchant ${r.mchid} and key ${verified.platformKeyId}; nothing applied`);
-      return acknowledged({ outRefundNo: r.out_refund_no, applied: false, caseId: c._id });
+      console.warn(`wechatpayNotify: ${r.out_refund_no} belongs to shop ${shopId}, which does not pay through merchant ${r.mchid} and key ${verified.platformKeyId}; nothing applied`);
+      return acknowledged({ outRefundNo: r.out_refund_no, applied: false, ...(c ? { caseId: c._id } : { orderId: order?._id }) });
     }
     const status = r.refund_status === 'SUCCESS' ? 'SUCCESS' : r.refund_status === 'ABNORMAL' ? 'ABNORMAL' : 'CLOSED';
     return acknowledged(await applyRefundNotify(svc, { outRefundNo: r.out_refund_no, status }));

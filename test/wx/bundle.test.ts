@@ -122,6 +122,7 @@ describe('built cloud functions', () => {
     // The functions that notify buyers and merchants need subscribeMessage.send; orderSync and setup notify nobody.
     if (fn !== 'orderSync' && fn !== 'setup') expect(config.permissions?.openapi).toContain('subscribeMessage.send');
     else expect(config.permissions).toBeUndefined();
+    // Every function loads its ≈ 1.7 MB bundle at once (the WeChat Pay SDK and axios among them): on a busy machine that takes seconds.
   }, 30_000);
 
   it('autoApprove carries the 5-minute timer trigger', () => {

@@ -1,4 +1,4 @@
-import { useDidHide, useDidShow } from '@tarojs/taro';
+import { useDidShow } from '@tarojs/taro';
 import { useEffect, useRef } from 'react';
 
 /**
@@ -21,26 +21,5 @@ export function useFreshOnShow(load: () => void): void {
   });
 }
 
-/**
- * Runs `tick` every `everyMs` while the page is in view (stopped when it is hidden or unmounted), so a
- * page left open keeps up with what others do: a buyer applies while staff look at the panel.
- */
-export function usePollWhileShown(tick: () => void, everyMs: number): void {
-  const run = useRef(tick);
-  run.current = tick;
-  const timer = useRef<ReturnType<typeof setInterval> | undefined>(undefined);
-  const start = () => {
-    if (timer.current === undefined) timer.current = setInterval(() => run.current(), everyMs);
-  };
-  const stop = () => {
-    if (timer.current !== undefined) clearInterval(timer.current);
-    timer.current = undefined;
-  };
-  useEffect(() => {
-    start();
-    return stop;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [everyMs]);
-  useDidShow(start);
-  useDidHide(stop);
-}
+/** Shared with the buyer's lists (src/hooks): the main package cannot import from this subpackage. */
+export { usePollWhileShown } from '../../hooks/usePollWhileShown';

@@ -9,7 +9,8 @@ import StatusTag from '../../components/StatusTag';
 import { CASE_STATUS_LABELS, CASE_STATUS_TONES, CASE_TYPE_LABELS } from '../../components/labels';
 import { REASON_LABELS } from '../../core/classifier-data';
 import { formatRemaining, formatTime } from '../../core/time';
-import { CASE_FILTERS, useCasesStore } from '../../stores/cases';
+import { BUYER_LIST_POLL_MS, usePollWhileShown } from '../../hooks/usePollWhileShown';
+import { CASE_FILTERS, CASE_PAGE_SIZE, useCasesStore } from '../../stores/cases';
 import { emptyList } from '../../stores/paged';
 import { go, routes } from '../routes';
 import './index.scss';
@@ -39,6 +40,11 @@ export default function CasesPage() {
   const loadList = useCasesStore((s) => s.loadList);
 
   useDidShow(() => void loadList(filter, 'refresh'));
+  // Left open, the list keeps up with the shop's answers (not once more pages are loaded: a refresh would fold them away).
+  usePollWhileShown(() => {
+    const shown = useCasesStore.getState().lists[filter];
+    if (shown?.loaded && !shown.loading && shown.items.length <= CASE_PAGE_SIZE) void loadList(filter, 'refresh');
+  }, BUYER_LIST_POLL_MS);
   useEffect(() => {
     if (!useCasesStore.getState().lists[filter]?.loaded) void loadList(filter, 'refresh');
   }, [filter, loadList]);

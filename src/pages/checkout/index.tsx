@@ -98,11 +98,11 @@ export default function CheckoutPage() {
                 <AmountText fen={p.unitFen} size="sm" muted />
               </View>
               <View className="stepper">
-                <Button className="stepper__btn" disabled={n === 0} onClick={() => setLine(p.skuId, n - 1)}>
+                <Button className="stepper__btn" onClick={() => setLine(p.skuId, n - 1)}>
                   −
                 </Button>
                 <Text className="stepper__n">{n}</Text>
-                <Button className="stepper__btn" disabled={n >= MAX_QTY} onClick={() => setLine(p.skuId, n + 1)}>
+                <Button className="stepper__btn" onClick={() => setLine(p.skuId, n + 1)}>
                   +
                 </Button>
               </View>

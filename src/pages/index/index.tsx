@@ -14,6 +14,7 @@ import { devName, needsDevSignIn, useIdentityStore } from '../../stores/identity
 import { ORDER_TABS, useOrdersStore } from '../../stores/orders';
 import { emptyList } from '../../stores/paged';
 import { go, routes } from '../routes';
+import { BUYER_LIST_POLL_MS, usePollWhileShown } from '../../hooks/usePollWhileShown';
 import './index.scss';
 
 const ROLE_NAMES = { BUYER: '买家', STAFF: '商家客服', OWNER: '店主', PLATFORM: '平台审核' } as const;
@@ -106,6 +107,11 @@ export default function OrdersPage() {
     void loadList(tab, 'refresh').finally(() => Taro.stopPullDownRefresh());
   });
   useReachBottom(() => void loadList(tab, 'more'));
+  // Left open, the orders keep up (a case's progress shows on its order); not once more pages are loaded.
+  usePollWhileShown(() => {
+    const shown = useOrdersStore.getState().lists[tab];
+    if (useIdentityStore.getState().identity?.role === 'BUYER' && shown?.loaded && !shown.loading && shown.items.length <= 10) void loadList(tab, 'refresh');
+  }, BUYER_LIST_POLL_MS);
 
   const merchantEntry = identity && identity.role !== 'BUYER' ? (identity.role === 'PLATFORM' ? routes.platformPanel : routes.merchantPanel) : undefined;
   const firstItem = list.items[0]?.items[0];

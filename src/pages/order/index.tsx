@@ -157,7 +157,7 @@ export default function OrderPage() {
                 <Text className="muted"> ×{it.qty}　实付 </Text>
                 <AmountText fen={it.paidFen} size="sm" />
               </View>
-              {!preShipment && !availability.lines[it.skuId].possible && (
+              {!preShipment && order.status !== 'CANCELLED' && !availability.lines[it.skuId].possible && (
                 <Text className="line__why">{(availability.lines[it.skuId] as { message: string }).message}</Text>
               )}
             </View>
@@ -239,17 +239,17 @@ export default function OrderPage() {
           售后帮助
         </Button>
         {order.status === 'UNPAID' || order.status === 'PAID' ? (
-          <Button className="btn" disabled={actions.busy} onClick={() => void actions.cancel(order.status === 'PAID')}>
+          <Button className="btn" onClick={() => void actions.cancel(order.status === 'PAID')}>
             取消订单
           </Button>
         ) : null}
         {order.status === 'UNPAID' ? (
-          <Button className="btn btn--primary" disabled={actions.busy} onClick={() => void actions.pay()}>
+          <Button className="btn btn--primary" onClick={() => void actions.pay()}>
             去支付
           </Button>
         ) : null}
         {order.status === 'SHIPPED' ? (
-          <Button className="btn" disabled={actions.busy} onClick={() => void actions.confirmReceipt()}>
+          <Button className="btn" onClick={() => void actions.confirmReceipt()}>
             确认收货
           </Button>
         ) : null}

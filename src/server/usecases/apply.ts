@@ -5,6 +5,7 @@
  * R3/R7/R10/R11/R32 on the same facts.
  */
 import { DomainError } from '../../core/errors';
+import type { Effect } from '../../core/context';
 import { openCase } from '../../core/lifecycle';
 import { preview } from '../../core/preview';
 import { capClaimOf } from '../caps';
@@ -27,22 +28,34 @@ export const previewDraft: UseCase<'preview'> = async (svc, access, input) => {
 export const apply: UseCase<'apply'> = async (svc, access, input) => {
   const order = checkedOrder(access);
   const buyer = access.caller.openid;
-  // SPEC §3: the order's past-due timeouts are committed before anything reads its cases.
-  await expireOrderCases(svc, order._id, svc.clock.now());
-  const replay = await svc.cases.findByIdempotencyKey(buyer, input.idempotencyKey);
+  // One round trip for what must come first: the order's past-due timeouts (SPEC §3: committed before
+  // anything reads its cases), a replay of the key, and the guard (read before the facts, so any case
+  // inserted after it makes the insert a CONFLICT). None of the three depends on another.
+  const [expired, replay, firstGuard] = await Promise.all([
+    expireOrderCases(svc, order._id, svc.clock.now()),
+    svc.cases.findByIdempotencyKey(buyer, input.idempotencyKey),
+    svc.cases.readGuard(order._id, buyer),
+  ]);
   if (replay) return expireCase(svc, replay, svc.clock.now());
 
   let capRefusal: DomainError | undefined;
   for (let attempt = 0; attempt < APPLY_ATTEMPTS; attempt += 1) {
-    // The guard is read before the facts, so any case inserted after it makes the insert a CONFLICT.
-    const guard = await svc.cases.readGuard(order._id, buyer);
+    // A timeout committed above, or a rerun: the guard is read again, before the facts.
+    const guard = attempt === 0 && expired === 0 ? firstGuard : await svc.cases.readGuard(order._id, buyer);
     const now = svc.clock.now();
-    const ctx = await loadRuleContext(svc, order, buyer, now);
+    // The facts, the evidence files and who in the shop is told, together (one more round trip).
+    // An exchange tells the shop's merchants (SPEC §5); any other NOTIFY_SHOP is looked up after the core's answer.
+    const [ctx, , early] = await Promise.all([
+      loadRuleContext(svc, order, buyer, now),
+      checkEvidenceFiles(svc, input.evidence),
+      input.type === 'EXCHANGE' ? shopRecipients(svc, [{ type: 'NOTIFY_SHOP', shopId: order.shopId } as Effect]) : undefined,
+    ]);
     const result = openCase(ctx, input, { caseId: svc.ids.caseId(now) });
     result.case.itemTitles ??= input.items.map((it) => order.items.find((l) => l.skuId === it.skuId)?.title ?? it.skuId);
     result.case.shopName ??= ctx.shop.name;
-    await checkEvidenceFiles(svc, input.evidence);
-    const rows = rowsOf(svc, result.case, result.effects, await shopRecipients(svc, result.effects));
+    const known = early ?? new Map<string, readonly string[]>();
+    const recipients = result.effects.some((e) => e.type === 'NOTIFY_SHOP' && !known.has(e.shopId)) ? await shopRecipients(svc, result.effects) : known;
+    const rows = rowsOf(svc, result.case, result.effects, recipients);
     let inserted: Awaited<ReturnType<typeof svc.cases.insert>>;
     try {
       // R3's caps are claimed in the insert's own commit (docs/DESIGN.md "Cap guard").

@@ -68,7 +68,14 @@ export async function loadTransitionContext(
   callerOpenid: string,
   now: EpochMs,
 ): Promise<TransitionContext & { order: Order }> {
-  const order = await loadOrder(svc, c.orderId);
-  const ctx = await loadRuleContext(svc, order, callerOpenid, now, c._id);
-  return { ...ctx, actor };
+  // The case names its order's shop and buyer, so the order and the rest of the facts are read together
+  // (one round trip on the cloud database, not two). An order whose keys disagree is read again the long way.
+  const [order, ctx] = await Promise.all([
+    loadOrder(svc, c.orderId),
+    loadRuleContext(svc, { _id: c.orderId, shopId: c.shopId, buyerOpenid: c.buyerOpenid } as Order, callerOpenid, now, c._id),
+  ]);
+  if (order.shopId !== c.shopId || order.buyerOpenid !== c.buyerOpenid) {
+    return { ...(await loadRuleContext(svc, order, callerOpenid, now, c._id)), actor };
+  }
+  return { ...ctx, order, actor };
 }

@@ -99,7 +99,7 @@ export async function commitTransition(
   return afterCommit(svc, result.case, result.effects, rows.notifications, order);
 }
 
-/** The effects of a committed change: messages out, then refund requests (which may fail the refund at once). */
+/** The effects of a committed change: messages out and refund requests (which may fail the refund at once), together. */
 export async function afterCommit(
   svc: Services,
   c: AfterSaleCase,
@@ -107,11 +107,17 @@ export async function afterCommit(
   notifications: Notification[],
   order: Order,
 ): Promise<AfterSaleCase> {
-  await sendQuietly(svc, notifications);
-  let current = c;
-  for (const e of effects) {
-    if (e.type === 'REQUEST_REFUND') current = await requestRefund(svc, current, order, e.attempt);
-  }
+  // Messages and refund requests do not wait on each other (one round trip on the cloud, not two).
+  const [, current] = await Promise.all([
+    sendQuietly(svc, notifications),
+    (async () => {
+      let cur = c;
+      for (const e of effects) {
+        if (e.type === 'REQUEST_REFUND') cur = await requestRefund(svc, cur, order, e.attempt);
+      }
+      return cur;
+    })(),
+  ]);
   return current;
 }
 

@@ -80,10 +80,11 @@ export async function expireCase(svc: Services, c: AfterSaleCase, now: EpochMs):
   return (await commitDueTimeouts(svc, c, ctx)).case;
 }
 
-/** `apply`: commits the past-due timeouts of every case of the order before the rules read them. */
-export async function expireOrderCases(svc: Services, orderId: string, now: EpochMs): Promise<void> {
+/** `apply`: commits the past-due timeouts of every case of the order before the rules read them; answers how many cases had any. */
+export async function expireOrderCases(svc: Services, orderId: string, now: EpochMs): Promise<number> {
   const due = (await svc.cases.listByOrder(orderId)).filter((c) => dueTimeout(c, now) !== null);
   for (const c of due) await expireCase(svc, c, now);
+  return due.length;
 }
 
 /**

@@ -27,6 +27,8 @@ function OrderCard({ order, onChanged }: { order: Order; onChanged: () => void }
   const latest = order.refunds?.[order.refunds.length - 1];
 
   const act = async (call: () => Promise<unknown>, done: string) => {
+    // A tap while the last one is in flight does nothing (a disabled Taro h5 button greys its text).
+    if (busy) return;
     setBusy(true);
     try {
       await call();
@@ -63,7 +65,7 @@ function OrderCard({ order, onChanged }: { order: Order; onChanged: () => void }
           </Button>
         )}
         {order.status === 'CANCELLED' && latest?.status === 'ABNORMAL' && (
-          <Button className="btn btn--small" disabled={busy} onClick={() => void act(() => callAfterSale('merchant.retryRefund', { orderId: order._id }), '已重新退款')}>
+          <Button className="btn btn--small" onClick={() => void act(() => callAfterSale('merchant.retryRefund', { orderId: order._id }), '已重新退款')}>
             重新退款
           </Button>
         )}
@@ -84,7 +86,7 @@ function OrderCard({ order, onChanged }: { order: Order; onChanged: () => void }
           <Input className="m-orders__input" placeholder="快递单号" value={trackingNo} onInput={(e) => setTrackingNo(e.detail.value.trim())} />
           <Button
             className="btn btn--primary"
-            disabled={busy}
+           
             onClick={() => void act(() => callAfterSale('merchant.ship', { orderId: order._id, company, trackingNo }), '已发货')}
           >
             确认发货

@@ -79,9 +79,16 @@ export class FunctionPool {
   private readonly instances = new Map<string, Instance[]>();
   private readonly queues = new Map<string, Waiting[]>();
   private nextId = 1;
-  private closed = false;
+  /** True once close() began (a background warm-up that fails then is no news). */
+  closed = false;
   /** Instances started since the pool was made (cold starts). */
   coldStarts = 0;
+  /**
+   * Bumped when the dev routes replace the data (reset, seed): each instance then builds its function
+   * afresh before its next invocation, so nothing a container remembers (the callers' roles) outlives
+   * the data it came from. Real containers never see data replaced under them.
+   */
+  epoch = 0;
 
   constructor(private readonly opts: FunctionPoolOptions) {}
 
@@ -144,7 +151,7 @@ export class FunctionPool {
     };
     inst.ready.then(
       () => {
-        inst.child.send({ type: 'invoke', id, event: task.event, context: { ...task.ctx, offsetMs: this.opts.clockOffsetMs() } });
+        inst.child.send({ type: 'invoke', id, event: task.event, context: { ...task.ctx, offsetMs: this.opts.clockOffsetMs(), epoch: this.epoch } });
       },
       (e: Error) => inst.pending?.reject(e),
     );

@@ -14,7 +14,7 @@ interface Invoke {
   type: 'invoke';
   id: number;
   event: unknown;
-  context: { openid?: string; source: string; offsetMs: number };
+  context: { openid?: string; source: string; offsetMs: number; epoch?: number };
 }
 
 const RealDate = Date;
@@ -43,13 +43,26 @@ process.on('unhandledRejection', (reason) => {
   console.error('[cloud-sim instance] unhandled rejection', reason);
 });
 
+type Entry = { main(event: unknown, context?: unknown): Promise<unknown> };
+const entryFile = require.resolve(process.argv[2]);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const entry = require(process.argv[2]) as { main(event: unknown, context?: unknown): Promise<unknown> };
+let entry = require(entryFile) as Entry;
+let epoch = 0;
+
+/** The dev routes replaced the data: load the entry again, so that what its container kept (roles) goes with it. */
+function renew(next: number | undefined): void {
+  if (next === undefined || next === epoch) return;
+  epoch = next;
+  delete require.cache[entryFile];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  entry = require(entryFile) as Entry;
+}
 
 process.on('message', (raw) => {
   const msg = raw as Invoke;
   if (msg.type !== 'invoke') return;
   offsetMs = msg.context.offsetMs;
+  renew(msg.context.epoch);
   process.env.WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID,WX_SOURCE';
   process.env.WX_APPID = 'wxc10d51mc0000sim';
   process.env.WX_SOURCE = msg.context.source;

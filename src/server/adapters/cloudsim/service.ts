@@ -185,6 +185,40 @@ export interface CloudSimOptions {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** One request as the service saw it (`trace`): arrived (before its inbound delay) and answered (after its outbound one). */
+export interface TracedRequest {
+  action: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** The action a request names, for the trace (multipart bodies carry it as a form field). */
+function actionOf(body: Buffer, contentType: string): string {
+  if (contentType.startsWith('multipart/form-data')) return /name="action"\r\n\r\n([^\r]*)/.exec(body.toString('latin1'))?.[1] ?? 'multipart';
+  try {
+    return String((JSON.parse(body.toString()) as { action?: unknown }).action);
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * The requests' critical path: the longest chain of requests each of which arrived after the one
+ * before it had been answered (calls that waited on each other). Requests in flight together count once.
+ */
+export function sequentialRoundTrips(reqs: readonly TracedRequest[]): number {
+  const byEnd = [...reqs].sort((a, b) => a.endMs - b.endMs);
+  const depth: number[] = [];
+  let best = 0;
+  byEnd.forEach((r, i) => {
+    let d = 1;
+    for (let j = 0; j < i; j += 1) if (byEnd[j].endMs <= r.startMs && depth[j] + 1 > d) d = depth[j] + 1;
+    depth.push(d);
+    best = Math.max(best, d);
+  });
+  return best;
+}
+
 export class CloudSimService {
   readonly store = new Store();
   readonly calls: RecordedCall[] = [];
@@ -209,6 +243,8 @@ export class CloudSimService {
    * stands, only the answer is lost — a timeout after commit).
    */
   failNext: { action: string; afterEffect: boolean } | null = null;
+  /** When an array, every request is appended to it with its arrival and answer times (the bench's round-trip count). */
+  trace: TracedRequest[] | null = null;
   private server: http.Server | null = null;
   url = '';
 
@@ -242,6 +278,7 @@ export class CloudSimService {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', async () => {
+        const startMs = performance.now();
         let reply: Reply;
         if (this.rttMs > 0) await sleep(this.rttMs / 2);
         try {
@@ -262,6 +299,7 @@ export class CloudSimService {
           res.setHeader('content-type', 'application/json');
           res.end(JSON.stringify(reply.json));
         }
+        if (this.trace) this.trace.push({ action: actionOf(Buffer.concat(chunks), String(req.headers['content-type'] ?? '')), startMs, endMs: performance.now() });
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));

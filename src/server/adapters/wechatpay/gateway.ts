@@ -6,7 +6,7 @@
  * An answer that does not verify is no answer: the request counts as not completed, and the sweep's
  * query (itself verified) decides.
  */
-import { Wechatpay } from './sdk';
+import { wechatpaySdk, type Wechatpay } from './sdk';
 import type { CaseError, EpochMs } from '../../../../types/domain';
 import type { ErrorCode } from '../../../../types/errors';
 import { CATALOGUE } from '../../../core/errors';
@@ -90,6 +90,7 @@ export class WechatPayV3Gateway implements RefundGateway {
 
   constructor(private readonly config: V3GatewayConfig) {
     const m = config.merchant;
+    const { Wechatpay } = wechatpaySdk();
     this.client = new Wechatpay({
       mchid: m.mchId,
       serial: m.certSerial,

@@ -6,7 +6,7 @@
  * decrypting; this module only puts its pieces in order. What it yields is still a hint: the handler
  * asks the refund query and records that.
  */
-import { Aes, Formatter, Rsa } from './sdk';
+import { wechatpaySdk } from './sdk';
 import type { NotifyKey } from './env';
 
 /** WeChat Pay's allowed clock offset for signed messages, as the SDK applies it to answers. */
@@ -119,6 +119,7 @@ export async function verifyNotify(req: NotifyRequest, keys: readonly NotifyKey[
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowS - Number(timestamp)) > MAX_CLOCK_OFFSET_S) {
     throw new NotifyRejected('STALE', `timestamp ${timestamp} is more than ${MAX_CLOCK_OFFSET_S} s from now (${nowS})`);
   }
+  const { Aes, Formatter, Rsa } = wechatpaySdk();
   const message = Formatter.response(timestamp, nonce, req.body);
   const signers = keys.filter((k) => (k.certSerial === undefined || k.certSerial === serial.toUpperCase()) && Rsa.verify(message, signature, k.platformKey));
   if (signers.length === 0) throw new NotifyRejected('SIGNATURE', `Wechatpay-Signature does not verify (Wechatpay-Serial ${serial})`);

@@ -16,7 +16,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { randomBytes, type KeyObject } from 'crypto';
-import { Aes, Formatter, Rsa } from './sdk';
+import { wechatpaySdk } from './sdk';
 import type { Order, Shop } from '../../../../types/domain';
 import type { RefundNotifyEvent } from '../../ports';
 import { GatewayTimeoutError, type SimulatedRefundGateway } from '../local/gateway';
@@ -221,7 +221,7 @@ export class WechatPayV3Simulator {
       resource: {
         original_type: 'refund',
         algorithm: 'AEAD_AES_256_GCM',
-        ciphertext: Aes.AesGcm.encrypt(JSON.stringify(resource), apiV3Key, iv, aad),
+        ciphertext: wechatpaySdk().Aes.AesGcm.encrypt(JSON.stringify(resource), apiV3Key, iv, aad),
         associated_data: aad,
         nonce: iv,
       },
@@ -233,12 +233,12 @@ export class WechatPayV3Simulator {
 
   private signatureHeaders(body: string, o: NotificationOptions = {}): Record<string, string> {
     const timestamp = String(o.timestamp ?? this.nowS());
-    const nonce = o.nonce ?? Formatter.nonce();
+    const nonce = o.nonce ?? wechatpaySdk().Formatter.nonce();
     return {
       'Wechatpay-Timestamp': timestamp,
       'Wechatpay-Nonce': nonce,
       'Wechatpay-Serial': this.opts.platform.keyId,
-      'Wechatpay-Signature': Rsa.sign(Formatter.response(timestamp, nonce, body), o.signWith ?? this.opts.platform.privateKey),
+      'Wechatpay-Signature': wechatpaySdk().Rsa.sign(wechatpaySdk().Formatter.response(timestamp, nonce, body), o.signWith ?? this.opts.platform.privateKey),
     };
   }
 
@@ -278,7 +278,7 @@ export class WechatPayV3Simulator {
       !auth.nonce_str ||
       !auth.signature ||
       Math.abs(this.nowS() - Number(auth.timestamp)) > (this.opts.maxSkewS ?? 300) ||
-      !Rsa.verify(Formatter.request(req.method ?? 'GET', url, auth.timestamp, auth.nonce_str, body), auth.signature, merchant.publicKey)
+      !wechatpaySdk().Rsa.verify(wechatpaySdk().Formatter.request(req.method ?? 'GET', url, auth.timestamp, auth.nonce_str, body), auth.signature, merchant.publicKey)
     ) {
       this.signErrors += 1;
       this.answer(res, 401, { code: 'SIGN_ERROR', message: '签名错误，请检查后再试' });

@@ -89,6 +89,11 @@ function seqOf(doc: unknown): number {
  */
 export class WxCaseRepo implements CaseRepo {
   private readonly _: WxCommand;
+  /**
+   * Cases as last read, by id: a case at a given version never changes (every write bumps it), so
+   * `update` finds the stored case it compares against here instead of reading it again. Bounded.
+   */
+  private readonly seen = new Map<string, AfterSaleCase>();
 
   constructor(private readonly db: WxDatabase) {
     this._ = db.command;
@@ -98,9 +103,23 @@ export class WxCaseRepo implements CaseRepo {
     return this.db.collection(COLLECTIONS.cases);
   }
 
+  private remember(c: AfterSaleCase): AfterSaleCase {
+    this.seen.delete(c._id);
+    if (this.seen.size >= 1_000) this.seen.delete(this.seen.keys().next().value as string);
+    this.seen.set(c._id, c);
+    return c;
+  }
+
+  /** The stored case at `version`: from what this container last read, else from the database. */
+  private async storedAt(caseId: string, version: number): Promise<AfterSaleCase | null> {
+    const known = this.seen.get(caseId);
+    if (known && known.version === version) return known;
+    return this.get(caseId);
+  }
+
   async get(caseId: string): Promise<AfterSaleCase | null> {
     const { data } = await this.cases.doc(caseId).get();
-    return data ? caseFromDocument(data) : null;
+    return data ? this.remember(caseFromDocument(data)) : null;
   }
 
   async findByIdempotencyKey(buyerOpenid: string, key: string): Promise<AfterSaleCase | null> {
@@ -203,29 +222,37 @@ export class WxCaseRepo implements CaseRepo {
    */
   async insert(c: AfterSaleCase, guard: ApplyGuard, notifications: Notification[], claim?: CapClaim): Promise<InsertResult> {
     const idemId = idempotencyId(c.buyerOpenid, c.idempotencyKey);
-    const plan = claim ? await this.planTotals(null, claim) : [];
+    // The plan's reads run while the transaction starts (one round trip for both); inside it, every
+    // read goes out at once, then every write: start, reads, writes, commit.
+    const planned = claim ? this.planTotals(null, claim) : Promise.resolve([]);
+    planned.catch(() => undefined);
     let outcome: InsertOutcome;
     try {
       outcome = await this.transaction(async (tx): Promise<InsertOutcome> => {
+        const plan = await planned;
         const counters = tx.collection(COLLECTIONS.counters);
-        const idem = await counters.doc(idemId).get();
+        const [idem, order, buyer, totals] = await Promise.all([
+          counters.doc(idemId).get(),
+          counters.doc(orderCounterId(c.orderId)).get(),
+          counters.doc(buyerCounterId(c.buyerOpenid)).get(),
+          this.readTotals(tx, plan),
+        ]);
         if (idem.data) {
           const caseId = (idem.data as { caseId: string }).caseId;
           // Our own case: an earlier run of this transaction committed and only its answer was lost.
           return caseId === c._id ? { kind: 'INSERTED' } : { kind: 'DUPLICATE', caseId };
         }
-        const order = await counters.doc(orderCounterId(c.orderId)).get();
-        const buyer = await counters.doc(buyerCounterId(c.buyerOpenid)).get();
         if (seqOf(order.data) !== guard.orderSeq || seqOf(buyer.data) !== guard.buyerSeq) return { kind: 'CONFLICT' };
-        const totals = await this.readTotals(tx, plan);
         if (!Array.isArray(totals)) return totals;
-        await this.writeTotals(tx, totals);
-        await counters.doc(orderCounterId(c.orderId)).set({ data: { seq: guard.orderSeq + 1 } });
-        await counters.doc(buyerCounterId(c.buyerOpenid)).set({ data: { seq: guard.buyerSeq + 1 } });
-        await counters.add({ data: { _id: idemId, caseId: c._id, buyerOpenid: c.buyerOpenid, at: c.createdAt } });
-        await tx.collection(COLLECTIONS.cases).add({ data: caseDocument(c, true) });
         const outbox = tx.collection(COLLECTIONS.outbox);
-        for (const n of notifications) await outbox.add({ data: { ...n } });
+        await Promise.all([
+          this.writeTotals(tx, totals),
+          counters.doc(orderCounterId(c.orderId)).set({ data: { seq: guard.orderSeq + 1 } }),
+          counters.doc(buyerCounterId(c.buyerOpenid)).set({ data: { seq: guard.buyerSeq + 1 } }),
+          counters.add({ data: { _id: idemId, caseId: c._id, buyerOpenid: c.buyerOpenid, at: c.createdAt } }),
+          tx.collection(COLLECTIONS.cases).add({ data: caseDocument(c, true) }),
+          ...notifications.map((n) => outbox.add({ data: { ...n } })),
+        ]);
         return { kind: 'INSERTED' };
       });
     } catch (e) {
@@ -239,7 +266,10 @@ export class WxCaseRepo implements CaseRepo {
       }
       throw e;
     }
-    if (outcome.kind === 'INSERTED') return { inserted: true };
+    if (outcome.kind === 'INSERTED') {
+      this.remember(c);
+      return { inserted: true };
+    }
     if (outcome.kind === 'CONFLICT') return { inserted: false, reason: 'CONFLICT' };
     if (outcome.kind === 'CAP') throw capExceeded(outcome.move.kind, outcome.move.capFen, outcome.heldFen);
     const existing = await this.get(outcome.caseId);
@@ -257,33 +287,46 @@ export class WxCaseRepo implements CaseRepo {
     if (c.version !== expectedVersion + 1) {
       throw new Error(`case ${c._id}: version must be expectedVersion + 1 (got ${c.version}, expected ${expectedVersion + 1})`);
     }
-    let plan: PlannedMove[] = [];
+    let planned: Promise<PlannedMove[] | false> = Promise.resolve([]);
     if (claim) {
-      // What the stored case holds decides how the totals move; read again (and compared) inside the transaction.
-      const stored = await this.get(c._id);
-      if (!stored || stored.version !== expectedVersion) return false;
-      plan = await this.planTotals(stored, claim);
+      // What the stored case holds decides how the totals move (the case at that version, as this
+      // container last read it, or read now); compared again inside the transaction.
+      planned = this.storedAt(c._id, expectedVersion).then(
+        async (stored): Promise<PlannedMove[] | false> => (!stored || stored.version !== expectedVersion ? false : this.planTotals(stored, claim)),
+      );
+      planned.catch(() => undefined);
     }
-    if (plan.length === 0 && notifications.length === 0 && tickets.length === 0) {
-      const res = await this.cases
-        .where({ _id: c._id, version: expectedVersion })
-        .update({ data: caseReplacement(this._, c), multi: false });
-      return res.stats.updated === 1;
+    if (notifications.length === 0 && tickets.length === 0) {
+      // Nothing else commits with the case: the plan decides whether a transaction is needed at all.
+      const plan = await planned;
+      if (plan === false) return false;
+      if (plan.length === 0) {
+        const res = await this.cases
+          .where({ _id: c._id, version: expectedVersion })
+          .update({ data: caseReplacement(this._, c), multi: false });
+        if (res.stats.updated === 1) this.remember(c);
+        return res.stats.updated === 1;
+      }
     }
     let outcome: boolean | CapRefusal;
     try {
+      // The plan's reads run while the transaction starts; inside it, every read at once, then every write.
       outcome = await this.transaction(async (tx): Promise<boolean | CapRefusal> => {
+        const plan = await planned;
+        if (plan === false) return false;
         const doc = tx.collection(COLLECTIONS.cases).doc(c._id);
-        const stored = (await doc.get()).data as AfterSaleCase | null;
+        const [read, totals] = await Promise.all([doc.get(), this.readTotals(tx, plan)]);
+        const stored = read.data as AfterSaleCase | null;
         if (!stored || stored.version !== expectedVersion) return false;
-        const totals = await this.readTotals(tx, plan);
         if (!Array.isArray(totals)) return totals;
-        await this.writeTotals(tx, totals);
-        await doc.set({ data: caseDocument(c, false) });
         const outbox = tx.collection(COLLECTIONS.outbox);
-        for (const n of notifications) await outbox.add({ data: { ...n } });
         const ticketColl = tx.collection(COLLECTIONS.tickets);
-        for (const t of tickets) await ticketColl.add({ data: { ...t } });
+        await Promise.all([
+          this.writeTotals(tx, totals),
+          doc.set({ data: caseDocument(c, false) }),
+          ...notifications.map((n) => outbox.add({ data: { ...n } })),
+          ...tickets.map((t) => ticketColl.add({ data: { ...t } })),
+        ]);
         return true;
       });
     } catch (e) {
@@ -295,6 +338,7 @@ export class WxCaseRepo implements CaseRepo {
       if (!now || now.version !== expectedVersion) return false;
       throw e;
     }
+    if (outcome === true) this.remember(c);
     if (typeof outcome === 'boolean') return outcome;
     throw capExceeded(outcome.move.kind, outcome.move.capFen, outcome.heldFen);
   }
@@ -360,11 +404,15 @@ export class WxCaseRepo implements CaseRepo {
         const id = totalId(move);
         const capFen = move.kind === 'ORDER' ? claim.order.capFen : claim.year.capFen;
         const share = move.kind === 'ORDER' ? claim.order.fen : claim.year.year === move.year ? claim.year.fen : 0;
+        // An order's total is often new (its first case): its base, one small query, is read together
+        // with the document instead of after it. A shop's year total exists after its first approval.
+        const orderBase = move.kind === 'ORDER' ? this.listByOrder(move.key).then(committedOnOrderFen) : undefined;
+        orderBase?.catch(() => undefined);
         const existing = (await counters.doc(id).get()).data;
         if (existing) return { ...move, id, capFen, base: 0, share };
         const base =
-          move.kind === 'ORDER'
-            ? committedOnOrderFen(await this.listByOrder(move.key))
+          orderBase !== undefined
+            ? await orderBase
             : await this.shopCommittedFen(move.key, shanghaiYearStart(move.year as number), shanghaiYearStart((move.year as number) + 1));
         return { ...move, id, capFen, base, share };
       }),
@@ -374,8 +422,9 @@ export class WxCaseRepo implements CaseRepo {
   /** Inside the transaction: each total as it now stands, moved; or the first cap a growing total would pass. */
   private async readTotals(tx: WxTransaction, plan: readonly PlannedMove[]): Promise<{ move: PlannedMove; fen: number }[] | CapRefusal> {
     const out: { move: PlannedMove; fen: number }[] = [];
-    for (const move of plan) {
-      const doc = (await tx.collection(COLLECTIONS.counters).doc(move.id).get()).data as { fen?: number } | null;
+    const docs = await Promise.all(plan.map((move) => tx.collection(COLLECTIONS.counters).doc(move.id).get()));
+    for (const [i, move] of plan.entries()) {
+      const doc = docs[i].data as { fen?: number } | null;
       const current = doc ? (doc.fen ?? 0) : move.base;
       const fen = current + move.delta;
       if (move.delta > 0 && fen > move.capFen) {
@@ -387,11 +436,13 @@ export class WxCaseRepo implements CaseRepo {
   }
 
   private async writeTotals(tx: WxTransaction, totals: readonly { move: PlannedMove; fen: number }[]): Promise<void> {
-    for (const { move, fen } of totals) {
-      const data: Record<string, unknown> = { kind: move.kind, key: move.key, fen };
-      if (move.year !== undefined) data.year = move.year;
-      await tx.collection(COLLECTIONS.counters).doc(move.id).set({ data });
-    }
+    await Promise.all(
+      totals.map(({ move, fen }) => {
+        const data: Record<string, unknown> = { kind: move.kind, key: move.key, fen };
+        if (move.year !== undefined) data.year = move.year;
+        return tx.collection(COLLECTIONS.counters).doc(move.id).set({ data });
+      }),
+    );
   }
 
   /**

@@ -120,7 +120,10 @@ export class WxShopRepo implements ShopRepo {
   }
 }
 
-/** Merchants in `as_merchants` with `_id` = the staff member's openid. */
+/**
+ * Merchants in `as_merchants` with `_id` = the staff member's openid. The container keeps the roles it
+ * read for a minute in CachedMerchantRepo (people.ts), which wraps this one.
+ */
 export class WxMerchantRepo implements MerchantRepo {
   constructor(private readonly db: WxDatabase) {}
 
