@@ -9,6 +9,7 @@ const pages = [
   'pages/help/index',
   'pages/product/index',
   'pages/checkout/index',
+  'pages/me/index',
   // h5 only: picks the demo identity the local host should see; WeChat names the caller in weapp.
   ...(process.env.TARO_ENV === 'h5' ? ['pages/dev-login/index'] : []),
 ];
@@ -16,7 +17,7 @@ const pages = [
 const subPackages: { root: string; pages: string[] }[] = [
   {
     root: 'merchant',
-    pages: ['pages/panel/index', 'pages/review/index', 'pages/stats/index', 'pages/settings/index', 'pages/platform/index', 'pages/orders/index'],
+    pages: ['pages/panel/index', 'pages/review/index', 'pages/stats/index', 'pages/settings/index', 'pages/platform/index', 'pages/orders/index', 'pages/team/index'],
   },
 ];
 

@@ -16,9 +16,10 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import automator from 'miniprogram-automator';
+import type { JourneyDriver, Phone, Recorded as JourneyRecorded } from '../../test/weapp/journeys';
 import { ensureBuild, REPO_ROOT } from '../support/h5Build';
 import { ARTIFACTS, SCREENSHOTS } from '../support/browser';
-import { startTestHost, type TestHost } from '../support/host';
+import { hostPost, startTestHost, type TestHost } from '../support/host';
 
 /** Where the weapp keeps the last `whoami` (src/stores/identity.ts CACHE_KEY). */
 const IDENTITY_CACHE_KEY = 'aftersale.identity';
@@ -30,7 +31,8 @@ export type MpElement = NonNullable<Awaited<ReturnType<MpPage['$']>>>;
 export { SKIP_LINE, devtoolsCli } from './available';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-export type Photo = 'cup-crack' | 'sheet-pilling' | 'tracking';
+export type { Photo } from '../../test/weapp/journeys';
+import type { Photo } from '../../test/weapp/journeys';
 
 /** The parts of `wx` the bridge and the mocks use, as they exist inside the mini-program. */
 interface WxInApp {
@@ -354,5 +356,86 @@ export class DevtoolsSession {
     await this.mp?.close();
     await this.host.close();
     fs.rmSync(this.projectPath, { recursive: true, force: true });
+  }
+}
+
+/** One person's mini-program in DevTools, as the shared journeys (test/weapp/journeys.ts) see a phone. */
+class DevtoolsPhone implements Phone {
+  constructor(private readonly s: DevtoolsSession) {}
+
+  private async page(): Promise<MpPage> {
+    return until('a page on top', () => this.s.miniProgram.currentPage() as Promise<MpPage | null>);
+  }
+
+  async tap(selector: string, want: string | RegExp): Promise<void> {
+    await tap(await this.page(), selector, want);
+  }
+
+  async tapWithin(selector: string, want: string | RegExp, inner: string): Promise<void> {
+    const page = await this.page();
+    const outer = await until(`${selector} "${want}"`, () => find(page, selector, want));
+    const el = await until(`${inner} inside it`, () => outer.$(inner));
+    await el.tap();
+  }
+
+  async typeInto(selector: string, value: string, index = 0): Promise<void> {
+    await typeInto(await this.page(), selector, value, index);
+  }
+
+  async seeText(rootSelector: string, want: string | RegExp, timeoutMs?: number): Promise<void> {
+    await seeText(await this.page(), rootSelector, want, timeoutMs);
+  }
+
+  async textOf(selector: string): Promise<string> {
+    const el = await (await this.page()).$(selector);
+    return el ? (await el.text()).trim() : '';
+  }
+
+  async count(selector: string): Promise<number> {
+    return ((await (await this.page()).$$(selector)) as MpElement[]).length;
+  }
+
+  async classOf(selector: string): Promise<string> {
+    const el = await (await this.page()).$(selector);
+    return el ? ((await el.attribute('class')) ?? '') : '';
+  }
+
+  async pageAt(route: string): Promise<{ query: Record<string, string> }> {
+    const page = await this.s.pageAt(route);
+    return { query: Object.fromEntries(Object.entries(page.query ?? {}).map(([k, v]) => [k, String(v)])) };
+  }
+
+  async open(url: string): Promise<void> {
+    await this.s.open(url);
+  }
+
+  async nextPhoto(photo: Photo): Promise<void> {
+    await this.s.nextPhoto(photo);
+  }
+
+  async recorded(): Promise<JourneyRecorded> {
+    return this.s.recorded();
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.s.screenshot(name);
+  }
+}
+
+/** The shared journeys' driver on DevTools: each `as()` is a fresh launch; `api` goes to the local host. */
+export class DevtoolsJourneys implements JourneyDriver {
+  constructor(private readonly s: DevtoolsSession) {}
+
+  async as(openid: string, route: string): Promise<Phone> {
+    await this.s.as(openid, route);
+    return new DevtoolsPhone(this.s);
+  }
+
+  api<T>(action: string, body: object, openid: string): Promise<T> {
+    return hostPost<T>(this.s.host.url, '/api/afterSale', { action, ...body }, openid);
+  }
+
+  step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.s.step(name, fn);
   }
 }

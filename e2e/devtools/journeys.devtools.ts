@@ -1,12 +1,14 @@
 /**
- * The journeys of e2e/journeys.e2e.ts on the weapp build in WeChat DevTools (miniprogram-automator),
+ * The weapp journeys shared with the component-runtime suite (test/weapp/journeys.ts), plus the
+ * 48-hour timer and the failure reasons, on the weapp build in WeChat DevTools (miniprogram-automator),
  * against a local host (see driver.ts for the cloud bridge and the mocked prompts). Run with
  * `WECHAT_DEVTOOLS_CLI=<cli path> npm run test:devtools`; without DevTools the suite is skipped.
  * Screenshots: e2e/screenshots/devtools-*.png; a failed step leaves e2e/artifacts/devtools-<step>.*.
  */
 import type { AfterSaleCase } from '../../types/domain';
 import { hostGet, hostPost, startTestHost } from '../support/host';
-import { DevtoolsSession, SKIP_LINE, devtoolsCli, find, seeText, tap, typeInto, until, type MpPage, type Photo } from './driver';
+import { JOURNEYS, prepare } from '../../test/weapp/journeys';
+import { DevtoolsJourneys, DevtoolsSession, SKIP_LINE, devtoolsCli, find, seeText, tap, typeInto, until, type MpPage, type Photo } from './driver';
 
 jest.setTimeout(40 * 60_000);
 
@@ -21,8 +23,6 @@ const WANG = 'oBuyerWangLei';
 const LIU = 'oBuyerLiuYang';
 const OWNER = 'oMerchantOwnerHaowu';
 const HAITAO_OWNER = 'oMerchantOwnerHaitao';
-const PLATFORM = 'oPlatformReviewer';
-const TEMPLATES = { decision: 'e2e-tpl-decision', refund: 'e2e-tpl-refund' };
 
 let s: DevtoolsSession;
 
@@ -107,7 +107,7 @@ beforeAll(async () => {
   if (!cli) return;
   s = await DevtoolsSession.start(cli);
   // Without template ids the weapp has nothing to ask the buyer to subscribe to.
-  await api('merchant.settings.set', { subscribeTemplateIds: TEMPLATES }, OWNER);
+  await prepare(new DevtoolsJourneys(s));
 });
 
 afterAll(async () => {
@@ -115,40 +115,15 @@ afterAll(async () => {
 });
 
 describeWithDevtools('newcomer journeys in WeChat DevTools', () => {
-  it('1. 仅退款 with two photos, asked to subscribe first: approved, refunded, 已退款; too early to report it missing (R8)', async () => {
-    let caseId = '';
-    await s.step('1-apply', async () => {
-      caseId = await applyInApp({
-        buyer: ZHANG,
-        orderId: 'OD1001',
-        line: '新疆长绒棉四件套 1.8m床 奶咖色',
-        reason: '质量问题',
-        description: '四件套洗了一次就严重起球，床单还有一处开线，照片里能看清',
-        photos: ['sheet-pilling', 'cup-crack'],
-        shot: '1-apply',
-      });
-      expect((await s.recorded()).subscribed).toEqual([[TEMPLATES.decision, TEMPLATES.refund]]);
-      const c = await api<AfterSaleCase>('get', { caseId }, ZHANG);
-      expect(c.evidence).toHaveLength(2);
-      await s.screenshot('1-case-pending');
+  // The journeys shared with the component-runtime suite (test/weapp/journeys.ts): what runs in
+  // `npm run test:weapp` is what a tester runs here.
+  for (const j of JOURNEYS) {
+    it(j.title, async () => {
+      await j.run(new DevtoolsJourneys(s));
     });
-    await s.step('1-approve', async () => {
-      const page = await review(OWNER, caseId);
-      await act(page, '同意退款', '确认同意', () => typeInto(page, '.m-sheet .m-field__textarea', '照片里起球和开线都很明显，已同意退款，给您添麻烦了'), '1-approve-sheet');
-      await seeText(page, '.review', /已同意，(退款 ¥272\.16 处理中|¥272\.16 已退款到账)/);
-    });
-    await s.step('1-refunded', async () => {
-      await s.as(ZHANG, `/pages/case/index?id=${caseId}`);
-      const page = await caseShows(caseId, '已退款');
-      await seeText(page, '.case-page', '照片里起球和开线都很明显，已同意退款，给您添麻烦了');
-      await s.screenshot('1-refunded');
-      await tap(page, '.bottom-bar button', '退款未到账');
-      const modal = await until('the R8 modal', async () => (await s.recorded()).modals.at(-1));
-      expect(modal.title).toMatch(/^退款已于.+退回微信零钱$/);
-      expect(modal.content).toMatch(/^一般20分钟内到账，.+提交工单查询（退款单号.+）$/);
-    });
-  });
+  }
 
+  // DevTools only: the 48-hour timer and the failure reasons.
   it('2. nobody answers for 48 h: the timer approves and the buyer sees the refund', async () => {
     const clockHost = await startTestHost();
     const base = await s.useHost(clockHost);
@@ -178,111 +153,6 @@ describeWithDevtools('newcomer journeys in WeChat DevTools', () => {
     }
   });
 
-  it('3. 退货退款: shipped back, confirmed as unsealed (R6), a partial offer accepted, refunded', async () => {
-    let caseId = '';
-    await s.step('3-apply', async () => {
-      caseId = await applyInApp({
-        buyer: ZHANG,
-        orderId: 'OD1015',
-        type: '退货退款',
-        reason: '不想要了',
-        description: '香薰蜡烛味道太浓，不想要了，想退货',
-        photos: [],
-        shot: '3-apply',
-      });
-    });
-    await s.step('3-approve', async () => {
-      const page = await review(OWNER, caseId);
-      await act(page, '同意退货', '确认同意', noFill, '3-approve-sheet');
-      await seeText(page, '.review', '已同意，等待买家退货');
-    });
-    await s.step('3-ship', async () => {
-      await s.as(ZHANG, `/pages/case/index?id=${caseId}`);
-      const page = await caseShows(caseId, '待买家退货');
-      await typeInto(page, '.field__input', '中通快递', 0);
-      await typeInto(page, '.field__input', '75318264930127', 1);
-      await s.screenshot('3-ship-form');
-      await tap(page, '.bottom-bar button', '提交退货物流');
-      await caseShows(caseId, '待商家收货');
-    });
-    await s.step('3-unsealed-and-offer', async () => {
-      const page = await review(OWNER, caseId);
-      await tap(page, '.review__btn', '确认收货');
-      await seeText(page, '.m-sheet', '确认收货并退款');
-      await tap(page, '.m-act__check-text', /^已拆封影响二次销售/);
-      await seeText(page, '.m-sheet', '确认后进入协商，暂不退款。');
-      await s.screenshot('3-confirm-unsealed-sheet');
-      await tap(page, '.m-sheet button', '确认收货并协商');
-      await seeText(page, '.review', '商品已拆封，影响二次销售，暂不能全额退款');
-      await act(
-        page,
-        '修改协商金额',
-        '发给买家',
-        async () => {
-          await typeInto(page, '.m-sheet .m-field__input', '150');
-          await typeInto(page, '.m-sheet .m-field__textarea', '蜡烛外包装已拆、塑封已撕，影响二次销售，协商按150元退款');
-        },
-        '3-offer-sheet',
-      );
-      await seeText(page, '.review', '已向买家提出协商退款 ¥150.00');
-    });
-    await s.step('3-accept', async () => {
-      await s.as(ZHANG, `/pages/case/index?id=${caseId}`);
-      let page = await caseShows(caseId, '协商中');
-      await seeText(page, '.case-page', '怎么办：提供未经使用证明，或协商折价退款');
-      await s.screenshot('3-offer');
-      await tap(page, '.bottom-bar button', '同意协商');
-      page = await caseShows(caseId, '已退款');
-      expect((await s.recorded()).modals.map((m) => m.title)).toContain('同意协商金额？');
-      const c = await api<AfterSaleCase>('get', { caseId }, ZHANG);
-      expect(c.refunds.map((r) => [r.status, r.amountFen])).toEqual([['SUCCESS', 15_000]]);
-      await s.screenshot('3-refunded');
-    });
-  });
-
-  it('4. rejected, escalated, decided by the platform before its deadline', async () => {
-    let caseId = '';
-    await s.step('4-apply', async () => {
-      caseId = await applyInApp({
-        buyer: LIU,
-        orderId: 'OD1010',
-        reason: '质量问题',
-        description: '台灯用了一周调光旋钮就失灵了，只能开最亮一档',
-        photos: ['cup-crack'],
-        shot: '4-apply',
-      });
-    });
-    await s.step('4-reject', async () => {
-      const page = await review(OWNER, caseId);
-      await act(
-        page,
-        '拒绝',
-        '确认拒绝',
-        async () => {
-          await tap(page, '.m-sheet .chips__item', '非商家责任');
-          await typeInto(page, '.m-sheet .m-field__textarea', '经检测旋钮无故障，属于使用不当，请提供故障视频后再申请');
-        },
-        '4-reject-sheet',
-      );
-      await seeText(page, '.review', '已拒绝该申请');
-    });
-    await s.step('4-escalate', async () => {
-      await s.as(LIU, `/pages/case/index?id=${caseId}`);
-      const page = await caseShows(caseId, '商家已拒绝');
-      await typeInto(page, '.case-page__textarea', '旋钮确实坏了，照片和视频都可以提供，不是使用不当');
-      await tap(page, '.bottom-bar button', '申请平台介入');
-      await caseShows(caseId, '平台介入中');
-      await s.screenshot('4-escalated');
-    });
-    await s.step('4-decide', async () => {
-      const escalated = await api<AfterSaleCase>('get', { caseId }, LIU);
-      const page = await review(PLATFORM, caseId, 'platform');
-      await act(page, '判定退款', '确认退款', () => typeInto(page, '.m-sheet .m-field__textarea', '台灯使用一周即出现调光故障，属于质量问题，商家拒绝理由不成立'), '4-decide-sheet');
-      await seeText(page, '.review', '已裁定同意退款');
-      const decided = await api<AfterSaleCase>('platform.get', { caseId }, PLATFORM);
-      expect(decided.history.find((h) => h.action === 'PLATFORM_APPROVE')?.at).toBeLessThan(escalated.deadlineAt as number);
-    });
-  });
 
   describe('5. failure reasons with their message and what to do', () => {
     it('R2 window expired', async () => {

@@ -7,6 +7,8 @@ export const ROUTES = {
   platform: '/merchant/pages/platform/index',
   /** SPEC §7: the shop's orders, shipped from here. */
   orders: '/merchant/pages/orders/index',
+  /** SPEC §7: the owner's staff, invites and order-sync key. */
+  team: '/merchant/pages/team/index',
 } as const;
 
 export function reviewUrl(caseId: string, as: 'merchant' | 'platform' = 'merchant'): string {

@@ -15,6 +15,9 @@ export const routes = {
     `/pages/checkout/index?shopId=${encodeURIComponent(shopId)}${skuId ? `&skuId=${encodeURIComponent(skuId)}` : ''}`,
   merchantOrders: '/merchant/pages/orders/index',
   devLogin: '/pages/dev-login/index',
+  /** SPEC §7: 我的身份 (openid, role, entering a setup or invite code). */
+  me: '/pages/me/index',
+  merchantTeam: '/merchant/pages/team/index',
   merchantPanel: '/merchant/pages/panel/index',
   platformPanel: '/merchant/pages/platform/index',
 };

@@ -177,7 +177,11 @@ export const useDraftStore = create<DraftState>((set, get) => {
       const prepared = await prepareMedia({ path: item.path, kind: item.kind, size: item.size, thumb: item.thumb, file: item.file });
       if (!still()) return;
       patchEvidence(orderId, item.localId, { status: 'uploading', sha256: prepared.sha256, size: prepared.size });
-      const done = await uploadEvidence(prepared, callerOpenid(), (progress) => {
+      // A photo picked before `whoami` has answered (a launch straight into the order page, a quick
+      // finger) waits for it: without the caller's openid the upload has no prefix to go under (R22).
+      let openid = callerOpenid();
+      if (!openid && process.env.TARO_ENV === 'weapp') openid = (await useIdentityStore.getState().load())?.openid ?? '';
+      const done = await uploadEvidence(prepared, openid, (progress) => {
         if (still()) patchEvidence(orderId, item.localId, { progress });
       });
       if (!still()) return;

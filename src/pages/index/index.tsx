@@ -134,6 +134,10 @@ export default function OrdersPage() {
           <Text className="merchant-entry__arrow">›</Text>
         </View>
       )}
+      <View className="merchant-entry" onClick={() => go(routes.me)}>
+        <Text className="merchant-entry__title">我的身份 · 输入开店码或邀请码</Text>
+        <Text className="merchant-entry__arrow">›</Text>
+      </View>
       <View className="shortcuts">
         <View className="shortcuts__item" onClick={() => go(routes.cases)}>
           <Text className="shortcuts__icon">售</Text>

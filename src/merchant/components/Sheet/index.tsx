@@ -1,6 +1,6 @@
 import Popup from '@nutui/nutui-react-taro/dist/es/packages/popup';
 import '@nutui/nutui-react-taro/dist/es/packages/popup/style/css';
-import { View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import type { ReactNode } from 'react';
 import './index.scss';
 
@@ -19,7 +19,19 @@ interface Props {
  */
 export function Sheet({ visible, title, onClose, children, footer }: Props) {
   return (
-    <Popup visible={visible} position="bottom" round closeable title={title} destroyOnClose onClose={onClose} className="m-sheet">
+    // The close mark is a Text: NutUI's default icon is an <i>, which the weapp build has no template
+    // for, so WeChat showed no × at all (found by the component-runtime journeys, issue 13).
+    <Popup
+      visible={visible}
+      position="bottom"
+      round
+      closeable
+      closeIcon={<Text className="m-sheet__close">×</Text>}
+      title={title}
+      destroyOnClose
+      onClose={onClose}
+      className="m-sheet"
+    >
       <View className="m-sheet__body">{children}</View>
       {footer && <View className="m-sheet__footer">{footer}</View>}
     </Popup>

@@ -145,7 +145,7 @@ export class SimulatedPaymentGateway implements PaymentGateway {
       returnCode: 'SUCCESS',
       resultCode: 'SUCCESS',
       appid: 'wx0000000000local',
-      mchId: '1800000001',
+      mchId: SIM_SUB_MCH_ID,
       subMchId: SIM_SUB_MCH_ID,
       nonceStr: randomBytes(8).toString('hex'),
       openid: row.payer_openid,
