@@ -276,7 +276,7 @@ describe('buyer journey', () => {
       await top(page).getByText('凭证不足：未看到商品问题的照片').waitFor();
       await top(page).getByText(/可以通过「微信小法庭」在线调解/).waitFor();
       await screenshot(page, 'case-rejected');
-      await top(page).locator('textarea').fill('我上传了照片，商家没有认真看');
+      await top(page).getByPlaceholder(/不认同商家的处理/).fill('我上传了照片，商家没有认真看');
       await top(page).locator('.bottom-bar').getByText('申请平台介入').click();
       await top(page).getByText('平台介入中').first().waitFor();
       await top(page).getByText('微信小法庭').first().waitFor();
