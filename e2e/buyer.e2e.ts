@@ -189,7 +189,9 @@ describe('buyer journey', () => {
       await screenshot(page, 'product-custom');
     });
     await step(phone, 'checkout', async () => {
-      await open(page, '/pages/checkout/index?orderId=OD1003', '下单前请确认');
+      // SPEC §7's checkout buys from the shop's products; its after-sale policy is shown before paying.
+      await open(page, '/pages/checkout/index?shopId=shop_haowu&skuId=SKU-PILLOW', '售后政策');
+      await top(page).getByText('未发货可随时取消订单，货款原路退回').waitFor();
       await screenshot(page, 'checkout');
     });
     await step(phone, 'cases-empty', async () => {
@@ -213,8 +215,10 @@ describe('buyer journey', () => {
     });
     await step(phone, 'order-not-shipped', async () => {
       await signInAs(page, '刘洋');
-      await open(page, '/pages/order/index?id=OD1008', '暂不能申请售后');
-      await top(page).getByText(/请直接取消订单/).first().waitFor();
+      // R1 and issue 17 item 4: an unshipped order says once what to do, and the button is there.
+      await open(page, '/pages/order/index?id=OD1008', '商家尚未发货');
+      expect(await top(page).getByText(/点下方「取消订单」/).count()).toBe(1);
+      await top(page).locator('.bottom-bar').getByText('取消订单').waitFor();
       await screenshot(page, 'order-not-shipped');
     });
     await step(phone, 'orders-blocked', async () => {
@@ -291,7 +295,7 @@ describe('buyer journey', () => {
       await top(page).getByText('凭证不足：未看到商品问题的照片').waitFor();
       await top(page).getByText(/可以通过「微信小法庭」在线调解/).waitFor();
       await screenshot(page, 'case-rejected');
-      await top(page).getByPlaceholder(/不认同商家的处理/).fill('我上传了照片，商家没有认真看');
+      await top(page).locator('textarea[placeholder*="不认同商家的处理"]').fill('我上传了照片，商家没有认真看');
       await top(page).locator('.bottom-bar').getByText('申请平台介入').click();
       await top(page).getByText('平台介入中').first().waitFor();
       await top(page).getByText('微信小法庭').first().waitFor();

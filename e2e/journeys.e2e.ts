@@ -375,7 +375,7 @@ describe('newcomer journeys', () => {
       await buyerSeesStatus(page, caseId, '商家已拒绝');
       await top(page).getByText('非商家责任：经检测旋钮无故障，属于使用不当，请提供故障视频后再申请').waitFor();
       await top(page).getByText(/内可申请平台介入/).waitFor();
-      await top(page).getByPlaceholder(/不认同商家的处理/).fill('旋钮确实坏了，照片和视频都可以提供，不是使用不当');
+      await top(page).locator('textarea[placeholder*="不认同商家的处理"]').fill('旋钮确实坏了，照片和视频都可以提供，不是使用不当');
       await screenshot(page, 'journey-4-rejected');
       await top(page).locator('.bottom-bar').getByText('申请平台介入').click();
       await top(page).locator('.case-head__title').getByText('平台介入中').waitFor();
