@@ -15,7 +15,6 @@ import fs from 'fs';
 import path from 'path';
 import type { Locator, Page } from 'playwright-core';
 import type { AfterSaleCase } from '../types/domain';
-import { backendFromEnv } from '../src/server/host/serve';
 import {
   chromiumAvailable,
   drawPhoto,
@@ -183,7 +182,8 @@ describe('newcomer journeys', () => {
       await signInAs(page, host.url, '张伟');
       await buyerSeesStatus(page, caseId, '已退款');
       await top(page).getByText('退款已退回微信零钱，一般20分钟内到账').waitFor();
-      await top(page).locator('.reply__text').getByText('照片里起球和开线都很明显，已同意退款，给您添麻烦了').waitFor();
+      // The shop's note is its message in 协商记录 (SPEC §6).
+      await top(page).locator('.talk__bubble--merchant').getByText('照片里起球和开线都很明显，已同意退款，给您添麻烦了').waitFor();
       await top(page).getByText(/^已退回 /).waitFor();
       await screenshot(page, 'journey-1-refunded');
     });
@@ -558,7 +558,7 @@ describe('newcomer journeys', () => {
       });
     });
 
-    it('R4 credit card refused: the buyer is told why, the shop retries to a designated account, and the refund lands', async () => {
+    it('R4 credit card refused: the buyer is told why, the shop retries to a designated account and is told to transfer it itself', async () => {
       const { page } = phone;
       let caseId = '';
       await step(phone, 'journey-5-r4-apply', async () => {
@@ -598,22 +598,13 @@ describe('newcomer journeys', () => {
           (sheet) => sheet.locator('input').last().fill('6222 0210 0123 4567 890'),
           'journey-5-r4-retry-sheet',
         );
-        if (backendFromEnv() === 'cloud-sim') {
-          // cloudPay pays back only along the original payment (SPEC §8, src/server/adapters/cloudsim/README.md):
-          // on the cloud path the shop is told to transfer to the account itself, and no money moves here.
-          await top(page).getByText(/指定账户/).first().waitFor();
-          await screenshot(page, 'journey-5-r4-cloud-transfer');
-          const c = await api<AfterSaleCase>('get', { caseId }, 'oBuyerWangLei');
-          expect([c.status, c.lastError?.code]).toEqual(['REFUND_FAILED', 'REFUND_ABNORMAL']);
-          expect(c.refunds.filter((r) => r.status === 'SUCCESS')).toHaveLength(0);
-          return;
-        }
-        await top(page).getByText(/^已重新发起退款/).waitFor();
-        await signInAs(page, host.url, '王磊');
-        await buyerSeesStatus(page, caseId, '已退款');
-        await screenshot(page, 'journey-5-r4-refunded');
+        // WeChat Pay pays back only along the original payment, on cloudPay (SPEC §8) and on the v3 refund API
+        // the local host speaks (SPEC §7): the shop is told to transfer to the account itself, and no money moves here.
+        await top(page).getByText(/指定账户/).first().waitFor();
+        await screenshot(page, 'journey-5-r4-cloud-transfer');
         const c = await api<AfterSaleCase>('get', { caseId }, 'oBuyerWangLei');
-        expect(c.refunds.map((r) => r.status)).toEqual(['CLOSED', 'SUCCESS']);
+        expect([c.status, c.lastError?.code]).toEqual(['REFUND_FAILED', 'REFUND_ABNORMAL']);
+        expect(c.refunds.filter((r) => r.status === 'SUCCESS')).toHaveLength(0);
       });
     });
 
