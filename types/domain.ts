@@ -192,6 +192,20 @@ export interface NoteTemplates {
   offer: string[];
 }
 
+/**
+ * Subscribe messages: what a notice can tell, each put into a keyword of the shop's template by its data
+ * key (`thing1`, `amount4` …); progress is always sent, the others only when the template has them
+ * (src/core/subscribeFields.ts formats each by its key's type).
+ */
+export const SUBSCRIBE_VALUES = ['progress', 'caseNo', 'time', 'amount', 'result'] as const;
+export type SubscribeValue = (typeof SUBSCRIBE_VALUES)[number];
+/** One template's map: our value → the template's data key. */
+export type TemplateFieldMap = { progress: string } & Partial<Record<Exclude<SubscribeValue, 'progress'>, string>>;
+export interface SubscribeTemplateFields {
+  decision: TemplateFieldMap;
+  refund: TemplateFieldMap;
+}
+
 export interface ShopSettings {
   /** R17 */
   autoReplyText: string;
@@ -229,6 +243,8 @@ export interface ShopSettings {
   noteTemplates: NoteTemplates;
   /** Subscribe-message template ids (cloud: subscribeMessage.send). */
   subscribeTemplateIds: { decision: string; refund: string };
+  /** Which data key of each template carries which value (defaults: thing1, character_string2, time3). */
+  subscribeTemplateFields: SubscribeTemplateFields;
   /** Items at or above this unit price prompt the buyer for an unboxing video (四.1). */
   valuableItemFen: Fen;
   /** Money out (SPEC §7): set only by setup / shop:create; absent = cloudPay with the function's SUB_MCH_ID. */
@@ -472,6 +488,8 @@ export interface Notification {
   caseId?: string;
   templateKey: 'decision' | 'refund' | 'autoReply' | 'ticket' | 'message';
   templateId?: string;
+  /** The shop's key map for `templateId` when the notice was made (absent: the default keys). */
+  templateFields?: TemplateFieldMap;
   text: string;
   data?: Record<string, unknown>;
 }

@@ -257,17 +257,27 @@ interface Step {
   effects: Effect[];
 }
 
-function notify(step: Step, templateKey: 'decision' | 'refund' | 'message', text: string): void {
+/**
+ * A notice to the buyer. `amountFen` is the money it is about (default: what was agreed, else asked);
+ * a template's key map travels with its id, so the message is filled the way the shop's template was
+ * set up when the notice was made.
+ */
+function notify(step: Step, templateKey: 'decision' | 'refund' | 'message', text: string, amountFen?: Fen): void {
   const n: Omit<Notification, '_id'> = {
     at: step.ctx.now,
     toOpenid: step.before.buyerOpenid,
     caseId: step.before._id,
     templateKey,
     text,
-    data: { status: step.next.status },
+    data: { status: step.next.status, amountFen: amountFen ?? step.next.approvedFen ?? step.next.amountFen },
   };
-  const templateId = templateKey === 'message' ? undefined : step.ctx.shop.settings.subscribeTemplateIds[templateKey];
-  if (templateId !== undefined && templateId !== '') n.templateId = templateId;
+  if (templateKey !== 'message') {
+    const templateId = step.ctx.shop.settings.subscribeTemplateIds[templateKey];
+    if (templateId !== undefined && templateId !== '') {
+      n.templateId = templateId;
+      n.templateFields = step.ctx.shop.settings.subscribeTemplateFields[templateKey];
+    }
+  }
   step.effects.push({ type: 'NOTIFY', notification: n });
 }
 
@@ -1022,7 +1032,7 @@ function onRefundResult(step: Step, ev: Extract<CaseEvent, { type: 'REFUND_RESUL
     step.action = 'REFUND_SUCCESS';
     step.data.refundFen = attempt.amountFen;
     const way = attempt.method === 'DESIGNATED_ACCOUNT' ? '已转入约定账户' : '已原路退回，银行到账可能有延迟';
-    notify(step, 'refund', `退款${formatYuan(attempt.amountFen)}${way}（退款单号${ev.outRefundNo}）`);
+    notify(step, 'refund', `退款${formatYuan(attempt.amountFen)}${way}（退款单号${ev.outRefundNo}）`, attempt.amountFen);
     return;
   }
   if (ev.failure !== undefined) step.data.failure = ev.failure;
@@ -1034,6 +1044,7 @@ function onRefundResult(step: Step, ev: Extract<CaseEvent, { type: 'REFUND_RESUL
     ev.status === 'ABNORMAL'
       ? `退款${formatYuan(attempt.amountFen)}未能原路退回，商家正在处理，可能改为转入指定账户`
       : `退款单已关闭，系统将以新的退款单号重新退款${formatYuan(attempt.amountFen)}`,
+    attempt.amountFen,
   );
 }
 
@@ -1044,7 +1055,7 @@ function onRefundRefused(step: Step, ev: Extract<CaseEvent, { type: 'REFUND_REFU
   step.action = 'REFUND_REFUSED';
   step.data.outRefundNo = ev.outRefundNo;
   failRefund(step, { code: ev.error.code, message: ev.error.message, solution: ev.error.solution });
-  notify(step, 'refund', `退款${formatYuan(attempt.amountFen)}暂未成功：${ev.error.message}。商家会与您联系处理`);
+  notify(step, 'refund', `退款${formatYuan(attempt.amountFen)}暂未成功：${ev.error.message}。商家会与您联系处理`, attempt.amountFen);
 }
 
 function onRetryRefund(step: Step, ev: Extract<CaseEvent, { type: 'RETRY_REFUND' }>): void {

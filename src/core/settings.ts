@@ -1,4 +1,5 @@
 import type { Shop, ShopSettings } from '../../types/domain';
+import { DEFAULT_TEMPLATE_FIELDS } from './subscribeFields';
 
 /**
  * Every number of the spec lives here once. Shop settings are what a merchant may change;
@@ -79,6 +80,7 @@ export const DEFAULT_SETTINGS: ShopSettings = {
     offer: ['商品已拆封影响二次销售，协商按折价退款，感谢理解。'],
   },
   subscribeTemplateIds: { decision: '', refund: '' },
+  subscribeTemplateFields: { decision: DEFAULT_TEMPLATE_FIELDS, refund: DEFAULT_TEMPLATE_FIELDS },
   valuableItemFen: 100_000,
 };
 
@@ -90,6 +92,11 @@ export function withDefaults(settings?: Partial<ShopSettings>): ShopSettings {
     windowDaysByReason: { ...(settings?.windowDaysByReason ?? {}) },
     noteTemplates: { ...DEFAULT_SETTINGS.noteTemplates, ...(settings?.noteTemplates ?? {}) },
     subscribeTemplateIds: { ...DEFAULT_SETTINGS.subscribeTemplateIds, ...(settings?.subscribeTemplateIds ?? {}) },
+    // Each template's map is whole or default: merging keys would bring back a keyword the shop's template lacks.
+    subscribeTemplateFields: {
+      decision: { ...(settings?.subscribeTemplateFields?.decision ?? DEFAULT_TEMPLATE_FIELDS) },
+      refund: { ...(settings?.subscribeTemplateFields?.refund ?? DEFAULT_TEMPLATE_FIELDS) },
+    },
   };
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../../types/domain';
 import { DomainError } from '../core/errors';
 import { DEFAULT_SETTINGS, LIMITS } from '../core/settings';
+import { checkTemplateFields, SUBSCRIBE_VALUE_LABELS } from '../core/subscribeFields';
 
 /** Large enough for any real order, small enough that fen × 10,500 stays an exact double (money.ts). */
 export const MAX_FEN = 10_000_000_000;
@@ -25,6 +26,8 @@ const MAX_PAGE = 50;
 /** Far above R22's 500 characters, so the core (not the schema) answers for that rule. */
 const MAX_TEXT = 2_000;
 const MAX_NOTE = 500;
+/** The params of a custom issue whose message is the answer itself, not the generic 「字段」填写有误. */
+const SHOWN = { shown: true } as const;
 
 /** Ids (orders, cases, SKUs, openids, idempotency keys): a safe charset, never an object. */
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
@@ -101,6 +104,30 @@ const reasonWindows = Object.fromEntries(REASONS.map((r) => [r, dayCount(DEFAULT
   z.ZodOptional<z.ZodNumber>
 >;
 
+/** One template's key map: the shape here; the keys' types and their fit to each value in the core. */
+const templateFieldMap = z.strictObject({
+  progress: z.string().max(40),
+  caseNo: z.string().max(40).optional(),
+  time: z.string().max(40).optional(),
+  amount: z.string().max(40).optional(),
+  result: z.string().max(40).optional(),
+});
+
+/**
+ * Which data key of each subscribe-message template carries which value. A key that is not
+ * `<type><number>` of a WeChat keyword type, or of a type its value cannot fill, is refused naming the
+ * field (`subscribeTemplateFields.decision.progress`) with the reason (`SHOWN` issues keep their message).
+ */
+export const subscribeTemplateFieldsSchema = z
+  .strictObject({ decision: templateFieldMap, refund: templateFieldMap })
+  .superRefine((fields, ctx) => {
+    for (const template of ['decision', 'refund'] as const) {
+      for (const [field, message] of Object.entries(checkTemplateFields(template, fields[template]))) {
+        ctx.addIssue({ code: 'custom', message, path: field.split('.'), params: SHOWN });
+      }
+    }
+  });
+
 /**
  * Windows that protect the buyer may only be lengthened; deadlines on the merchant or the platform
  * may only be shortened (a shop can be kinder than the platform, never harsher). The refund fee rate
@@ -135,6 +162,7 @@ const settingsPatch = z.strictObject({
   subscribeTemplateIds: z
     .strictObject({ decision: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/), refund: z.string().max(64).regex(/^[A-Za-z0-9_-]*$/) })
     .optional(),
+  subscribeTemplateFields: subscribeTemplateFieldsSchema.optional(),
   valuableItemFen: fen.optional(),
   returnAddress: returnAddress.optional(),
 });
@@ -282,6 +310,9 @@ const FIELD_LABELS: Record<string, string> = {
   refundMethod: '退款方式',
   account: '收款账户',
   decision: '处理结果',
+  // subscribeTemplateFields.<template>.<value>: only that settings field has these names.
+  ...SUBSCRIBE_VALUE_LABELS,
+  subscribeTemplateFields: '订阅消息字段',
   from: '开始时间',
   to: '结束时间',
   status: '状态',
@@ -353,7 +384,8 @@ export function parseAction(body: unknown): ParsedAction {
       throw new DomainError('INVALID_INPUT', { field: [...path, key].join('.'), message: fixed ?? `不支持的字段：${key}` });
     }
     const field = path.length > 0 ? path.join('.') : 'body';
-    throw new DomainError('INVALID_INPUT', { field, message: `「${labelOf(path) || '请求内容'}」填写有误` });
+    const shown = issue.code === 'custom' && (issue.params as { shown?: boolean } | undefined)?.shown === true;
+    throw new DomainError('INVALID_INPUT', { field, message: shown ? issue.message : `「${labelOf(path) || '请求内容'}」填写有误` });
   }
   return { action, input: result.data } as ParsedAction;
 }

@@ -65,6 +65,10 @@ const FULLER: Partial<Record<ActionName, Record<string, unknown>>> = {
     officialAccount: '小林家居',
     noteTemplates: { approve: ['已同意退款'], reject: ['请补充商品照片'], offer: ['协商部分退款'] },
     subscribeTemplateIds: { decision: 'tmplDecision01', refund: 'tmplRefund01' },
+    subscribeTemplateFields: {
+      decision: { progress: 'thing1', caseNo: 'character_string2', time: 'time3', amount: 'amount4', result: 'phrase5' },
+      refund: { progress: 'thing1', amount: 'amount2' },
+    },
     valuableItemFen: 100_000,
     returnAddress: { name: '王店长', phone: '13800138000', address: '浙江省杭州市余杭区文一西路100号' },
   },

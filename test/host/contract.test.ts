@@ -577,6 +577,16 @@ describe('merchant and platform extras', () => {
     expect((await fail(STAFF, 'merchant.settings.set', { hotline: '13800138000' })).status).toBe(403);
     expect((await ok(OWNER, 'merchant.settings.set', { hotline: '13800138000' })).settings.hotline).toBe('13800138000');
     expect((await fail(OWNER, 'merchant.settings.set', { hotline: '800-820-8820' })).field).toBe('hotline');
+    // Subscribe-message keys: each template's map is stored whole; a key WeChat does not know, or of a
+    // type its value cannot fill, is refused naming the field, and nothing is stored.
+    const fields = { decision: { progress: 'thing2', amount: 'amount4', result: 'phrase1', time: 'date3' }, refund: { progress: 'thing1', caseNo: 'character_string2' } };
+    expect((await ok(OWNER, 'merchant.settings.set', { subscribeTemplateFields: fields })).settings.subscribeTemplateFields).toEqual(fields);
+    const badKey = await fail(OWNER, 'merchant.settings.set', { subscribeTemplateFields: { ...fields, decision: { progress: 'title1' } } });
+    expect(badKey).toMatchObject({ code: 'INVALID_INPUT', field: 'subscribeTemplateFields.decision.progress', message: expect.stringContaining('「title1」不是订阅消息的字段') });
+    const misfit = await fail(OWNER, 'merchant.settings.set', { subscribeTemplateFields: { ...fields, refund: { progress: 'thing1', amount: 'time2' } } });
+    expect(misfit).toMatchObject({ field: 'subscribeTemplateFields.refund.amount', message: expect.stringContaining('可用的类型：amount、number、thing') });
+    expect((await fail(OWNER, 'merchant.settings.set', { subscribeTemplateFields: { decision: fields.decision } } as never)).field).toBe('subscribeTemplateFields.refund');
+    expect((await ok(STAFF, 'merchant.settings.get', {})).settings.subscribeTemplateFields).toEqual(fields);
     const lifted = await ok(REVIEWER, 'platform.liftRisk', { openid: newBuyer(), note: '申诉材料已核实' });
     expect(lifted.liftedAt).toBeGreaterThanOrEqual(t);
   });

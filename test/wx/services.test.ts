@@ -7,9 +7,9 @@
 import type { Notification, Shop } from '../../types/domain';
 import { makeCase, T0 } from '../../src/core/__tests__/fixtures';
 import { shopWithDefaults } from '../../src/core/settings';
-import { createWxServices } from '../../src/server/adapters/wx';
+import { createWxServices, wxConfigFromEnv } from '../../src/server/adapters/wx';
 import { CloudPayGateway, payTime } from '../../src/server/adapters/wx/gateway';
-import { templateData } from '../../src/server/adapters/wx/notifier';
+import { SubscribeMessageNotifier, templateData } from '../../src/server/adapters/wx/notifier';
 import { COLLECTIONS, type CloudPayResult } from '../../src/server/adapters/wx/sdk';
 import type { RefundRequest, Services } from '../../src/server/ports';
 import { startLoopback, type Loopback } from './fake/loopback';
@@ -133,16 +133,72 @@ describe('subscribe-message notifier', () => {
     lb.fake.seed(COLLECTIONS.cases, [{ ...c } as never]);
   });
 
-  it("sends decisions and refunds with the shop's template ids to the case page", async () => {
+  it("sends decisions and refunds with the shop's template ids to the case page, to the released version by default", async () => {
     await svc.notifier.send([n({}), n({ _id: 'ntf_y', templateKey: 'refund', text: '退款已到账' })]);
     expect(lb.fake.messages).toEqual([
-      { touser: c.buyerOpenid, template_id: 'TPL_D', page: `pages/case/index?id=${c._id}`, data: templateData(n({})) },
+      {
+        touser: c.buyerOpenid,
+        template_id: 'TPL_D',
+        page: `pages/case/index?id=${c._id}`,
+        data: { thing1: { value: '商家已同意退款，款项将原路退回' }, character_string2: { value: c._id }, time3: { value: '2026年11月1日 10:00' } },
+        miniprogram_state: 'formal',
+        lang: 'zh_CN',
+      },
       expect.objectContaining({ template_id: 'TPL_R', data: expect.objectContaining({ thing1: { value: '退款已到账' } }) }),
     ]);
   });
 
   it('keeps a thing field within 20 characters', () => {
     expect(Array.from(templateData(n({ text: '一二三四五六七八九十一二三四五六七八九十一' })).thing1.value)).toHaveLength(20);
+  });
+
+  it("fills the keys of the shop's own template, each value formatted by its key's type", async () => {
+    const fields = { progress: 'thing4', caseNo: 'character_string1', time: 'date2', amount: 'amount3', result: 'phrase5' };
+    lb.fake.seed(COLLECTIONS.shops, [{ ...shop, settings: { ...shop.settings, subscribeTemplateFields: { decision: fields, refund: { progress: 'thing1' } } } } as never]);
+    const long = '商家已同意您的退货申请，请在7天内寄回商品并填写快递单号';
+    await svc.notifier.send([n({ text: long, data: { status: 'AWAITING_RETURN', amountFen: 12_345 } }), n({ _id: 'ntf_r', templateKey: 'refund', text: '退款已到账' })]);
+    expect(lb.fake.messages.map((m) => m.data)).toEqual([
+      {
+        thing4: { value: `${Array.from(long).slice(0, 19).join('')}…` },
+        character_string1: { value: c._id },
+        date2: { value: '2026年11月1日' },
+        amount3: { value: '¥123.45' },
+        phrase5: { value: '待退货' },
+      },
+      { thing1: { value: '退款已到账' } },
+    ]);
+  });
+
+  it('uses the key map a notice carries (snapshotted with its template id) without reading the shop', async () => {
+    await svc.notifier.send([n({ templateId: 'TPL_SNAP', templateFields: { progress: 'thing2', amount: 'number1' }, data: { amountFen: 500 } })]);
+    expect(lb.fake.messages).toEqual([expect.objectContaining({ template_id: 'TPL_SNAP', data: { thing2: { value: '商家已同意退款，款项将原路退回' }, number1: { value: '5.00' } } })]);
+    expect(lb.fake.callsOf('database.getDocument')).toEqual([]);
+  });
+
+  it('sends miniprogram_state from MINIPROGRAM_STATE; a bad value is logged at start and sends formal', async () => {
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const send = jest.fn(async () => ({}));
+    const openapi = { subscribeMessage: { send } };
+    const resolve = async () => ({ templateId: 'TPL_D' });
+    const env = (MINIPROGRAM_STATE: string) => Object.assign({} as NodeJS.ProcessEnv, { MINIPROGRAM_STATE });
+    for (const state of ['developer', 'trial', 'formal'] as const) {
+      expect(wxConfigFromEnv(env(state)).miniprogramState).toBe(state);
+    }
+    expect(wxConfigFromEnv({} as NodeJS.ProcessEnv).miniprogramState).toBe('formal');
+    expect(error).not.toHaveBeenCalled();
+    const bad = wxConfigFromEnv(env('develop'));
+    expect(bad.miniprogramState).toBe('formal');
+    expect(error.mock.calls.map((args) => String(args[0]))).toEqual([expect.stringMatching(/MINIPROGRAM_STATE "develop" is not one of developer \| trial \| formal/)]);
+
+    await new SubscribeMessageNotifier({ openapi }, resolve, wxConfigFromEnv(env('trial')).miniprogramState).send([n({})]);
+    await new SubscribeMessageNotifier({ openapi }, resolve, bad.miniprogramState).send([n({})]);
+    expect(send.mock.calls.map((args: unknown[]) => (args[0] as { miniprogramState: string }).miniprogramState)).toEqual(['trial', 'formal']);
+
+    // Through the real SDK: the developer state reaches WeChat as miniprogram_state.
+    const dev = createWxServices(lb.cloud, { ...CONFIG, miniprogramState: 'developer' });
+    await dev.notifier.send([n({})]);
+    expect(lb.fake.messages).toEqual([expect.objectContaining({ template_id: 'TPL_D', miniprogram_state: 'developer' })]);
+    error.mockRestore();
   });
 
   it('skips and logs messages without a template (auto-reply, tickets, a shop that set none); logs a refusal, never throws', async () => {

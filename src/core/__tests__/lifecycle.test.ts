@@ -263,6 +263,14 @@ describe('approval outcome and refund start', () => {
     expect(n.notification.text).toContain('¥50.00');
     const plain = run(opened(), { type: 'APPROVE', via: 'MERCHANT' }, 'MERCHANT');
     expect(effectsOf(plain, 'NOTIFY')[0].notification.templateId).toBeUndefined();
+    expect(effectsOf(plain, 'NOTIFY')[0].notification.templateFields).toBeUndefined();
+  });
+
+  it("carries the template's key map with its id, and the amount the notice is about", () => {
+    const decision = { progress: 'thing2', amount: 'amount3', result: 'phrase1' };
+    const shop = makeShop({}, { subscribeTemplateIds: { decision: 'TPL_DECISION', refund: '' }, subscribeTemplateFields: { decision, refund: { progress: 'thing9' } } });
+    const r = run(opened(), { type: 'APPROVE', via: 'MERCHANT' }, 'MERCHANT', { shop });
+    expect(effectsOf(r, 'NOTIFY')[0].notification).toMatchObject({ templateId: 'TPL_DECISION', templateFields: decision, data: { status: 'REFUNDING', amountFen: 5_000 } });
   });
 });
 
@@ -704,7 +712,7 @@ describe('refund results and retries', () => {
     expect(done.case).toMatchObject({ status: 'REFUNDED' });
     expect(done.case.timerAt).toBeUndefined();
     expect(done.case.refunds[0]).toEqual({ outRefundNo: 'AS1-1', amountFen: 5_000, status: 'SUCCESS', at: T0 + HOUR_MS, settledAt: T0 + 2 * HOUR_MS, method: 'ORIGINAL' });
-    expect(effectsOf(done, 'NOTIFY')[0].notification).toMatchObject({ templateKey: 'refund', text: expect.stringContaining('¥50.00') });
+    expect(effectsOf(done, 'NOTIFY')[0].notification).toMatchObject({ templateKey: 'refund', text: expect.stringContaining('¥50.00'), data: { status: 'REFUNDED', amountFen: 5_000 } });
     expect(caught(() => run(done.case, { type: 'REFUND_RESULT', outRefundNo: 'AS1-1', status: 'SUCCESS', settledAt: T0 }, 'SYSTEM')).code).toBe(
       'CASE_STATE_CHANGED',
     );

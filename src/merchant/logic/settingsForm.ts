@@ -4,9 +4,10 @@
  * `returnAddress.phone`), so a field the cloud refuses lands next to the same input.
  */
 import type { SettingsPatch, SettingsView } from '../../../types/api';
-import { REASONS, type Reason } from '../../../types/domain';
+import { REASONS, SUBSCRIBE_VALUES, type Reason, type SubscribeTemplateFields, type SubscribeValue, type TemplateFieldMap } from '../../../types/domain';
 import { formatYuan, parseYuan } from '../../core/money';
 import { DEFAULT_SETTINGS } from '../../core/settings';
+import { checkTemplateFields } from '../../core/subscribeFields';
 import type { Checked, FieldErrors } from './actions';
 
 export interface SettingsForm {
@@ -21,6 +22,8 @@ export interface SettingsForm {
   officialAccount: string;
   subscribeDecision: string;
   subscribeRefund: string;
+  /** Each template's data key per value (`thing1` …); empty = the template has no such keyword. */
+  subscribeFields: Record<keyof SubscribeTemplateFields, Record<SubscribeValue, string>>;
   returnName: string;
   returnPhone: string;
   returnAddress: string;
@@ -32,6 +35,14 @@ export interface SettingsForm {
 const MAX_WINDOW_DAYS = 365;
 const TEMPLATE_MAX_CHARS = 200;
 const MAX_TEMPLATES = 20;
+
+export const SUBSCRIBE_TEMPLATES = ['decision', 'refund'] as const satisfies readonly (keyof SubscribeTemplateFields)[];
+
+function fieldTexts(map: TemplateFieldMap): Record<SubscribeValue, string> {
+  const out = {} as Record<SubscribeValue, string>;
+  for (const v of SUBSCRIBE_VALUES) out[v] = map[v] ?? '';
+  return out;
+}
 
 function yuanText(fen: number): string {
   return formatYuan(fen).replace('¥', '');
@@ -58,6 +69,10 @@ export function toForm(view: SettingsView): SettingsForm {
     officialAccount: s.officialAccount,
     subscribeDecision: s.subscribeTemplateIds.decision,
     subscribeRefund: s.subscribeTemplateIds.refund,
+    subscribeFields: {
+      decision: fieldTexts(s.subscribeTemplateFields.decision),
+      refund: fieldTexts(s.subscribeTemplateFields.refund),
+    },
     returnName: view.shop.returnAddress?.name ?? '',
     returnPhone: view.shop.returnAddress?.phone ?? '',
     returnAddress: view.shop.returnAddress?.address ?? '',
@@ -154,6 +169,19 @@ export function checkSettings(form: SettingsForm): Checked<SettingsPatch> {
   if (!templateId.test(decision)) errors['subscribeTemplateIds.decision'] = '模板 ID 只包含字母、数字、- 和 _，从公众平台「订阅消息」复制';
   if (!templateId.test(refund)) errors['subscribeTemplateIds.refund'] = '模板 ID 只包含字母、数字、- 和 _，从公众平台「订阅消息」复制';
   patch.subscribeTemplateIds = { decision, refund };
+
+  // The same check as the cloud's (core/subscribeFields), so a key WeChat would refuse is named here.
+  const fields = {} as SubscribeTemplateFields;
+  for (const template of SUBSCRIBE_TEMPLATES) {
+    const map: Partial<Record<SubscribeValue, string>> = {};
+    for (const v of SUBSCRIBE_VALUES) {
+      const key = form.subscribeFields[template][v].trim();
+      if (key !== '') map[v] = key;
+    }
+    for (const [field, message] of Object.entries(checkTemplateFields(template, map))) errors[`subscribeTemplateFields.${field}`] = message;
+    fields[template] = map as TemplateFieldMap;
+  }
+  patch.subscribeTemplateFields = fields;
 
   const name = form.returnName.trim();
   const phone = form.returnPhone.trim();

@@ -16,6 +16,7 @@ import {
 } from '../../../types/domain';
 import type { ShopSeed } from '../adapters/sqlite/devStore';
 import { paymentSettingsSchema } from '../paymentSettings';
+import { subscribeTemplateFieldsSchema } from '../schemas';
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
 const openid = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
@@ -48,6 +49,8 @@ const settings = z
     officialAccount: text(50),
     noteTemplates: z.strictObject({ approve: templates, reject: templates, offer: templates }),
     subscribeTemplateIds: z.strictObject({ decision: text(64), refund: text(64) }),
+    // A key WeChat would refuse would only show when the first message fails; refused at the seed instead.
+    subscribeTemplateFields: subscribeTemplateFieldsSchema,
     valuableItemFen: fen,
     payment: paymentSettingsSchema,
   })

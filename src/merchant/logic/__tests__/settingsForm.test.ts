@@ -20,6 +20,7 @@ describe('settings form', () => {
       hotline: '13800138000',
       officialAccount: '',
       subscribeTemplateIds: { decision: '', refund: '' },
+      subscribeTemplateFields: s.subscribeTemplateFields,
       returnAddress: view.shop.returnAddress,
       noteTemplates: s.noteTemplates,
     });
@@ -66,5 +67,25 @@ describe('settings form', () => {
     expect(checkSettings({ ...form(), autoReplyText: ' ' }).ok).toBe(false);
     const r = checkSettings({ ...form(), subscribeDecision: 'abc def' });
     expect(!r.ok && Object.keys(r.errors)).toEqual(['subscribeTemplateIds.decision']);
+  });
+
+  it("maps each value to its template's data key: blanks left out, keys WeChat would refuse named by field", () => {
+    const f = form();
+    expect(f.subscribeFields.decision).toEqual({ progress: 'thing1', caseNo: 'character_string2', time: 'time3', amount: '', result: '' });
+    const fields = { decision: { progress: ' thing2 ', caseNo: '', time: 'date4', amount: 'amount3', result: 'phrase1' }, refund: { ...f.subscribeFields.refund, caseNo: '' } };
+    const r = checkSettings({ ...f, subscribeFields: fields });
+    expect(r.ok && r.request.subscribeTemplateFields).toEqual({
+      decision: { progress: 'thing2', time: 'date4', amount: 'amount3', result: 'phrase1' },
+      refund: { progress: 'thing1', time: 'time3' },
+    });
+    const bad = checkSettings({
+      ...f,
+      subscribeFields: { decision: { ...fields.decision, progress: 'title1' }, refund: { ...fields.refund, progress: '', amount: 'time9' } },
+    });
+    expect(!bad.ok && bad.errors).toEqual({
+      'subscribeTemplateFields.decision.progress': expect.stringContaining('「title1」不是订阅消息的字段'),
+      'subscribeTemplateFields.refund.progress': expect.stringContaining('请填写「处理进度」'),
+      'subscribeTemplateFields.refund.amount': expect.stringContaining('不能放进 time 类型的字段'),
+    });
   });
 });

@@ -78,6 +78,49 @@ describe('settings', () => {
     expect(phone.textContent).toContain('退货电话格式不对');
   });
 
+  it('shows each template’s data keys under its id, checks them before sending, and saves them', async () => {
+    useIdentityStore.setState({ identity: { openid: MERCHANT_OPENID, role: 'OWNER', shopId: 'shop_1' } });
+    render(<SettingsPage />);
+    await settle();
+    expect(screen.getByText('审核结果通知模板 ID')).toBeTruthy();
+    expect(field('subscribeTemplateFields.decision.progress').value).toBe('thing1');
+    expect(field('subscribeTemplateFields.refund.caseNo').value).toBe('character_string2');
+    expect(field('subscribeTemplateFields.refund.amount').value).toBe('');
+
+    type('subscribeRefund', 'tmplRefund-01');
+    type('subscribeTemplateFields.refund.amount', 'amout2');
+    fireEvent.click(screen.getByRole('button', { name: '保存设置' }));
+    await settle();
+    expect(calls('merchant.settings.set')).toHaveLength(0);
+    const amount = document.querySelector('#f-subscribeTemplateFields-refund-amount') as HTMLElement;
+    expect(amount.textContent).toContain('「amout2」不是订阅消息的字段');
+
+    type('subscribeTemplateFields.refund.amount', 'amount2');
+    type('subscribeTemplateFields.refund.caseNo', '');
+    fireEvent.click(screen.getByRole('button', { name: '保存设置' }));
+    await settle();
+    expect(calls('merchant.settings.set')[0][1]).toMatchObject({
+      subscribeTemplateIds: { decision: '', refund: 'tmplRefund-01' },
+      subscribeTemplateFields: {
+        decision: { progress: 'thing1', caseNo: 'character_string2', time: 'time3' },
+        refund: { progress: 'thing1', time: 'time3', amount: 'amount2' },
+      },
+    });
+    expect(screen.queryByText(/项需要修改/)).toBeNull();
+  });
+
+  it('puts a template key the cloud refuses next to its input', async () => {
+    useIdentityStore.setState({ identity: { openid: MERCHANT_OPENID, role: 'OWNER', shopId: 'shop_1' } });
+    render(<SettingsPage />);
+    await settle();
+    call.mockImplementationOnce((async () => {
+      throw new CloudError({ code: 'INVALID_INPUT', field: 'subscribeTemplateFields.decision.time', message: '「更新时间」不能放进 thing 类型的字段「thing3」', solution: '请按提示修改后重新提交' });
+    }) as typeof callAfterSale);
+    fireEvent.click(screen.getByRole('button', { name: '保存设置' }));
+    await settle();
+    expect((document.querySelector('#f-subscribeTemplateFields-decision-time') as HTMLElement).textContent).toContain('不能放进 thing 类型');
+  });
+
   it('shows staff the settings read-only, with why', async () => {
     useIdentityStore.setState({ identity: { openid: 'staff_1', role: 'STAFF', shopId: 'shop_1' } });
     render(<SettingsPage />);
@@ -86,5 +129,6 @@ describe('settings', () => {
     expect(screen.queryByRole('button', { name: '保存设置' })).toBeNull();
     expect(field('hotline').disabled).toBe(true);
     expect(field('autoReplyText').disabled).toBe(true);
+    expect(field('subscribeTemplateFields.decision.progress').disabled).toBe(true);
   });
 });

@@ -1,24 +1,30 @@
 import Taro from '@tarojs/taro';
 import { Button, Text, Textarea, View } from '@tarojs/components';
 import { useEffect, useState } from 'react';
-import { REASONS } from '../../../../types/domain';
+import { REASONS, SUBSCRIBE_VALUES, type SubscribeTemplateFields } from '../../../../types/domain';
 import Alert from '../../../components/Alert';
 import BottomBar from '../../../components/BottomBar';
 import PageState from '../../../components/PageState';
 import Section from '../../../components/Section';
 import { REASON_LABELS } from '../../../core/classifier-data';
 import { DEFAULT_SETTINGS } from '../../../core/settings';
+import { FITTING_TYPES, SUBSCRIBE_VALUE_LABELS } from '../../../core/subscribeFields';
 import { Field, TextInput } from '../../components/Field';
 import { MerchantNav } from '../../components/MerchantNav';
 import { RoleGate } from '../../components/RoleGate';
 import { VerifyBanner } from '../../components/VerifyBanner';
 import type { FieldErrors } from '../../logic/actions';
-import { checkSettings, toForm, type SettingsForm } from '../../logic/settingsForm';
+import { checkSettings, SUBSCRIBE_TEMPLATES, toForm, type SettingsForm } from '../../logic/settingsForm';
 import { ROUTES } from '../../routes';
 import type { Problem } from '../../stores/problem';
 import { useIdentityStore } from '../../../stores/identity';
 import { useShopStore } from '../../stores/shop';
 import './index.scss';
+
+const TEMPLATE_LABELS: Record<keyof SubscribeTemplateFields, string> = {
+  decision: '审核结果通知模板 ID',
+  refund: '退款到账通知模板 ID',
+};
 
 /** `windowDaysByReason.QUALITY` → an id the page can scroll to. */
 function anchor(field: string): string {
@@ -176,17 +182,36 @@ function Settings() {
               </Field>
             </Section>
             <Section title="订阅消息模板">
-              <Field
-                id={anchor('subscribeTemplateIds.decision')}
-                label="审核结果通知模板 ID"
-                hint="在公众平台「订阅消息」中选用后复制"
-                error={errors['subscribeTemplateIds.decision']}
-              >
-                <TextInput {...input('subscribeDecision')} />
-              </Field>
-              <Field id={anchor('subscribeTemplateIds.refund')} label="退款到账通知模板 ID" error={errors['subscribeTemplateIds.refund']}>
-                <TextInput {...input('subscribeRefund')} />
-              </Field>
+              <Text className="settings__sub">
+                在公众平台「订阅消息 → 我的模板」选用模板后复制模板 ID；再按模板详情里每个关键词的字段名（如 thing1、amount3）填写下面各项，模板里没有的项留空
+              </Text>
+              {SUBSCRIBE_TEMPLATES.map((t) => (
+                <View key={t}>
+                  <Field
+                    id={anchor(`subscribeTemplateIds.${t}`)}
+                    label={TEMPLATE_LABELS[t]}
+                    error={errors[`subscribeTemplateIds.${t}`]}
+                  >
+                    <TextInput {...input(t === 'decision' ? 'subscribeDecision' : 'subscribeRefund')} />
+                  </Field>
+                  <View className="settings__grid">
+                    {SUBSCRIBE_VALUES.map((v) => {
+                      const path = `subscribeTemplateFields.${t}.${v}`;
+                      return (
+                        <Field key={v} id={anchor(path)} label={SUBSCRIBE_VALUE_LABELS[v]} hint={`可用类型：${FITTING_TYPES[v].join('、')}`} error={errors[path]}>
+                          <TextInput
+                            name={path}
+                            disabled={readOnly || undefined}
+                            value={form.subscribeFields[t][v]}
+                            placeholder={v === 'progress' ? '必填，如 thing1' : '没有则留空'}
+                            onChange={(value) => set({ subscribeFields: { ...form.subscribeFields, [t]: { ...form.subscribeFields[t], [v]: value } } })}
+                          />
+                        </Field>
+                      );
+                    })}
+                  </View>
+                </View>
+              ))}
             </Section>
             <Section title="退货地址">
               <Text className="settings__sub">同意退货退款时会发给买家；未设置时无法同意退货退款</Text>

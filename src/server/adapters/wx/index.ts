@@ -8,7 +8,7 @@ import { RandomIdGen } from '../local/ids';
 import { WxCaseRepo } from './cases';
 import { CloudStorageFileStore } from './files';
 import { CloudPayGateway, type CloudPayConfig } from './gateway';
-import { SubscribeMessageNotifier } from './notifier';
+import { MINIPROGRAM_STATES, SubscribeMessageNotifier, type MiniprogramState, type TemplateResolver } from './notifier';
 import { CloudPayPaymentGateway } from './payments';
 import { CachedMerchantRepo, WxOrderSyncRepo, WxPeopleRepo } from './people';
 import { WxMerchantRepo, WxOrderRepo, WxRiskRepo, WxShopRepo } from './repos';
@@ -25,7 +25,21 @@ export type WxConfig = CloudPayConfig & {
   wechatpay?: WechatpayEnv;
   /** SPEC §7 demo checkout: the function cloudPay.unifiedOrder sends payment results to (default payNotify). */
   payNotifyFunction?: string;
+  /** Which version a subscribe message's tap opens: developer | trial | formal (default formal). */
+  miniprogramState?: MiniprogramState;
 };
+
+/**
+ * MINIPROGRAM_STATE as subscribeMessage.send takes it. Anything else is a deployment mistake: it is
+ * logged once, when the function builds its services, and messages open the released version.
+ */
+export function miniprogramStateFrom(value: string | undefined): MiniprogramState {
+  if (value === undefined || value.trim() === '') return 'formal';
+  const v = value.trim();
+  if ((MINIPROGRAM_STATES as readonly string[]).includes(v)) return v as MiniprogramState;
+  console.error(`MINIPROGRAM_STATE "${value}" is not one of ${MINIPROGRAM_STATES.join(' | ')}; subscribe messages will open the formal (released) version`);
+  return 'formal';
+}
 
 /**
  * The function's settings from its environment variables (cloud console → 云函数 → 版本与配置 →
@@ -38,6 +52,7 @@ export function wxConfigFromEnv(env: NodeJS.ProcessEnv): WxConfig {
     envId: env.REFUND_NOTIFY_ENV || env.TCB_ENV || env.SCF_NAMESPACE || '',
     notifyFunction: env.REFUND_NOTIFY_FUNCTION || 'refundNotify',
     payNotifyFunction: env.PAY_NOTIFY_FUNCTION || 'payNotify',
+    miniprogramState: miniprogramStateFrom(env.MINIPROGRAM_STATE),
     wechatpay: wechatpayEnvFrom(env),
   };
 }
@@ -48,11 +63,12 @@ export function createWxServices(cloud: WxCloud, config: WxConfig): Services {
   const cases = new WxCaseRepo(db);
   const shops = new WxShopRepo(db);
   const orders = new WxOrderRepo(db);
-  const templateIdFor = async (n: Notification): Promise<string | undefined> => {
+  const templateFor: TemplateResolver = async (n: Notification) => {
     if ((n.templateKey !== 'decision' && n.templateKey !== 'refund') || !n.caseId) return undefined;
     const c = await cases.get(n.caseId);
     const shop = c ? await shops.get(c.shopId) : null;
-    return shop?.settings.subscribeTemplateIds[n.templateKey] || undefined;
+    const templateId = shop?.settings.subscribeTemplateIds[n.templateKey];
+    return templateId ? { templateId, fields: shop?.settings.subscribeTemplateFields[n.templateKey] } : undefined;
   };
   const clock = { now: () => Date.now() };
   const merchants = new CachedMerchantRepo(new WxMerchantRepo(db), clock);
@@ -77,7 +93,7 @@ export function createWxServices(cloud: WxCloud, config: WxConfig): Services {
       cases,
     }),
     payments: new CloudPayPaymentGateway(cloud, config),
-    notifier: new SubscribeMessageNotifier(cloud, templateIdFor),
+    notifier: new SubscribeMessageNotifier(cloud, templateFor, config.miniprogramState),
     files: new CloudStorageFileStore(cloud),
     people: new WxPeopleRepo(db, merchants),
     orderSync: new WxOrderSyncRepo(db),
