@@ -162,6 +162,7 @@ describe('buyer journey', () => {
       await page.goto(caseUrl);
       await page.reload();
       await top(page).getByText('选择演示身份').waitFor();
+      await top(page).getByText('还没有选择演示身份').waitFor();
       await screenshot(page, 'deeplink-no-identity');
       await top(page).getByText('选择演示身份').click();
       await top(page).getByText('张伟', { exact: true }).first().click();
