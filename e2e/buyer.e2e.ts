@@ -161,10 +161,10 @@ describe('buyer journey', () => {
       await page.evaluate(() => window.localStorage.clear());
       await page.goto(caseUrl);
       await page.reload();
-      await top(page).getByText('选择演示身份').waitFor();
+      await top(page).getByText('选择演示身份', { exact: true }).waitFor();
       await top(page).getByText('还没有选择演示身份').waitFor();
       await screenshot(page, 'deeplink-no-identity');
-      await top(page).getByText('选择演示身份').click();
+      await top(page).getByText('选择演示身份', { exact: true }).click();
       await top(page).getByText('张伟', { exact: true }).first().click();
       await top(page).getByText('申请信息').waitFor();
       expect(page.url()).toBe(caseUrl);
