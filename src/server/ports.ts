@@ -81,6 +81,31 @@ export interface CapClaim {
   };
 }
 
+/**
+ * A write made ready while the caller still reads its facts (CaseRepo.prepare): on the cloud, the
+ * transaction of the coming `update` already started, so its start costs no round trip of its own.
+ * `release` gives back one that was not used (the caller refused, or wrote another way); after
+ * `update` used it, `release` does nothing. Always release it (finally).
+ */
+export interface PreparedWrite {
+  release(): void;
+}
+
+/** One compare-and-set of a batch (CaseRepo.updateMany): `update`'s arguments. */
+export interface CaseWrite {
+  case: AfterSaleCase;
+  expectedVersion: number;
+  notifications: Notification[];
+  tickets?: Ticket[];
+  claim?: CapClaim;
+}
+
+/**
+ * How one write of a batch ended: written; STALE (the stored version moved: another writer won, nothing
+ * of this case written); CAP (R3: a total it grows would pass its cap, nothing of this case written).
+ */
+export type CaseWriteOutcome = { kind: 'UPDATED' } | { kind: 'STALE' } | { kind: 'CAP'; error: Error };
+
 /** Where a sweep has got to in the due queue. */
 export interface DueKey {
   timerAt: EpochMs;
@@ -135,7 +160,17 @@ export interface CaseRepo {
     notifications: Notification[],
     tickets?: Ticket[],
     claim?: CapClaim,
+    prepared?: PreparedWrite,
   ): Promise<boolean>;
+  /** Makes a coming `update` ready while the caller reads its facts (PreparedWrite); absent where there is nothing to gain. */
+  prepare?(): PreparedWrite;
+  /**
+   * A batch of `update`s in one commit (the sweep's unit of work): each write is its own
+   * compare-and-set and claims its caps on the totals as the writes before it in the batch left them,
+   * so the batch passes a cap exactly where the same writes one after another would. A write that
+   * lost (STALE) or is refused (CAP) is left out; the others commit together. One outcome per write, in order.
+   */
+  updateMany(writes: readonly CaseWrite[]): Promise<CaseWriteOutcome[]>;
   /**
    * SPEC §6 `modify`: `update`'s compare-and-set, also iff the order's apply guard still holds (no case
    * was inserted or modified on the order, nor by the buyer, since `guard` was read); bumps the order's
@@ -218,6 +253,11 @@ export interface RefundRequest {
   caseId: string;
   /** The shop whose money goes out: picks its gateway (settings.payment, SPEC §7); found from the order when absent. */
   shopId?: string;
+  /**
+   * That shop as the caller read it with the transition's facts, moments before: its settings.payment
+   * routes the refund without reading the shop again (one round trip less on the cloud). Absent: read now.
+   */
+  shop?: Pick<Shop, 'settings'>;
   orderId: string;
   amountFen: Fen;
   /** The order's paid amount (WeChat Pay's total_fee). */

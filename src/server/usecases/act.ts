@@ -32,12 +32,19 @@ export async function act(
   check?: (result: TransitionResult) => Promise<void>,
 ): Promise<AfterSaleCase> {
   const stored = checkedCase(access);
-  const ctx = await loadTransitionContext(svc, stored, actorOf(access), access.caller.openid, svc.clock.now());
-  const c = (await commitDueTimeouts(svc, stored, ctx)).case;
-  const facts = c === stored ? ctx : { ...ctx, orderCases: ctx.orderCases.map((o) => (o._id === c._id ? c : o)) };
-  const result = transition(c, event, facts);
-  if (check) await check(result);
-  return commitTransition(svc, c, result, ctx.order);
+  // The write is made ready while the facts are read (on the cloud its transaction starts in the same
+  // round trip); used only if no timeout was committed first, since its snapshot predates that commit.
+  const prepared = svc.cases.prepare?.();
+  try {
+    const ctx = await loadTransitionContext(svc, stored, actorOf(access), access.caller.openid, svc.clock.now());
+    const c = (await commitDueTimeouts(svc, stored, ctx)).case;
+    const facts = c === stored ? ctx : { ...ctx, orderCases: ctx.orderCases.map((o) => (o._id === c._id ? c : o)) };
+    const result = transition(c, event, facts);
+    if (check) await check(result);
+    return await commitTransition(svc, c, result, ctx.order, { shop: ctx.shop, prepared: c === stored ? prepared : undefined });
+  } finally {
+    prepared?.release();
+  }
 }
 
 /** `get` and the other reads of one case: the case with its past-due timeouts committed first. */

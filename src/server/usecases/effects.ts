@@ -3,12 +3,12 @@
  * history event, its outbox rows and tickets commit together under compare-and-set; only then are
  * messages sent and refunds requested, so a crash in between loses nothing the sweep cannot redo.
  */
-import type { AfterSaleCase, CaseError, Notification, Order, RefundAttempt, Ticket } from '../../../types/domain';
+import type { AfterSaleCase, CaseError, Notification, Order, RefundAttempt, Shop, Ticket } from '../../../types/domain';
 import type { CaseEvent, Effect, TransitionResult } from '../../core/context';
 import { DomainError } from '../../core/errors';
 import { transition } from '../../core/lifecycle';
 import { capClaimOf } from '../caps';
-import type { RefundQueryStatus, Services } from '../ports';
+import type { PreparedWrite, RefundQueryStatus, Services } from '../ports';
 import { loadTransitionContext } from './context';
 
 interface Rows {
@@ -71,6 +71,12 @@ export async function sendQuietly(svc: Services, notifications: Notification[]):
   }
 }
 
+/** What a caller already holds that the commit can use: the shop of its facts, a write made ready (PreparedWrite). */
+export interface CommitOptions {
+  shop?: Shop;
+  prepared?: PreparedWrite;
+}
+
 /**
  * Writes `result.case` iff the stored case is still `before` (same version): the loser of a race
  * gets CASE_STATE_CHANGED. Then sends the messages and starts any refund. Returns the case as it
@@ -81,13 +87,14 @@ export async function commitTransition(
   before: AfterSaleCase,
   result: TransitionResult,
   order: Order,
+  opts: CommitOptions = {},
 ): Promise<AfterSaleCase> {
   const rows = rowsOf(svc, result.case, result.effects, await shopRecipients(svc, result.effects));
   // R3's caps are claimed in the same commit as the case (docs/DESIGN.md "Cap guard"): the core judged
   // them on totals read earlier, which a racing approval may have moved since.
   let ok: boolean;
   try {
-    ok = await svc.cases.update(result.case, before.version, rows.notifications, rows.tickets, capClaimOf(result.case, order));
+    ok = await svc.cases.update(result.case, before.version, rows.notifications, rows.tickets, capClaimOf(result.case, order), opts.prepared);
   } catch (e) {
     // A timer or gateway step refused at the commit lost a race on the totals: its callers re-check on
     // fresh facts, where the core itself keeps the step waiting. People are told which rule stopped them.
@@ -96,7 +103,7 @@ export async function commitTransition(
     throw e;
   }
   if (!ok) throw new DomainError('CASE_STATE_CHANGED');
-  return afterCommit(svc, result.case, result.effects, rows.notifications, order);
+  return afterCommit(svc, result.case, result.effects, rows.notifications, order, opts.shop);
 }
 
 /** The effects of a committed change: messages out and refund requests (which may fail the refund at once), together. */
@@ -106,6 +113,7 @@ export async function afterCommit(
   effects: readonly Effect[],
   notifications: Notification[],
   order: Order,
+  shop?: Shop,
 ): Promise<AfterSaleCase> {
   // Messages and refund requests do not wait on each other (one round trip on the cloud, not two).
   const [, current] = await Promise.all([
@@ -113,7 +121,7 @@ export async function afterCommit(
     (async () => {
       let cur = c;
       for (const e of effects) {
-        if (e.type === 'REQUEST_REFUND') cur = await requestRefund(svc, cur, order, e.attempt);
+        if (e.type === 'REQUEST_REFUND') cur = await requestRefund(svc, cur, order, e.attempt, shop);
       }
       return cur;
     })(),
@@ -131,6 +139,7 @@ export async function requestRefund(
   c: AfterSaleCase,
   order: Order,
   attempt: RefundAttempt,
+  shop?: Shop,
 ): Promise<AfterSaleCase> {
   let reply: Awaited<ReturnType<Services['gateway']['request']>>;
   try {
@@ -144,6 +153,7 @@ export async function requestRefund(
       payChannel: order.payChannel,
       method: attempt.method,
       account: attempt.method === 'DESIGNATED_ACCOUNT' ? (c.designatedAccount ?? attempt.account) : undefined,
+      ...(shop && shop._id === c.shopId ? { shop } : {}),
     });
   } catch (e) {
     console.error(`refund request ${attempt.outRefundNo} did not complete; the sweep will query it`, e);
@@ -222,7 +232,7 @@ export async function applySystemEvent(
     const ctx = await loadTransitionContext(svc, current, 'SYSTEM', current.buyerOpenid, svc.clock.now());
     const result = transition(current, event, ctx);
     try {
-      return await commitTransition(svc, current, result, ctx.order);
+      return await commitTransition(svc, current, result, ctx.order, { shop: ctx.shop });
     } catch (e) {
       if (!(e instanceof DomainError && e.code === 'CASE_STATE_CHANGED')) throw e;
     }

@@ -50,7 +50,7 @@ export async function commitDueTimeouts(
     for (const step of expiry.steps) {
       let after: AfterSaleCase;
       try {
-        after = await commitTransition(svc, current, step, ctx.order);
+        after = await commitTransition(svc, current, step, ctx.order, { shop: ctx.shop });
       } catch (e) {
         if (!isLostRace(e)) throw e;
         const fresh = await svc.cases.get(c._id);

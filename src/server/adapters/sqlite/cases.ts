@@ -1,7 +1,8 @@
 import type { Page } from '../../../../types/api';
 import type { AfterSaleCase, EpochMs, Fen, Notification, Ticket } from '../../../../types/domain';
-import type { ApplyGuard, CapClaim, CaseListQuery, CaseRepo, DueKey, InsertResult } from '../../ports';
+import type { ApplyGuard, CapClaim, CaseListQuery, CaseRepo, CaseWrite, CaseWriteOutcome, DueKey, InsertResult } from '../../ports';
 import { capExceeded, capShares, sharesOfClaim, totalMoves } from '../../caps';
+import { DomainError } from '../../../core/errors';
 import { committedOnOrderFen, committedToYearFen } from '../../../core/rules';
 import { shanghaiYear, shanghaiYearStart } from '../../../core/time';
 import type { Db } from './open';
@@ -194,23 +195,45 @@ export class SqliteCaseRepo implements CaseRepo {
     if (c.version !== expectedVersion + 1) {
       throw new Error(`case ${c._id}: version must be expectedVersion + 1 (got ${c.version}, expected ${expectedVersion + 1})`);
     }
+    return this.db.transaction(() => this.writeOne(c, expectedVersion, notifications, tickets, claim)).immediate();
+  }
+
+  async updateMany(writes: readonly CaseWrite[]): Promise<CaseWriteOutcome[]> {
+    for (const w of writes) {
+      if (w.case.version !== w.expectedVersion + 1) throw new Error(`case ${w.case._id}: version must be expectedVersion + 1`);
+    }
+    // One IMMEDIATE transaction for the batch; each write in a savepoint of its own, so a write R3
+    // refuses rolls back alone and the next one sees the totals as the ones before it left them.
     return this.db
-      .transaction((): boolean => {
-        const stored = claim ? this.storedVersion(c._id, expectedVersion) : null;
-        if (claim && !stored) return false;
-        const r = this.st
-          .get(
-            `UPDATE cases SET status = ?, timer_at = ?, deadline_at = ?, deadline_key = ?, updated_at = ?,
-               approved_at = ?, committed_fen = ?, version = ?, doc = ?
-             WHERE id = ? AND version = ?`,
-          )
-          .run(...mutableColumns(c), c._id, expectedVersion);
-        if (r.changes !== 1) return false;
-        if (claim) this.checkCaps(stored, claim);
-        this.writeSideTables(c, notifications, tickets);
-        return true;
-      })
+      .transaction((): CaseWriteOutcome[] =>
+        writes.map((w): CaseWriteOutcome => {
+          try {
+            const ok = this.db.transaction(() => this.writeOne(w.case, w.expectedVersion, w.notifications, w.tickets ?? [], w.claim))();
+            return ok ? { kind: 'UPDATED' } : { kind: 'STALE' };
+          } catch (e) {
+            if (e instanceof DomainError && e.code === 'AMOUNT_EXCEEDS_LIMIT') return { kind: 'CAP', error: e };
+            throw e;
+          }
+        }),
+      )
       .immediate();
+  }
+
+  /** One compare-and-set with its caps and side tables, inside the caller's transaction. */
+  private writeOne(c: AfterSaleCase, expectedVersion: number, notifications: Notification[], tickets: Ticket[], claim?: CapClaim): boolean {
+    const stored = claim ? this.storedVersion(c._id, expectedVersion) : null;
+    if (claim && !stored) return false;
+    const r = this.st
+      .get(
+        `UPDATE cases SET status = ?, timer_at = ?, deadline_at = ?, deadline_key = ?, updated_at = ?,
+           approved_at = ?, committed_fen = ?, version = ?, doc = ?
+         WHERE id = ? AND version = ?`,
+      )
+      .run(...mutableColumns(c), c._id, expectedVersion);
+    if (r.changes !== 1) return false;
+    if (claim) this.checkCaps(stored, claim);
+    this.writeSideTables(c, notifications, tickets);
+    return true;
   }
 
   async updateGuarded(

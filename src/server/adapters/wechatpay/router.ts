@@ -47,6 +47,10 @@ export class ProviderRoutedGateway implements RefundGateway {
   }
 
   async request(r: RefundRequest): ReturnType<RefundGateway['request']> {
+    if (r.shop) {
+      const { shop, ...request } = r;
+      return this.forShop(shop).request(request);
+    }
     const shopId = r.shopId ?? (await this.deps.orders.get(r.orderId))?.shopId;
     return this.forShop(await this.shopOf(shopId)).request(r);
   }

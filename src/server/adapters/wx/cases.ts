@@ -1,12 +1,12 @@
 import { createHash } from 'crypto';
 import type { Page } from '../../../../types/api';
 import type { AfterSaleCase, EpochMs, Fen, Notification, Ticket } from '../../../../types/domain';
-import type { ApplyGuard, CapClaim, CaseListQuery, CaseRepo, DueKey, InsertResult } from '../../ports';
+import type { ApplyGuard, CapClaim, CaseListQuery, CaseRepo, CaseWrite, CaseWriteOutcome, DueKey, InsertResult, PreparedWrite } from '../../ports';
 import { capExceeded, capShares, sharesOfClaim, totalMoves, type TotalMove } from '../../caps';
 import { committedOnOrderFen } from '../../../core/rules';
 import { shanghaiYearStart } from '../../../core/time';
 import { caseDocument, caseFromDocument, caseReplacement, keysetPage, scanAll, type KeysetSpec } from './docs';
-import { COLLECTIONS, type WxCollection, type WxCommand, type WxDatabase, type WxFilter, type WxTransaction } from './sdk';
+import { COLLECTIONS, type WxCollection, type WxCommand, type WxDatabase, type WxFilter, type WxStartedTransaction, type WxTransaction } from './sdk';
 
 /** Counter documents in `as_counters`: one per order and per buyer, bumped by every insert (the apply guard). */
 const orderCounterId = (orderId: string) => `order:${orderId}`;
@@ -37,6 +37,51 @@ interface PlannedMove extends TotalMove {
  */
 export function idempotencyId(buyerOpenid: string, key: string): string {
   return `idem:${createHash('sha256').update(`${buyerOpenid}\n${key}`).digest('hex')}`;
+}
+
+/** What one write of a batch moves; its totals are read inside the transaction. */
+interface WritePlan {
+  moves: PlannedMove[];
+}
+
+/**
+ * The cloud's prepared write: `database.startTransaction` sent at once, so the transaction is open by
+ * the time the caller has its facts and its decision. Its snapshot is no older than those facts; the
+ * compare inside it and first-writer-wins still catch any write after it. Not used: rolled back.
+ */
+class WxPreparedWrite implements PreparedWrite {
+  private begun: Promise<WxStartedTransaction> | null;
+
+  constructor(db: WxDatabase) {
+    this.begun = db.startTransaction();
+    this.begun.catch(() => undefined);
+  }
+
+  /** The started transaction, once (a rerun starts its own). */
+  take(): Promise<WxStartedTransaction> | undefined {
+    const b = this.begun ?? undefined;
+    this.begun = null;
+    return b;
+  }
+
+  release(): void {
+    const b = this.take();
+    if (b) b.then((tx) => tx.rollback()).catch(() => undefined);
+  }
+}
+
+/** `runTransaction` on a transaction already started: commit what the callback wrote, roll back when it throws. */
+async function runBegun<T>(begun: Promise<WxStartedTransaction>, fn: (tx: WxTransaction) => Promise<T>): Promise<T> {
+  const tx = await begun;
+  let out: T;
+  try {
+    out = await fn(tx);
+  } catch (e) {
+    tx.rollback().catch(() => undefined);
+    throw e;
+  }
+  await tx.commit();
+  return out;
 }
 
 /** Runs of a transaction that keeps failing (mostly: losing write conflicts) before the caller hears of it. */
@@ -277,58 +322,33 @@ export class WxCaseRepo implements CaseRepo {
     return { inserted: false, reason: 'DUPLICATE', existing };
   }
 
+  prepare(): PreparedWrite {
+    return new WxPreparedWrite(this.db);
+  }
+
   async update(
     c: AfterSaleCase,
     expectedVersion: number,
     notifications: Notification[],
     tickets: Ticket[] = [],
     claim?: CapClaim,
+    prepared?: PreparedWrite,
   ): Promise<boolean> {
     if (c.version !== expectedVersion + 1) {
       throw new Error(`case ${c._id}: version must be expectedVersion + 1 (got ${c.version}, expected ${expectedVersion + 1})`);
     }
-    let planned: Promise<PlannedMove[] | false> = Promise.resolve([]);
-    if (claim) {
-      // What the stored case holds decides how the totals move (the case at that version, as this
-      // container last read it, or read now); compared again inside the transaction.
-      planned = this.storedAt(c._id, expectedVersion).then(
-        async (stored): Promise<PlannedMove[] | false> => (!stored || stored.version !== expectedVersion ? false : this.planTotals(stored, claim)),
-      );
-      planned.catch(() => undefined);
+    const write: CaseWrite = { case: c, expectedVersion, notifications, tickets, claim };
+    const [plan] = await this.planWrites([write]);
+    if (plan === 'STALE') return false;
+    if (plan.moves.length === 0 && notifications.length === 0 && tickets.length === 0) {
+      // Nothing else commits with the case: one conditional update, no transaction.
+      const res = await this.cases.where({ _id: c._id, version: expectedVersion }).update({ data: caseReplacement(this._, c), multi: false });
+      if (res.stats.updated === 1) this.remember(c);
+      return res.stats.updated === 1;
     }
-    if (notifications.length === 0 && tickets.length === 0) {
-      // Nothing else commits with the case: the plan decides whether a transaction is needed at all.
-      const plan = await planned;
-      if (plan === false) return false;
-      if (plan.length === 0) {
-        const res = await this.cases
-          .where({ _id: c._id, version: expectedVersion })
-          .update({ data: caseReplacement(this._, c), multi: false });
-        if (res.stats.updated === 1) this.remember(c);
-        return res.stats.updated === 1;
-      }
-    }
-    let outcome: boolean | CapRefusal;
+    let outcome: CaseWriteOutcome;
     try {
-      // The plan's reads run while the transaction starts; inside it, every read at once, then every write.
-      outcome = await this.transaction(async (tx): Promise<boolean | CapRefusal> => {
-        const plan = await planned;
-        if (plan === false) return false;
-        const doc = tx.collection(COLLECTIONS.cases).doc(c._id);
-        const [read, totals] = await Promise.all([doc.get(), this.readTotals(tx, plan)]);
-        const stored = read.data as AfterSaleCase | null;
-        if (!stored || stored.version !== expectedVersion) return false;
-        if (!Array.isArray(totals)) return totals;
-        const outbox = tx.collection(COLLECTIONS.outbox);
-        const ticketColl = tx.collection(COLLECTIONS.tickets);
-        await Promise.all([
-          this.writeTotals(tx, totals),
-          doc.set({ data: caseDocument(c, false) }),
-          ...notifications.map((n) => outbox.add({ data: { ...n } })),
-          ...tickets.map((t) => ticketColl.add({ data: { ...t } })),
-        ]);
-        return true;
-      });
+      [outcome] = await this.commitPlanned([write], [plan], prepared);
     } catch (e) {
       // A write conflict is a lost race. Otherwise the stored version decides: moved on means someone
       // else won (or, rarely, this very commit went through unanswered — reported as lost, which is
@@ -338,9 +358,141 @@ export class WxCaseRepo implements CaseRepo {
       if (!now || now.version !== expectedVersion) return false;
       throw e;
     }
-    if (outcome === true) this.remember(c);
-    if (typeof outcome === 'boolean') return outcome;
-    throw capExceeded(outcome.move.kind, outcome.move.capFen, outcome.heldFen);
+    if (outcome.kind === 'CAP') throw outcome.error;
+    return outcome.kind === 'UPDATED';
+  }
+
+  async updateMany(writes: readonly CaseWrite[]): Promise<CaseWriteOutcome[]> {
+    for (const w of writes) {
+      if (w.case.version !== w.expectedVersion + 1) throw new Error(`case ${w.case._id}: version must be expectedVersion + 1`);
+    }
+    if (writes.length === 0) return [];
+    const plans = await this.planWrites(writes);
+    try {
+      return await this.commitPlanned(writes, plans);
+    } catch (e) {
+      // Lost to another writer on every rerun: none of the batch is written; its cases stay due.
+      if (isTransactionConflict(e)) return writes.map(() => ({ kind: 'STALE' }));
+      throw e;
+    }
+  }
+
+  /**
+   * What each write moves (from the stored case at its expected version: as this container last read
+   * it, or read now), or STALE when the stored case has moved on already. The totals themselves are
+   * read inside the transaction.
+   */
+  private async planWrites(writes: readonly CaseWrite[]): Promise<(WritePlan | 'STALE')[]> {
+    return Promise.all(
+      writes.map(async (w): Promise<WritePlan | 'STALE'> => {
+        if (!w.claim) return { moves: [] };
+        const stored = await this.storedAt(w.case._id, w.expectedVersion);
+        if (!stored || stored.version !== w.expectedVersion) return 'STALE';
+        return { moves: this.movesOf(stored, w.claim) };
+      }),
+    );
+  }
+
+  private movesOf(stored: AfterSaleCase, claim: CapClaim): PlannedMove[] {
+    return totalMoves(capShares(stored), sharesOfClaim(claim), claim.order.orderId, claim.year.shopId).map((move) => ({
+      ...move,
+      id: totalId(move),
+      capFen: move.kind === 'ORDER' ? claim.order.capFen : claim.year.capFen,
+      base: 0,
+      share: move.kind === 'ORDER' ? claim.order.fen : claim.year.year === move.year ? claim.year.fen : 0,
+    }));
+  }
+
+  /** What a running total starts from when its document does not exist yet: the sum over the stored cases. */
+  private baseOf(move: TotalMove): Promise<number> {
+    return move.kind === 'ORDER'
+      ? this.listByOrder(move.key).then(committedOnOrderFen)
+      : this.shopCommittedFen(move.key, shanghaiYearStart(move.year as number), shanghaiYearStart((move.year as number) + 1));
+  }
+
+  /**
+   * One transaction over a batch of compare-and-sets (start — on a prepared write already under way —,
+   * every read at once, every write at once, commit). Each write's totals move from where the writes
+   * before it left them; one that would pass a cap, or whose case moved on, is left out. A total whose
+   * document is missing starts from the stored cases' sum, queried outside the transaction (a query
+   * cannot run inside one): an order's, often missing, is asked for while the transaction starts; a
+   * document another writer creates meanwhile makes this transaction lose at its write (first writer wins).
+   */
+  private async commitPlanned(
+    writes: readonly CaseWrite[],
+    plans: readonly (WritePlan | 'STALE')[],
+    prepared?: PreparedWrite,
+  ): Promise<CaseWriteOutcome[]> {
+    const moveById = new Map<string, PlannedMove>();
+    for (const p of plans) if (p !== 'STALE') for (const m of p.moves) if (!moveById.has(m.id)) moveById.set(m.id, m);
+    const bases = new Map<string, Promise<number>>();
+    const baseFor = (m: PlannedMove): Promise<number> => {
+      let b = bases.get(m.id);
+      if (!b) {
+        b = this.baseOf(m);
+        b.catch(() => undefined);
+        bases.set(m.id, b);
+      }
+      return b;
+    };
+    for (const m of moveById.values()) if (m.kind === 'ORDER') baseFor(m);
+    const ids = [...moveById.keys()];
+    const outcomes = await this.transaction(async (tx): Promise<CaseWriteOutcome[]> => {
+      const caseColl = tx.collection(COLLECTIONS.cases);
+      const counters = tx.collection(COLLECTIONS.counters);
+      const [reads, totalDocs] = await Promise.all([
+        Promise.all(writes.map((w, i) => (plans[i] === 'STALE' ? null : caseColl.doc(w.case._id).get()))),
+        Promise.all(ids.map((id) => counters.doc(id).get())),
+      ]);
+      const totals = new Map<string, number>();
+      await Promise.all(
+        ids.map(async (id, i) => {
+          const doc = totalDocs[i].data as { fen?: number } | null;
+          totals.set(id, doc ? (doc.fen ?? 0) : await baseFor(moveById.get(id) as PlannedMove));
+        }),
+      );
+      const moved = new Set<string>();
+      const out: CaseWriteOutcome[] = writes.map((w, i): CaseWriteOutcome => {
+        const plan = plans[i];
+        const stored = reads[i]?.data as AfterSaleCase | null | undefined;
+        if (plan === 'STALE' || !stored || stored.version !== w.expectedVersion) return { kind: 'STALE' };
+        const next = new Map<string, number>();
+        for (const move of plan.moves) {
+          const fen = (totals.get(move.id) ?? 0) + move.delta;
+          if (move.delta > 0 && fen > move.capFen) return { kind: 'CAP', error: capExceeded(move.kind, move.capFen, fen - move.share) };
+          next.set(move.id, fen);
+        }
+        for (const [id, fen] of next) {
+          totals.set(id, fen);
+          moved.add(id);
+        }
+        return { kind: 'UPDATED' };
+      });
+      const outbox = tx.collection(COLLECTIONS.outbox);
+      const ticketColl = tx.collection(COLLECTIONS.tickets);
+      await Promise.all([
+        ...[...moved].map((id) => {
+          const move = moveById.get(id) as PlannedMove;
+          const data: Record<string, unknown> = { kind: move.kind, key: move.key, fen: totals.get(id) };
+          if (move.year !== undefined) data.year = move.year;
+          return counters.doc(id).set({ data });
+        }),
+        ...writes.flatMap((w, i) =>
+          out[i].kind !== 'UPDATED'
+            ? []
+            : [
+                caseColl.doc(w.case._id).set({ data: caseDocument(w.case, false) }),
+                ...w.notifications.map((n) => outbox.add({ data: { ...n } })),
+                ...(w.tickets ?? []).map((t) => ticketColl.add({ data: { ...t } })),
+              ],
+        ),
+      ]);
+      return out;
+    }, prepared);
+    outcomes.forEach((o, i) => {
+      if (o.kind === 'UPDATED') this.remember(writes[i].case);
+    });
+    return outcomes;
   }
 
   async updateGuarded(
@@ -452,10 +604,11 @@ export class WxCaseRepo implements CaseRepo {
    * one may go through). Rerunning is safe for any failure, because the callback re-reads everything it
    * decides on, and it does not depend on the words the service uses for a conflict.
    */
-  private async transaction<T>(fn: (tx: WxTransaction) => Promise<T>): Promise<T> {
+  private async transaction<T>(fn: (tx: WxTransaction) => Promise<T>, prepared?: PreparedWrite): Promise<T> {
+    const begun = prepared instanceof WxPreparedWrite ? prepared.take() : undefined;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.db.runTransaction(fn);
+        return await (attempt === 1 && begun ? runBegun(begun, fn) : this.db.runTransaction(fn));
       } catch (e) {
         if (attempt >= TRANSACTION_ATTEMPTS) throw e;
         await sleep(backoffMs(attempt));

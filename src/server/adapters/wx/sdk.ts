@@ -74,11 +74,19 @@ export interface WxTransaction {
   };
 }
 
+/** A transaction begun with `startTransaction`: the caller commits it, or rolls it back. */
+export interface WxStartedTransaction extends WxTransaction {
+  commit(): Promise<unknown>;
+  rollback(): Promise<unknown>;
+}
+
 export interface WxDatabase {
   command: WxCommand;
   collection(name: string): WxCollection;
   /** Retries the callback on a write conflict at commit; resolves with the callback's value. */
   runTransaction<T>(fn: (tx: WxTransaction) => Promise<T>, retries?: number): Promise<T>;
+  /** One round trip (database.startTransaction); nothing is retried. */
+  startTransaction(): Promise<WxStartedTransaction>;
 }
 
 /** cloudPay results come back camelCased; `errCode` is the SDK's own 0 (WeChat Pay's err_code is overwritten). */
