@@ -211,6 +211,14 @@ describe('buyer journey', () => {
       await page.locator('#taro-navigation-bar .taro-navigation-bar-home').click();
       await top(page).getByText('进入商家售后工作台').waitFor();
       await top(page).getByText('切换身份 ›').waitFor();
+      // Opened on the panel itself (a new tab), home still leads to 我的订单 and stays there.
+      await page.goto(`${host.url}/#/merchant/pages/panel/index`);
+      await page.reload();
+      await top(page).getByText('待审核').first().waitFor();
+      await page.locator('#taro-navigation-bar .taro-navigation-bar-home').click();
+      await top(page).getByText('进入商家售后工作台').waitFor();
+      await page.waitForTimeout(500);
+      expect(page.url()).toContain('/pages/index/index');
       await top(page).getByText(/当前是商家\/平台身份/).waitFor();
       await screenshot(page, 'orders-merchant');
     });

@@ -49,3 +49,12 @@ export function firstLanding(): boolean {
 export function markLanded(): void {
   landed = true;
 }
+
+/**
+ * Where the app was opened. Opened on another page than 我的订单 (a deep link, the panel itself), that
+ * page is where this session landed: 我的订单 reached later (the title bar's home) stays.
+ */
+export function launchedOn(path: string): void {
+  const page = path.replace(/^\//, '').split('?')[0];
+  if (page && page !== routes.home.slice(1)) landed = true;
+}
