@@ -1,5 +1,4 @@
-import type { Shop, ShopSettings } from '../../types/domain';
-import { DEFAULT_TEMPLATE_FIELDS } from './subscribeFields';
+import type { Shop, ShopSettings, TemplateFieldMap } from '../../types/domain';
 
 /**
  * Every number of the spec lives here once. Shop settings are what a merchant may change;
@@ -52,6 +51,13 @@ export const LIMITS = {
    */
   uploadQuota: { maxFiles: 200, maxBytes: 524_288_000, windowDays: 30 },
 } as const;
+
+/**
+ * Subscribe-message data keys of the templates the deployment guide has shops pick (处理进度, 售后单号,
+ * 更新时间): what every shop sent before the keys were a setting. Key types and formats: subscribeFields.ts
+ * (kept out of here so the buyer's main package does not carry the merchant-only checks).
+ */
+export const DEFAULT_TEMPLATE_FIELDS: TemplateFieldMap = { progress: 'thing1', caseNo: 'character_string2', time: 'time3' };
 
 export const DEFAULT_AUTO_REPLY = '您的退款申请已收到,预计48小时内处理完毕';
 

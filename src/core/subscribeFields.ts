@@ -28,8 +28,6 @@ export const SUBSCRIBE_KEY_TYPES = [
 ] as const;
 export type SubscribeKeyType = (typeof SUBSCRIBE_KEY_TYPES)[number];
 
-/** The keys of the templates the deployment guide has shops pick (处理进度, 售后单号, 更新时间). */
-export const DEFAULT_TEMPLATE_FIELDS: TemplateFieldMap = { progress: 'thing1', caseNo: 'character_string2', time: 'time3' };
 
 /** The merchant's words for each value (settings page, error messages). */
 export const SUBSCRIBE_VALUE_LABELS: Record<SubscribeValue, string> = {

@@ -60,6 +60,28 @@ export async function pickMedia(images: number, videos: number): Promise<PickedM
   }));
 }
 
+/**
+ * Why the album or camera gave nothing, in words the person can act on; undefined when they simply
+ * closed it. WeChat refuses `chooseMedia` until the user agrees to the mini-program's privacy guide
+ * (errno 104), and always when the guide does not declare the album and camera (errno 112: the
+ * deployment step 用户隐私保护指引 was missed), or when WeChat itself may not use the camera.
+ */
+export function mediaPickProblem(e: unknown): { message: string; solution: string } | undefined {
+  const err = (e ?? {}) as { errMsg?: string; errno?: number };
+  const text = String(err.errMsg ?? '');
+  if (/cancel/i.test(text)) return undefined;
+  if (err.errno === 112 || /not declared in the privacy agreement/i.test(text)) {
+    return { message: '小程序还没有声明相册和相机的用途，暂时无法选择照片', solution: '请联系店铺客服；商家需在公众平台「用户隐私保护指引」中声明相册、摄像头' };
+  }
+  if (err.errno === 104 || /privacy permission is not authorized|privacy.*(deny|denied)/i.test(text)) {
+    return { message: '需要同意隐私保护指引后才能选择照片或视频', solution: '请再点一次，在弹出的隐私保护指引中选择「同意」' };
+  }
+  if (/auth den(y|ied)|authorize no response|system permission denied|scope\.camera/i.test(text)) {
+    return { message: '微信没有相机或相册权限', solution: '请在手机「设置 → 微信」中允许使用相机和照片，或在小程序右上角「设置」中打开' };
+  }
+  return { message: '没有读取到照片或视频', solution: '请重试' };
+}
+
 /** The media is too large to upload (local host and mini-program share the limit). */
 export function tooLarge(m: PickedMedia): boolean {
   return m.size > LIMITS.uploadMaxBytes[m.kind];
@@ -235,4 +257,14 @@ export async function playableUrls(fileIds: readonly string[]): Promise<string[]
   } catch {
     return shown;
   }
+}
+
+/**
+ * The one URL a picked photo or video opens full screen with: its stored file once uploaded (on the
+ * weapp a temporary URL, since `previewMedia` takes no `cloud://` id), the phone's own copy before.
+ */
+export async function playableUrl(m: { fileId?: string; path: string }): Promise<string> {
+  if (!m.fileId) return m.path;
+  const [url] = await playableUrls([m.fileId]);
+  return url;
 }

@@ -1,8 +1,7 @@
 import { CASE_STATUSES } from '../../../types/domain';
-import { DEFAULT_SETTINGS, withDefaults } from '../settings';
+import { DEFAULT_SETTINGS, DEFAULT_TEMPLATE_FIELDS, withDefaults } from '../settings';
 import {
   checkTemplateFields,
-  DEFAULT_TEMPLATE_FIELDS,
   formatForKey,
   keyType,
   STATUS_PHRASES,

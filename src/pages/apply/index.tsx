@@ -24,7 +24,7 @@ import { useNow } from '../../hooks/useNow';
 import { describeError } from '../../services/cloud';
 import { getDevOpenid } from '../../services/identity';
 import { askToSubscribe } from '../../services/subscribe';
-import { evidenceUrl, pickMedia } from '../../services/upload';
+import { evidenceUrl, mediaPickProblem, pickMedia, playableUrl } from '../../services/upload';
 import { useCasesStore } from '../../stores/cases';
 import { useDraftStore, type ApplyDraft } from '../../stores/draft';
 import { useIdentityStore } from '../../stores/identity';
@@ -50,10 +50,6 @@ function suggestedReason(text: string): Reason | undefined {
 
 function remainingUnits(order: OrderView) {
   return order.items.map((i) => ({ skuId: i.skuId, qty: i.qty - claimedUnits(order.cases, i.skuId) })).filter((i) => i.qty > 0);
-}
-
-function isCancel(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && /cancel/i.test(String((e as { errMsg?: string }).errMsg ?? ''));
 }
 
 function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
@@ -87,7 +83,8 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
       const refused = addMedia(orderId, picked, tag ?? form.suggestedTag);
       if (refused.length > 0) void Taro.showToast({ title: refused.join('；'), icon: 'none', duration: 2500 });
     } catch (e) {
-      if (!isCancel(e)) void Taro.showToast({ title: '没有读取到照片或视频，请重试', icon: 'none' });
+      const problem = mediaPickProblem(e);
+      if (problem) void Taro.showModal({ title: problem.message, content: problem.solution, showCancel: false, confirmText: '知道了' });
     }
   };
 
@@ -106,7 +103,7 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
     if (!e) return;
     const src = e.fileId ? evidenceUrl(e.fileId) : e.path;
     if (e.kind === 'video') {
-      if (process.env.TARO_ENV === 'weapp') void Taro.previewMedia({ sources: [{ url: src, type: 'video' }] });
+      if (process.env.TARO_ENV === 'weapp') void playableUrl(e).then((url) => Taro.previewMedia({ sources: [{ url, type: 'video' }] }));
       return;
     }
     const urls = draft.evidence.filter((x) => x.kind === 'image').map((x) => (x.fileId ? evidenceUrl(x.fileId) : x.path));

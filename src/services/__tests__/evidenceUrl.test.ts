@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro';
 import { setDevOpenid } from '../identity';
-import { evidenceUrl, playableUrls } from '../upload';
+import { evidenceUrl, playableUrl, playableUrls } from '../upload';
 
 const env = process.env.TARO_ENV;
 afterEach(() => {
@@ -44,6 +44,15 @@ describe('URLs WeChat can preview and play (issue 13: previewMedia and <video> t
     getTempFileURL.mockResolvedValue({ fileList: [{ fileID: a, tempFileURL: 'https://tmp.example/a.jpg' }, { fileID: b, tempFileURL: '' }] });
     expect(await playableUrls([a, b])).toEqual(['https://tmp.example/a.jpg', b]);
     expect(getTempFileURL).toHaveBeenCalledWith({ fileList: [a, b] });
+  });
+
+  it('weapp: an uploaded video opens by its temporary URL, one still on the phone by its own path', async () => {
+    process.env.TARO_ENV = 'weapp';
+    const v = 'cloud://prod.bucket/evidence/o1/v.mp4';
+    getTempFileURL.mockResolvedValue({ fileList: [{ fileID: v, tempFileURL: 'https://tmp.example/v.mp4' }] });
+    expect(await playableUrl({ fileId: v, path: 'wxfile://tmp_1.mp4' })).toBe('https://tmp.example/v.mp4');
+    expect(await playableUrl({ path: 'wxfile://tmp_2.mp4' })).toBe('wxfile://tmp_2.mp4');
+    expect(getTempFileURL).toHaveBeenCalledTimes(1);
   });
 
   it('h5: no cloud call, the host’s URLs', async () => {

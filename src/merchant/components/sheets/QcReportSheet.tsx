@@ -5,7 +5,7 @@ import Alert from '../../../components/Alert';
 import { partyEvidence } from '../../../core/rules';
 import { LIMITS } from '../../../core/settings';
 import { describeError } from '../../../services/cloud';
-import { evidenceUrl, pickMedia, prepareMedia, tooLarge, uploadEvidence } from '../../../services/upload';
+import { evidenceUrl, mediaPickProblem, pickMedia, prepareMedia, tooLarge, uploadEvidence, type PickedMedia } from '../../../services/upload';
 import { useActionSubmit } from '../../hooks/useActionSubmit';
 import type { Checked } from '../../logic/actions';
 import type { Problem } from '../../stores/problem';
@@ -41,8 +41,15 @@ export function QcReportSheet({ c, visible, onClose }: Props) {
 
   const add = async () => {
     setUploadProblem(undefined);
+    let picked: PickedMedia[];
     try {
-      const picked = (await pickMedia(room, 0)).filter((m) => m.kind === 'image');
+      picked = (await pickMedia(room, 0)).filter((m) => m.kind === 'image');
+    } catch (e) {
+      const problem = mediaPickProblem(e);
+      if (problem) setUploadProblem({ code: 'INVALID_INPUT', ...problem });
+      return;
+    }
+    try {
       for (const m of picked) {
         if (tooLarge(m)) {
           setUploadProblem({
@@ -58,7 +65,7 @@ export function QcReportSheet({ c, visible, onClose }: Props) {
         setFiles((list) => [...list, { fileId: up.fileId, kind: 'image', sha256: up.sha256, tag: 'qc_report' }]);
       }
     } catch (e) {
-      if (!/cancel/.test(String((e as { errMsg?: string })?.errMsg ?? ''))) setUploadProblem(describeError(e));
+      setUploadProblem(describeError(e));
     } finally {
       setProgress(undefined);
     }

@@ -114,6 +114,47 @@ describe('live preview from the shared core', () => {
   });
 });
 
+describe('weapp preview', () => {
+  const env = process.env.TARO_ENV;
+  afterEach(() => {
+    process.env.TARO_ENV = env;
+    delete (Taro as unknown as { cloud?: unknown }).cloud;
+  });
+
+  it('opens an uploaded video by its temporary URL: previewMedia takes no cloud:// id (issue 13)', async () => {
+    process.env.TARO_ENV = 'weapp';
+    const fileId = `cloud://prod-7g3h.7072-prod/evidence/${BUYER_OPENID}/video-0.mp4`;
+    const getTempFileURL = jest.fn(async () => ({ fileList: [{ fileID: fileId, tempFileURL: 'https://7072-prod.tcb.qcloud.la/evidence/v.mp4?sign=x' }] }));
+    (Taro as unknown as { cloud?: unknown }).cloud = { getTempFileURL };
+    (uploadEvidence as jest.Mock).mockImplementation(async (m) => ({ fileId, sha256: m.sha256 }));
+    await openApply({ skuId: 'sku_cup' });
+    chooseMedia.mockResolvedValueOnce({ tempFiles: media('video', 1) });
+    fireEvent.click(screen.getByText('照片/视频'));
+    await settle();
+    await settle();
+    fireEvent.click(screen.getByTestId('evidence-cell').querySelector('.uploader__media') as HTMLElement);
+    await settle();
+    expect(getTempFileURL).toHaveBeenCalledWith({ fileList: [fileId] });
+    expect(Taro.previewMedia).toHaveBeenCalledWith({ sources: [{ url: 'https://7072-prod.tcb.qcloud.la/evidence/v.mp4?sign=x', type: 'video' }] });
+  });
+});
+
+describe('the album refused', () => {
+  it('names the privacy guide when WeChat refuses chooseMedia until the buyer agrees (errno 104), and says nothing for a cancel', async () => {
+    await openApply({ skuId: 'sku_cup' });
+    chooseMedia.mockRejectedValueOnce({ errno: 104, errMsg: 'chooseMedia:fail privacy permission is not authorized' });
+    fireEvent.click(screen.getByText('照片/视频'));
+    await settle();
+    expect(Taro.showModal).toHaveBeenLastCalledWith(expect.objectContaining({ title: '需要同意隐私保护指引后才能选择照片或视频' }));
+    (Taro.showModal as jest.Mock).mockClear();
+    chooseMedia.mockRejectedValueOnce({ errMsg: 'chooseMedia:fail cancel' });
+    fireEvent.click(screen.getByText('照片/视频'));
+    await settle();
+    expect(Taro.showModal).not.toHaveBeenCalled();
+    expect(Taro.showToast).not.toHaveBeenCalled();
+  });
+});
+
 describe('limits', () => {
   it('counts an emoji as one character, as the server does (R22: 500), and lets the buyer type up to 500', async () => {
     await openApply({ skuId: 'sku_cup' });

@@ -1,5 +1,6 @@
 import { CASE_STATUSES, type CaseStatus, type Notification, type TemplateFieldMap } from '../../../../types/domain';
-import { DEFAULT_TEMPLATE_FIELDS, STATUS_PHRASES, subscribeData } from '../../../core/subscribeFields';
+import { DEFAULT_TEMPLATE_FIELDS } from '../../../core/settings';
+import { STATUS_PHRASES, subscribeData } from '../../../core/subscribeFields';
 import type { Notifier } from '../../ports';
 import type { WxCloud } from './sdk';
 
