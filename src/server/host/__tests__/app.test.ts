@@ -290,6 +290,10 @@ describe('dev routes', () => {
     expect(await host.local.svc.shops.get('s1')).toBeNull();
     expectEnvelope(await api.dev.seed({ shops: [{ _id: 's1', name: '店', verified: 'yes' }] }), 400, 'INVALID_INPUT', 'shops.0.verified');
     expectEnvelope(await api.dev.seed({ stores: [] } as never), 400, 'INVALID_INPUT');
+    // A subscribe key WeChat would refuse shows only when the first message fails; the seed refuses it.
+    const keys = { decision: { progress: 'thing1' }, refund: { progress: 'thing1', time: 'amount2' } };
+    expectEnvelope(await api.dev.seed({ shops: [{ _id: 's1', name: '店', verified: true, settings: { subscribeTemplateFields: keys } }] }), 400, 'INVALID_INPUT', 'shops.0.settings.subscribeTemplateFields.refund.time');
+    expect(await host.local.svc.shops.get('s1')).toBeNull();
   });
 
   it('clock moves the host clock earlier or later, and it keeps running from there', async () => {
