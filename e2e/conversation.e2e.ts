@@ -278,10 +278,11 @@ describe('conversation, proof and 修改申请 (SPEC §6)', () => {
     await step(phone, 'proof-merchant-sees', async () => {
       await signInAs(page, host.url, '王芳');
       await openReview(page, caseId);
-      expect(await top(page).getByText('已请买家补充凭证，等待买家上传').count()).toBe(0);
-      // The application's 建议补凭证 is answered.
+      // The application's 建议补凭证 is answered (waited for: the page shows what it had while it asks again),
+      // and the request is no longer pending.
       await top(page).locator('.review__badges').getByText('买家已补凭证').waitFor();
       expect(await top(page).locator('.review__badges').getByText('建议补凭证').count()).toBe(0);
+      expect(await top(page).getByText('已请买家补充凭证，等待买家上传').count()).toBe(0);
       const buyerPhotos = top(page).locator('.section').filter({ has: page.getByText('买家提供（点击查看大图，视频可播放）') }).locator('.gallery').first().locator('.gallery__cell');
       // The photo sent with the message and the one added on request.
       await buyerPhotos.nth(1).waitFor();
