@@ -65,6 +65,24 @@ describe('settings', () => {
     expect(calls('merchant.settings.set')[0][1]).not.toHaveProperty('platformFeeRateBp');
   });
 
+  it('shows where refunds go out, read-only, and never sends it in the patch (SPEC §7)', async () => {
+    useIdentityStore.setState({ identity: { openid: MERCHANT_OPENID, role: 'OWNER', shopId: 'shop_1' } });
+    call.mockImplementation((async (action: ActionName) => {
+      const view = settingsView();
+      const settings = { ...view.settings, payment: { provider: 'WECHATPAY_V3', mchId: '1900000001', certSerial: 'ABCDEF0123456789', platformPublicKeyId: 'PUB_KEY_ID_01142321349124' } };
+      if (action === 'merchant.settings.get' || action === 'merchant.settings.set') return { ...view, settings };
+      throw new Error(`unexpected ${action}`);
+    }) as typeof callAfterSale);
+    render(<SettingsPage />);
+    await settle();
+    expect(screen.getByText('店铺自己的微信支付商户号（API v3）')).toBeTruthy();
+    expect(screen.getByText('1900000001')).toBeTruthy();
+    expect(screen.getByText(/这里不能修改/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: '保存设置' }));
+    await settle();
+    expect(calls('merchant.settings.set')[0][1]).not.toHaveProperty('payment');
+  });
+
   it('puts a field the cloud refuses next to its input', async () => {
     useIdentityStore.setState({ identity: { openid: MERCHANT_OPENID, role: 'OWNER', shopId: 'shop_1' } });
     render(<SettingsPage />);

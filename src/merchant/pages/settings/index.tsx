@@ -14,6 +14,7 @@ import { MerchantNav } from '../../components/MerchantNav';
 import { RoleGate } from '../../components/RoleGate';
 import { VerifyBanner } from '../../components/VerifyBanner';
 import type { FieldErrors } from '../../logic/actions';
+import { paymentChannel } from '../../logic/paymentChannel';
 import { checkSettings, SUBSCRIBE_TEMPLATES, toForm, type SettingsForm } from '../../logic/settingsForm';
 import { ROUTES } from '../../routes';
 import type { Problem } from '../../stores/problem';
@@ -168,6 +169,20 @@ function Settings() {
                 <TextInput name="platformFeeRate" value={form.platformFeeRate} disabled onChange={() => undefined} />
               </Field>
             </Section>
+            {view && (
+              <Section title="退款渠道">
+                <View className="settings__channel">
+                  <Text className="settings__channel-title">{paymentChannel(view.settings.payment).title}</Text>
+                  {paymentChannel(view.settings.payment).lines.map((l) => (
+                    <View key={l.label} className="kv">
+                      <Text className="kv__k">{l.label}</Text>
+                      <Text className="kv__v">{l.value}</Text>
+                    </View>
+                  ))}
+                  <Text className="settings__sub">退款渠道在开店时设定，这里不能修改；如需更换商户号请联系平台</Text>
+                </View>
+              </Section>
+            )}
             <Section title="退款政策">
               <Field id={anchor('policyText')} label="展示在商品详情页底部和结算页" error={errors.policyText}>
                 <Area {...input('policyText')} maxlength={1000} />
