@@ -8,7 +8,7 @@ import os from 'os';
 import path from 'path';
 import type { Page } from 'playwright-core';
 import type { AfterSaleCase } from '../types/domain';
-import { chromiumAvailable, ensureH5Build, hostPost, launchPhone, screenshot, startTestHost, step, type PhoneBrowser, type TestHost } from './support';
+import { chromiumAvailable, ensureH5Build, hostPost, LANDED, launchPhone, screenshot, startTestHost, step, type PhoneBrowser, type TestHost } from './support';
 
 jest.setTimeout(20 * 60_000);
 
@@ -57,7 +57,9 @@ async function open(page: Page, route: string, waitFor: string) {
 async function signInAs(page: Page, name: string) {
   await open(page, '/pages/dev-login/index', '选择一个演示身份');
   await top(page).getByText(name, { exact: true }).first().click();
-  await top(page).getByText('当前身份（演示）').waitFor();
+  // A buyer lands on 我的订单, a merchant on the panel, the platform on its queue (issue 17).
+  await page.waitForFunction(() => !window.location.hash.includes('dev-login'));
+  await top(page).getByText(LANDED).first().waitFor();
 }
 
 beforeAll(async () => {
@@ -133,15 +135,21 @@ describe('buyer journey', () => {
     let caseUrl = '';
     await step(phone, 'case-hotline', async () => {
       caseUrl = page.url();
-      // Issue 17 item 1: after tapping 客服电话 (tel:) every later tap on a link did nothing in that tab.
-      // The hotline is shown with its number; tapping it is not driven here: in this headless Chromium any
-      // tel: navigation, even from a hidden frame, still leaves the tab's later taps dead (left open in the
-      // issue), so the journey checks the links, not the dialer.
+      // Issue 17 item 1: after tapping 客服电话 (tel:) every later tap on a link did nothing in that tab:
+      // Chromium answers a tel: navigation of the tab (or of a frame in it) with a tab-modal prompt that
+      // swallows the taps. The number now goes to a new window, and the tab keeps working.
       await top(page).getByText('客服电话').waitFor();
       await top(page).getByText('13957101234').waitFor();
+      await top(page).getByText('客服电话').click();
+      await page.waitForTimeout(500);
       await top(page).getByText('查看订单 ›').click();
       await top(page).getByText('物流信息').waitFor();
-      await page.goBack();
+      // Issue 17 item 11: h5 has a title bar with the page's title and back, as WeChat's.
+      const bar = page.locator('#taro-navigation-bar');
+      await bar.locator('.taro-navigation-bar-title').getByText('订单详情').waitFor();
+      await screenshot(page, 'order-title-bar');
+      await bar.locator('.taro-navigation-bar-back').click();
+      await bar.locator('.taro-navigation-bar-title').getByText('售后详情').waitFor();
       await top(page).getByText('售后帮助 ›').click();
       await top(page).getByText('常见问题').first().waitFor();
       await page.goBack();
@@ -153,9 +161,10 @@ describe('buyer journey', () => {
       await page.evaluate(() => window.localStorage.clear());
       await page.goto(caseUrl);
       await page.reload();
-      await top(page).getByText('选择演示身份').waitFor();
+      await top(page).getByText('选择演示身份', { exact: true }).waitFor();
+      await top(page).getByText('还没有选择演示身份').waitFor();
       await screenshot(page, 'deeplink-no-identity');
-      await top(page).getByText('选择演示身份').click();
+      await top(page).getByText('选择演示身份', { exact: true }).click();
       await top(page).getByText('张伟', { exact: true }).first().click();
       await top(page).getByText('申请信息').waitFor();
       expect(page.url()).toBe(caseUrl);
@@ -191,8 +200,23 @@ describe('buyer journey', () => {
       await screenshot(page, 'cases-empty');
     });
     await step(phone, 'orders-merchant', async () => {
+      // Issue 17: a merchant starts on the panel, not on the buyer's 我的订单; the h5 title bar's home
+      // button (the panel was the first page) leads to 我的订单, where the identity can be switched.
       await signInAs(page, '王芳');
+      expect(page.url()).toContain('/merchant/pages/panel/index');
+      await page.locator('#taro-navigation-bar .taro-navigation-bar-title').getByText('售后待处理').waitFor();
+      await screenshot(page, 'merchant-landing');
+      await page.locator('#taro-navigation-bar .taro-navigation-bar-home').click();
       await top(page).getByText('进入商家售后工作台').waitFor();
+      await top(page).getByText('切换身份 ›').waitFor();
+      // Opened on the panel itself (a new tab), home still leads to 我的订单 and stays there.
+      await page.goto(`${host.url}/#/merchant/pages/panel/index`);
+      await page.reload();
+      await top(page).getByText('待审核').first().waitFor();
+      await page.locator('#taro-navigation-bar .taro-navigation-bar-home').click();
+      await top(page).getByText('进入商家售后工作台').waitFor();
+      await page.waitForTimeout(500);
+      expect(page.url()).toContain('/pages/index/index');
       await top(page).getByText(/当前是商家\/平台身份/).waitFor();
       await screenshot(page, 'orders-merchant');
     });

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { AfterSaleCase } from '../types/domain';
-import { chromiumAvailable, ensureH5Build, hostPost, launchPhone, screenshot, startTestHost, step, type PhoneBrowser, type TestHost } from './support';
+import { chromiumAvailable, ensureH5Build, hostPost, LANDED, launchPhone, screenshot, startTestHost, step, type PhoneBrowser, type TestHost } from './support';
 
 jest.setTimeout(20 * 60_000);
 
@@ -32,7 +32,9 @@ async function open(page: Page, route: string, waitFor: string | RegExp) {
 async function signInAs(page: Page, name: string) {
   await open(page, '/pages/dev-login/index', '选择一个演示身份');
   await top(page).getByText(name, { exact: true }).first().click();
-  await top(page).getByText('当前身份（演示）').waitFor();
+  // A buyer lands on 我的订单, a merchant on the panel, the platform on its queue (issue 17).
+  await page.waitForFunction(() => !window.location.hash.includes('dev-login'));
+  await top(page).getByText(LANDED).first().waitFor();
 }
 
 function api<T>(action: string, body: object, openid: string): Promise<T> {

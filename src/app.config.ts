@@ -34,5 +34,7 @@ export default defineAppConfig({
     navigationBarBackgroundColor: '#fff',
     navigationBarTitleText: '售后服务',
     navigationBarTextStyle: 'black',
+    // h5: Taro's own title bar with back (a browser tab has no WeChat bar above the page, issue 17).
+    ...(process.env.TARO_ENV === 'h5' ? { navigationStyle: 'default' as const } : {}),
   },
 });

@@ -17,11 +17,16 @@ export async function open(page: Page, baseUrl: string, route: string, waitFor: 
   await top(page).getByText(waitFor).first().waitFor();
 }
 
+/** What each role's start page shows once signed in: 我的订单's identity bar, the shop's panel, the platform's queue. */
+export const LANDED = /^当前身份（演示）|^待审核|^待平台处理/;
+
 /** The h5 sign-in page stands in for WeChat's identity: pick the demo person by name (or openid). */
 export async function signInAs(page: Page, baseUrl: string, name: string): Promise<void> {
   await open(page, baseUrl, '/pages/dev-login/index', '选择一个演示身份');
   await top(page).getByText(name, { exact: true }).first().click();
-  await top(page).getByText('当前身份（演示）').waitFor();
+  // A buyer lands on 我的订单, a merchant on the panel, the platform on its queue (issue 17).
+  await page.waitForFunction(() => !window.location.hash.includes('dev-login'));
+  await top(page).getByText(LANDED).first().waitFor();
 }
 
 /**

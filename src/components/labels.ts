@@ -66,7 +66,8 @@ export const EVIDENCE_TAG_LABELS: Record<EvidenceTag, string> = {
   unboxing: '开箱视频',
   receipt: '签收时拍照',
   qc_report: '质检报告',
-  proof: '未使用证明',
+  // Added after the application: proof of non-use (R6), or what the shop or a rejection asked for.
+  proof: '补充凭证',
 };
 
 /** A photo of the goods needs no tag of its own; the uploader's chips offer it with the tags. */
@@ -105,18 +106,28 @@ export const REJECT_REASON_LABELS: Record<string, string> = {
  * 零钱 (usually within 20 minutes), a card payment to that card (1–3 working days at the bank), and a
  * designated account is the one buyer and shop agreed on.
  */
-export function refundDestination(channel: PayChannel, attempt?: Pick<RefundAttempt, 'method' | 'account'>): { to: string; arrival: string } {
+export interface RefundDestination {
+  /** Where the money goes, as the buyer names it: 微信零钱, 原支付银行卡 … */
+  to: string;
+  /** When it arrives, as WeChat Pay states it. */
+  arrival: string;
+  /** The same two, short enough for one step of the progress bar. */
+  toShort: string;
+  arrivalShort: string;
+}
+
+export function refundDestination(channel: PayChannel, attempt?: Pick<RefundAttempt, 'method' | 'account'>): RefundDestination {
   if (attempt?.method === 'DESIGNATED_ACCOUNT') {
-    return { to: `约定的收款账户${attempt.account ? ` ${attempt.account}` : ''}`, arrival: '一般1-3个工作日到账' };
+    return { to: `约定的收款账户${attempt.account ? ` ${attempt.account}` : ''}`, arrival: '一般1-3个工作日到账', toShort: '约定账户', arrivalShort: '1-3个工作日' };
   }
   switch (channel) {
     case 'WECHAT':
-      return { to: '微信零钱', arrival: '一般20分钟内到账' };
+      return { to: '微信零钱', arrival: '一般20分钟内到账', toShort: '微信零钱', arrivalShort: '约20分钟到账' };
     case 'BANK_CARD':
-      return { to: '原支付银行卡', arrival: '一般1-3个工作日到账，以银行入账为准' };
+      return { to: '原支付银行卡', arrival: '一般1-3个工作日到账，以银行入账为准', toShort: '银行卡', arrivalShort: '1-3个工作日' };
     case 'CREDIT_CARD':
-      return { to: '原支付信用卡', arrival: '一般1-3个工作日到账，以发卡行入账为准' };
+      return { to: '原支付信用卡', arrival: '一般1-3个工作日到账，以发卡行入账为准', toShort: '信用卡', arrivalShort: '1-3个工作日' };
     default:
-      return { to: '原支付账户', arrival: '到账时间以支付机构为准' };
+      return { to: '原支付账户', arrival: '到账时间以支付机构为准', toShort: '原支付账户', arrivalShort: '以支付机构为准' };
   }
 }

@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro';
+import type { Identity } from '../../types/api';
 
 /** Every buyer page's URL in one place, so links and redirects agree. */
 export const routes = {
@@ -24,4 +25,36 @@ export const routes = {
 
 export function go(url: string): void {
   void Taro.navigateTo({ url });
+}
+
+/** Where each role starts: a buyer on 我的订单, the shop on its 售后待处理, the platform on its queue (issue 17). */
+export function homeFor(role: Identity['role']): string {
+  if (role === 'BUYER') return routes.home;
+  return role === 'PLATFORM' ? routes.platformPanel : routes.merchantPanel;
+}
+
+let landed = false;
+
+/**
+ * The app opens on 我的订单 (the first page). A shop or platform identity is taken to its own start once
+ * per session, not every time it comes back to 我的订单 on purpose. True the first time it is asked.
+ */
+export function firstLanding(): boolean {
+  if (landed) return false;
+  landed = true;
+  return true;
+}
+
+/** The sign-in page has already taken this session to its start page. */
+export function markLanded(): void {
+  landed = true;
+}
+
+/**
+ * Where the app was opened. Opened on another page than 我的订单 (a deep link, the panel itself), that
+ * page is where this session landed: 我的订单 reached later (the title bar's home) stays.
+ */
+export function launchedOn(path: string): void {
+  const page = path.replace(/^\//, '').split('?')[0];
+  if (page && page !== routes.home.slice(1)) landed = true;
 }

@@ -2,20 +2,17 @@ import Taro from '@tarojs/taro';
 
 /**
  * Hands a phone number to the dialer. The weapp has WeChat's own `makePhoneCall`. On h5, Taro's
- * `makePhoneCall` sets `window.location.href = 'tel:…'`, which starts unloading the page itself
- * (`beforeunload` fires) and, in a browser with no app for `tel:`, left every later tap on a link doing
- * nothing in that tab (issue 17). A hidden frame takes the `tel:` navigation instead, so the page and
- * its router are never touched.
+ * `makePhoneCall` sets `window.location.href = 'tel:…'`. A browser with no app for `tel:` (desktop
+ * Chromium) answers any `tel:` navigation of the tab, even one from a hidden frame inside it, with a
+ * tab-modal 「打开 xdg-open？」 prompt, and while that prompt is up the tab takes no taps: 查看订单,
+ * 售后帮助 and every link did nothing (issue 17 item 1; measured in Chromium: a tab-level or frame-level
+ * `tel:` left later taps dead, a new window's did not). So the number goes to a new window, opened in the
+ * tap itself so no popup blocker stops it; a phone's browser hands it to the dialer as before.
  */
 export function dial(phoneNumber: string): void {
   if (process.env.TARO_ENV !== 'h5') {
     void Taro.makePhoneCall({ phoneNumber });
     return;
   }
-  const frame = document.createElement('iframe');
-  frame.style.display = 'none';
-  frame.setAttribute('aria-hidden', 'true');
-  frame.src = `tel:${phoneNumber}`;
-  document.body.appendChild(frame);
-  setTimeout(() => frame.remove(), 1_000);
+  window.open(`tel:${phoneNumber}`, '_blank', 'noopener');
 }

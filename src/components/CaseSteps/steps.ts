@@ -68,14 +68,14 @@ function refundSteps(c: AfterSaleCase, channel: PayChannel | undefined, withRetu
     商家处理: c.approvedAt !== undefined ? short(c.approvedAt) : undefined,
     寄回商品: c.returnShipment ? short(c.returnShipment.at) : undefined,
     商家收货: short(c.returnReceivedAt),
-    退款中: last ? `退回${dest.to}` : undefined,
-    退款成功: paid ? `${short(paid.settledAt ?? paid.at)} 已退回${dest.to}` : dest.arrival,
+    退款中: last ? `退回${dest.toShort}` : undefined,
+    退款成功: paid ? short(paid.settledAt ?? paid.at) : dest.arrivalShort,
   };
   return labels.map((label, i) => {
     const shown = i === 1 ? decided : label;
     if (i < now) return { label: shown, state: 'done', sub: subs[label] };
     if (i === now) return { label: shown, state: fail ? 'fail' : 'now', sub: fail ?? subs[label] };
-    return { label: shown, state: 'todo', sub: label === '退款成功' ? dest.arrival : undefined };
+    return { label: shown, state: 'todo', sub: label === '退款成功' ? dest.arrivalShort : undefined };
   });
 }
 
@@ -99,6 +99,17 @@ function exchangeSteps(c: AfterSaleCase): Step[] | null {
     state: i < now ? 'done' : i === now ? (c.status === 'REJECTED' ? 'fail' : 'now') : 'todo',
     sub: i === 0 ? short(c.createdAt) : undefined,
   }));
+}
+
+/**
+ * Under the bar, before the money moves: where it will go and when WeChat Pay says it arrives, in full
+ * (a step has room for 「1-3个工作日」, not for 「以银行入账为准」). Once it moves the page's head says it.
+ */
+export function refundNote(c: AfterSaleCase, channel: PayChannel | undefined): string | undefined {
+  if (c.type === 'EXCHANGE' && c.convertedAt === undefined) return undefined;
+  if (!['PENDING', 'NEGOTIATING', 'AWAITING_RETURN', 'RETURN_SHIPPED', 'ESCALATED'].includes(c.status)) return undefined;
+  const dest = refundDestination(channel ?? 'WECHAT', c.refunds[c.refunds.length - 1]);
+  return `退款将原路退回${dest.to}，${dest.arrival}`;
 }
 
 /** The steps of this case now, or null when it has none to show (cancelled, closed). */

@@ -117,7 +117,7 @@ export default function Conversation({ messages, viewer, openid, evidence, onSen
               <Text className="talk__text">{m.text}</Text>
               {m.evidence && m.evidence.length > 0 && (
                 <View className="talk__photos">
-                  <EvidenceGallery evidence={m.evidence} />
+                  <EvidenceGallery evidence={m.evidence} bare />
                 </View>
               )}
             </View>

@@ -8,10 +8,12 @@ import './index.scss';
 interface Props {
   evidence: Evidence[];
   emptyText?: string;
+  /** Photos in a chat: the row says who sent them, so only a tag (补充凭证 …) is written under one. */
+  bare?: boolean;
 }
 
 /** The case's evidence as thumbnails (who added it, what it shows); tap to see it full screen. */
-export default function EvidenceGallery({ evidence, emptyText = '暂无凭证' }: Props) {
+export default function EvidenceGallery({ evidence, emptyText = '暂无凭证', bare = false }: Props) {
   if (evidence.length === 0) return <Text className="gallery__empty">{emptyText}</Text>;
   const sources = evidence.map((e) => evidenceUrl(e.fileId));
   const open = (i: number) => {
@@ -32,9 +34,11 @@ export default function EvidenceGallery({ evidence, emptyText = '暂无凭证' }
       {evidence.map((e, i) => (
         <View key={`${e.fileId}-${i}`} className="gallery__cell" onClick={() => open(i)}>
           {e.kind === 'image' ? <Image className="gallery__img" src={sources[i]} mode="aspectFill" /> : <View className="gallery__video">▶ 视频</View>}
-          <Text className="gallery__label">
-            {[e.by ? ACTOR_LABELS[e.by] : '', e.tag ? EVIDENCE_TAG_LABELS[e.tag] : ''].filter(Boolean).join(' · ') || '凭证'}
-          </Text>
+          {bare ? (
+            e.tag && <Text className="gallery__label">{EVIDENCE_TAG_LABELS[e.tag]}</Text>
+          ) : (
+            <Text className="gallery__label">{[e.by ? ACTOR_LABELS[e.by] : '', e.tag ? EVIDENCE_TAG_LABELS[e.tag] : ''].filter(Boolean).join(' · ') || '凭证'}</Text>
+          )}
         </View>
       ))}
     </View>

@@ -29,13 +29,15 @@ function pickIdentity(): void {
 
 export default function PageState({ loading, error, empty, emptyText = '这里还没有内容', emptyAction, onRetry, children }: Props) {
   if (error) {
+    // h5: a deep link opened before anyone was chosen cannot load; the way out is choosing who you are,
+    // and 「请在微信中打开小程序」 is no help in a browser.
+    const noIdentity = process.env.TARO_ENV === 'h5' && !getDevOpenid();
     return (
       <View className="page-state page-state--error" role="alert">
         <Text className="page-state__icon">!</Text>
-        <Text className="page-state__title">{error.message}</Text>
-        <Text className="page-state__text">{error.solution}</Text>
-        {/* h5: a deep link opened before anyone was chosen cannot load; the way out is choosing who you are. */}
-        {process.env.TARO_ENV === 'h5' && !getDevOpenid() ? (
+        <Text className="page-state__title">{noIdentity ? '还没有选择演示身份' : error.message}</Text>
+        <Text className="page-state__text">{noIdentity ? '本地演示环境没有微信登录。选择一个演示身份后，会回到这个页面。' : error.solution}</Text>
+        {noIdentity ? (
           <Button className="page-state__btn page-state__btn--primary" onClick={pickIdentity}>
             选择演示身份
           </Button>

@@ -7,7 +7,7 @@ import Alert from '../../components/Alert';
 import AmountText from '../../components/AmountText';
 import BottomBar from '../../components/BottomBar';
 import CaseSteps from '../../components/CaseSteps';
-import { caseSteps } from '../../components/CaseSteps/steps';
+import { caseSteps, refundNote } from '../../components/CaseSteps/steps';
 import Conversation from '../../components/Conversation';
 import ContactShop from '../../components/ContactShop';
 import Countdown from '../../components/Countdown';
@@ -240,7 +240,9 @@ function CaseView({ c }: { c: AfterSaleCase }) {
     } catch {
       return;
     }
-    const tag: EvidenceTag | undefined = c.lastError?.code === 'GOODS_UNSEALED' || c.evidenceRequest || c.status === 'REJECTED' ? 'proof' : undefined;
+    // Added after the application: the shop and the platform see it named 补充凭证.
+    const tag: EvidenceTag | undefined =
+      c.lastError?.code === 'GOODS_UNSEALED' || c.evidenceRequest || c.status === 'REJECTED' || c.status === 'ESCALATED' ? 'proof' : undefined;
     const evidence = [];
     try {
       for (const [i, m] of picked.slice(0, freeImages + freeVideos).entries()) {
@@ -335,7 +337,7 @@ function CaseView({ c }: { c: AfterSaleCase }) {
 
       {steps && (
         <Section title="售后进度">
-          <CaseSteps steps={steps} />
+          <CaseSteps steps={steps} note={refundNote(c, channel)} />
           {exchange && c.exchangeNote && <Text className="case-page__note">换成：{c.exchangeNote}</Text>}
         </Section>
       )}

@@ -7,7 +7,7 @@ import { describeError } from '../../services/cloud';
 import { fetchDevIdentities, type DevIdentity } from '../../services/devIdentities';
 import { getDevOpenid } from '../../services/identity';
 import { switchIdentity } from '../../stores/session';
-import { routes } from '../routes';
+import { homeFor, markLanded } from '../routes';
 import './index.scss';
 
 const GROUPS: { title: string; hint: string; roles: DevIdentity['role'][] }[] = [
@@ -35,7 +35,7 @@ export default function DevLoginPage() {
   const current = getDevOpenid();
   // Opened from a deep link that needed an identity: go back there once one is chosen.
   const back = decodedParam(useRouter().params.back);
-  const next = back && /^\/(pages|merchant)\//.test(back) ? back : routes.home;
+  const deepLink = back && /^\/(pages|merchant)\//.test(back) ? back : undefined;
 
   const load = useCallback(() => {
     setError(undefined);
@@ -51,7 +51,9 @@ export default function DevLoginPage() {
       void Taro.showToast({ title: '登录失败，请确认本地云服务已启动', icon: 'none' });
       return;
     }
-    void Taro.reLaunch({ url: next });
+    // Back to the deep link, or to where this role starts: a merchant on the panel, not on 我的订单.
+    markLanded();
+    void Taro.reLaunch({ url: deepLink ?? homeFor(who.role) });
   };
 
   return (

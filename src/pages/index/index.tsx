@@ -13,7 +13,7 @@ import { getDevOpenid } from '../../services/identity';
 import { devName, needsDevSignIn, useIdentityStore } from '../../stores/identity';
 import { ORDER_TABS, useOrdersStore } from '../../stores/orders';
 import { emptyList } from '../../stores/paged';
-import { go, routes } from '../routes';
+import { firstLanding, go, homeFor, routes } from '../routes';
 import { BUYER_LIST_POLL_MS, usePollWhileShown } from '../../hooks/usePollWhileShown';
 import './index.scss';
 
@@ -103,6 +103,12 @@ export default function OrdersPage() {
   useEffect(() => {
     if (isBuyer && !useOrdersStore.getState().lists[tab]?.loaded) void loadList(tab, 'refresh');
   }, [tab, loadList, isBuyer]);
+  // The app opens here; a shop or platform identity has no orders and starts on its own page (issue 17),
+  // once: coming back here later (切换身份, 我的身份) stays.
+  const role = identity?.role;
+  useEffect(() => {
+    if (role && role !== 'BUYER' && firstLanding()) void Taro.redirectTo({ url: homeFor(role) });
+  }, [role]);
   usePullDownRefresh(() => {
     void loadList(tab, 'refresh').finally(() => Taro.stopPullDownRefresh());
   });
@@ -113,7 +119,7 @@ export default function OrdersPage() {
     if (useIdentityStore.getState().identity?.role === 'BUYER' && shown?.loaded && !shown.loading && shown.items.length <= 10) void loadList(tab, 'refresh');
   }, BUYER_LIST_POLL_MS);
 
-  const merchantEntry = identity && identity.role !== 'BUYER' ? (identity.role === 'PLATFORM' ? routes.platformPanel : routes.merchantPanel) : undefined;
+  const merchantEntry = identity && identity.role !== 'BUYER' ? homeFor(identity.role) : undefined;
   const firstItem = list.items[0]?.items[0];
   const openid = identity?.openid ?? getDevOpenid();
   const now = Date.now();

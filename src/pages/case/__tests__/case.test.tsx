@@ -209,6 +209,9 @@ describe('case detail', () => {
       setRouterParams({ id: 'case_t1' });
       render(<CasePage />);
       fireEvent.click(await screen.findByRole('button', { name: '选择演示身份' }));
+      // A browser has no WeChat to open the page in: the page says what to do here instead.
+      expect(screen.getByText('还没有选择演示身份')).toBeTruthy();
+      expect(screen.queryByText(/请在微信中打开/)).toBeNull();
       expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/pages/dev-login/index?back=${encodeURIComponent('/pages/case/index?id=case_t1')}` });
     } finally {
       if (env === undefined) Reflect.deleteProperty(process.env, 'TARO_ENV');

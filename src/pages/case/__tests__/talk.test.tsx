@@ -4,7 +4,7 @@ import { resetTaroMock, setRouterParams } from '../../../../test/taro/taro';
 import { BUYER_OPENID, buyerCase, buyerOrder } from '../../../../test/taro/buyerFixtures';
 import type { AfterSaleCase } from '../../../../types/domain';
 import { appendHistory } from '../../../core/chain';
-import { caseSteps } from '../../../components/CaseSteps/steps';
+import { caseSteps, refundNote } from '../../../components/CaseSteps/steps';
 import { DAY_MS, HOUR_MS } from '../../../core/time';
 import { callAfterSale } from '../../../services/cloud';
 import { useCasesStore } from '../../../stores/cases';
@@ -61,8 +61,13 @@ describe('the progress bar', () => {
       ['退款中', 'done'],
       ['退款成功', 'done'],
     ]);
-    expect(steps?.[3].sub).toContain('已退回微信零钱');
-    expect(caseSteps(buyerCase({ status: 'PENDING' }), 'BANK_CARD')?.[3]).toMatchObject({ state: 'todo', sub: '一般1-3个工作日到账，以银行入账为准' });
+    expect(steps?.[2].sub).toBe('退回微信零钱');
+    expect(steps?.[3].sub).toMatch(/^\d\d-\d\d \d\d:\d\d$/);
+    // A step has room for the short arrival; the whole sentence is the note under the bar.
+    const pending = buyerCase({ status: 'PENDING' });
+    expect(caseSteps(pending, 'BANK_CARD')?.[3]).toMatchObject({ state: 'todo', sub: '1-3个工作日' });
+    expect(refundNote(pending, 'BANK_CARD')).toBe('退款将原路退回原支付银行卡，一般1-3个工作日到账，以银行入账为准');
+    expect(refundNote(paid, 'WECHAT')).toBeUndefined();
   });
 
   it('a return: six steps, the current one where the buyer is; a rejection is marked; a cancelled case has none', () => {

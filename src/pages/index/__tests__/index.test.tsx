@@ -1,3 +1,4 @@
+import Taro from '@tarojs/taro';
 import { act, render, screen, within } from '@testing-library/react';
 import { resetTaroMock } from '../../../../test/taro/taro';
 import { BUYER_OPENID, buyerCase, buyerOrder } from '../../../../test/taro/buyerFixtures';
@@ -55,5 +56,32 @@ describe('order list: 申请售后 as the shared core sees it (issue 17)', () =>
     }
     expect(within(card('风控中的店')).getByText(/已触发风控/, { selector: '.order-card__why' })).toBeTruthy();
     expect(within(card('过了售后期的店')).getByText(/^暂不能申请售后：/).textContent).not.toMatch(/\bR\d+\b/);
+  });
+});
+
+describe('where a shop or platform identity lands (issue 17)', () => {
+  it('takes a merchant from 我的订单 to the panel once a session, and lets them come back to 我的订单 later', async () => {
+    call.mockImplementation(((action: string) => {
+      if (action === 'whoami') return Promise.resolve({ openid: 'oOwner', role: 'OWNER', shopId: 'shop_1' });
+      return Promise.reject(new Error(`unexpected ${action}`));
+    }) as typeof callAfterSale);
+    useIdentityStore.setState({ identity: { openid: 'oOwner', role: 'OWNER', shopId: 'shop_1' } });
+    const first = render(<OrdersPage />);
+    await settle();
+    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/merchant/pages/panel/index' });
+    first.unmount();
+
+    (Taro.redirectTo as jest.Mock).mockClear();
+    render(<OrdersPage />);
+    await settle();
+    expect(Taro.redirectTo).not.toHaveBeenCalled();
+    expect(screen.getByText('进入商家售后工作台')).toBeTruthy();
+  });
+
+  it('leaves a buyer on 我的订单', async () => {
+    serve([buyerOrder()]);
+    render(<OrdersPage />);
+    await settle();
+    expect(Taro.redirectTo).not.toHaveBeenCalled();
   });
 });
