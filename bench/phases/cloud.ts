@@ -228,6 +228,10 @@ async function main(): Promise<void> {
     const trace = sim.trace;
     sim.trace = null;
     const sequential = sequentialRoundTrips(trace);
+    if (process.env.BENCH_CLOUD_DEBUG === 'timer') {
+      const t0 = trace[0]?.startMs ?? 0;
+      for (const r of [...trace].sort((a, b) => a.startMs - b.startMs)) console.error(`timer ${r.action} ${(r.startMs - t0).toFixed(1)} → ${(r.endMs - t0).toFixed(1)}`);
+    }
     const timer: TimerFigures = {
       dueCases: timerBatch + 3,
       approved: report.approved,

@@ -179,6 +179,43 @@ describe.each(['wx', 'sqlite'] as const)('the %s CaseRepo claims R3’s caps in 
     expect(await repo.shopCommittedFen(SHOP, from, to)).toBe(10_500);
   });
 
+  it('updateMany (the sweep’s batch) claims the caps write after write in one commit, leaving out the stale and the refused', async () => {
+    const order = { _id: `ord_batch_${adapter}`, paidFen: 10_000 };
+    const other = { _id: `ord_batch2_${adapter}`, paidFen: 10_000 };
+    const a = makeCase({ orderId: order._id, shopId: SHOP });
+    const b = makeCase({ orderId: order._id, shopId: SHOP, items: [{ skuId: 'sku_b', qty: 1 }] });
+    const c = makeCase({ orderId: `ord_batch3_${adapter}`, shopId: SHOP });
+    const d = makeCase({ orderId: other._id, shopId: SHOP });
+    for (const x of [a, b, c, d]) expect(await repo.insert(x, await repo.readGuard(x.orderId, x.buyerOpenid), [])).toEqual({ inserted: true });
+    // c is changed by another writer after the batch read it: its write must not overwrite that.
+    const cMoved = { ...c, description: '买家补充了说明', version: c.version + 1 };
+    expect(await repo.update(cMoved, c.version, [])).toBe(true);
+    const [a2, b2, c2, d2] = [approved(a, 5_500), approved(b, 5_500), approved(c, 1_000), approved(d, 4_000)];
+    const outcomes = await repo.updateMany([
+      { case: a2, expectedVersion: a.version, notifications: [note(a2)], claim: capClaimOf(a2, order) },
+      // ¥55 + ¥55 passes the order's ¥105: refused as it would be one after the other.
+      { case: b2, expectedVersion: b.version, notifications: [note(b2)], claim: capClaimOf(b2, order) },
+      { case: c2, expectedVersion: c.version, notifications: [note(c2)], claim: capClaimOf(c2, { _id: c.orderId, paidFen: 10_000 }) },
+      { case: d2, expectedVersion: d.version, notifications: [note(d2)], claim: capClaimOf(d2, other) },
+    ]);
+    expect(outcomes.map((o) => o.kind)).toEqual(['UPDATED', 'CAP', 'STALE', 'UPDATED']);
+    expect(outcomes[1]).toMatchObject({ kind: 'CAP', error: { code: 'AMOUNT_EXCEEDS_LIMIT' } });
+    expect(await repo.get(a._id)).toEqual(a2);
+    expect(await repo.get(b._id)).toEqual(b);
+    expect(await repo.get(c._id)).toEqual(cMoved);
+    expect(await repo.get(d._id)).toEqual(d2);
+    expect(outbox()).toBe(2);
+    const [from, to] = [Date.UTC(2026, 0, 1) - 8 * 3_600_000, Date.UTC(2027, 0, 1) - 8 * 3_600_000];
+    expect(await repo.shopCommittedFen(SHOP, from, to)).toBe(9_500);
+    if (adapter === 'wx') {
+      const totals = Object.fromEntries(lb.fake.docs(COLLECTIONS.counters).filter((x) => String(x._id).startsWith('total:')).map((x) => [x._id, (x as { fen: number }).fen]));
+      // a's ¥55 beside b's asked ¥50; d's ¥40 where it asked ¥50; c's order untouched.
+      expect(totals[`total:order:${order._id}`]).toBe(10_500);
+      expect(totals[`total:order:${c.orderId}`]).toBeUndefined();
+      expect(totals[`total:order:${other._id}`]).toBe(4_000);
+    }
+  });
+
   it('refuses an insert (a quick refund’s approval) past the shop’s yearly cap', async () => {
     const big = (n: number) => approved(makeCase({ orderId: `ord_year_${adapter}_${n}`, shopId: SHOP, amountFen: 20_000_000 }), 20_000_000);
     for (let n = 0; n < 3; n += 1) {

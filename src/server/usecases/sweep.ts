@@ -4,14 +4,17 @@
  * a handled case leaves the filter; a case that stays due (its cause not gone, a lost race) is not
  * picked again in the same run. Each write is a compare-and-set, so overlapping runs are harmless.
  */
-import type { AfterSaleCase, RefundAttempt } from '../../../types/domain';
+import type { AfterSaleCase, Notification, RefundAttempt } from '../../../types/domain';
 import type { CaseEventType, TransitionResult } from '../../core/context';
 import { DomainError } from '../../core/errors';
-import { deferTimer, nextTimerAt, timerEvent, transition } from '../../core/lifecycle';
-import type { DueKey, Services } from '../ports';
+import { applyDueTimeouts, deferTimer, nextTimerAt, timerEvent, transition } from '../../core/lifecycle';
+import { committedToYearFen } from '../../core/rules';
+import { calendarYearRange } from '../../core/time';
+import { capClaimOf } from '../caps';
+import type { CaseWrite, DueKey, Services } from '../ports';
 import { loadOrder, loadTransitionContext } from './context';
 import { commitDueTimeouts, type CommittedTimeouts } from './expiry';
-import { commitTransition, latestConfirmedClosed, requestRefund, settleFromGateway } from './effects';
+import { afterCommit, commitTransition, latestConfirmedClosed, requestRefund, rowsOf, settleFromGateway, shopRecipients, stillProcessing } from './effects';
 import { sweepOrders, type OrderSweepReport } from './checkout';
 
 export interface SweepReport extends OrderSweepReport {
@@ -36,6 +39,12 @@ export interface SweepOptions {
 const DEFAULT_BATCH = 100;
 /** Well inside a cloud function's time limit, with room for the last batch to finish. */
 const DEFAULT_BUDGET_MS = 20_000;
+/**
+ * The pace assumed for a run's first unit of work (ms per case; measured from then on): a 20 s
+ * budget takes a whole batch in one unit, a short one a few cases.
+ */
+const FIRST_UNIT_MS_PER_CASE = 50;
+
 /** One case moves a few steps in one run at most (e.g. approved, then its refund queried). */
 const MAX_VISITS = 4;
 
@@ -170,6 +179,178 @@ async function processOne(svc: Services, c: AfterSaleCase, report: SweepReport):
   if (counter) report[counter] += 1;
 }
 
+type Facts = Awaited<ReturnType<typeof loadTransitionContext>>;
+
+/**
+ * What the batch does with one case, decided in memory on its facts: one transition to write with the
+ * batch; LATER (nothing it can do yet: left as it is, recheckLater); ALONE (its deadlines chain, more
+ * than one step now: the one-case way, processOne).
+ */
+type Decision = { result: TransitionResult; event: CaseEventType } | 'LATER' | 'ALONE';
+
+interface BatchItem {
+  c: AfterSaleCase;
+  decide(facts: Facts): Decision;
+  /** Counted when written. */
+  counter?: Counter;
+}
+
+interface Decided {
+  item: BatchItem;
+  result: TransitionResult;
+  event: CaseEventType;
+  facts: Facts;
+  notifications: Notification[];
+}
+
+/**
+ * A batch's cases as one unit of work (issue 18): every case's facts read together, every rule applied
+ * per case in memory — in due order, each case seeing the shop's yearly total (R3) and its order's
+ * cases as the cases before it in the batch left them, exactly as one after another would — then every
+ * decided case written in one commit (`updateMany`: a compare-and-set on each case's version, the caps
+ * claimed in order), then the messages and refunds of the written ones together. A case changed
+ * meanwhile is not overwritten: its compare fails, a lost race, skipped as before.
+ */
+async function processBatch(svc: Services, items: readonly BatchItem[], report: SweepReport): Promise<void> {
+  if (items.length === 0) return;
+  const now = svc.clock.now();
+  const loaded = await Promise.all(
+    items.map(({ c }) => loadTransitionContext(svc, c, 'SYSTEM', c.buyerOpenid, now).catch((e: unknown) => e as Error)),
+  );
+  const [from, to] = calendarYearRange(now);
+  const inYear = (c: AfterSaleCase): number =>
+    c.approvedAt !== undefined && c.approvedAt >= from && c.approvedAt < to ? committedToYearFen(c) : 0;
+  const yearMoved = new Map<string, number>();
+  const decidedCase = new Map<string, AfterSaleCase>();
+  const decided: Decided[] = [];
+  const alone: AfterSaleCase[] = [];
+  const later: AfterSaleCase[] = [];
+  items.forEach((item, i) => {
+    const { c } = item;
+    const ctx = loaded[i];
+    if (ctx instanceof Error) {
+      alone.push(c);
+      return;
+    }
+    const facts: Facts = {
+      ...ctx,
+      shopYearRefundedFen: ctx.shopYearRefundedFen + (yearMoved.get(c.shopId) ?? 0),
+      orderCases: ctx.orderCases.map((o) => decidedCase.get(o._id) ?? o),
+    };
+    const d = item.decide(facts);
+    if (d === 'LATER') later.push(c);
+    else if (d === 'ALONE') alone.push(c);
+    else {
+      yearMoved.set(c.shopId, (yearMoved.get(c.shopId) ?? 0) + inYear(d.result.case) - inYear(c));
+      decidedCase.set(c._id, d.result.case);
+      decided.push({ item, result: d.result, event: d.event, facts, notifications: [] });
+    }
+  });
+  const recipients = await Promise.all(decided.map((d) => shopRecipients(svc, d.result.effects)));
+  const writes: CaseWrite[] = decided.map((d, i) => {
+    const rows = rowsOf(svc, d.result.case, d.result.effects, recipients[i]);
+    d.notifications = rows.notifications;
+    return {
+      case: d.result.case,
+      expectedVersion: d.item.c.version,
+      notifications: rows.notifications,
+      tickets: rows.tickets,
+      claim: capClaimOf(d.result.case, d.facts.order),
+    };
+  });
+  const outcomes = await svc.cases.updateMany(writes);
+  const written = decided.filter((_, i) => outcomes[i].kind === 'UPDATED');
+  for (const d of written) {
+    const counter = d.item.counter ?? COUNTS[d.event];
+    if (counter) report[counter] += 1;
+  }
+  // Messages and refund requests of every written case together; then the ones that go the one-case way.
+  await Promise.all([
+    ...written.map((d) =>
+      afterCommit(svc, d.result.case, d.result.effects, d.notifications, d.facts.order, d.facts.shop).catch((e: unknown) => {
+        console.error(`sweep: case ${d.item.c._id} committed; its effects failed and are redone later`, e);
+      }),
+    ),
+    ...later.map((c) => recheckLater(svc, c).catch((e: unknown) => console.error(`sweep: case ${c._id} left for later`, e))),
+  ]);
+  for (const c of alone) {
+    try {
+      await processOne(svc, c, report);
+    } catch (e) {
+      console.error(`sweep: case ${c._id} failed; looked at again later`, e);
+      await recheckLater(svc, c).catch(() => undefined);
+    }
+  }
+}
+
+/** A case's due deadline, decided in memory (the core's applyDueTimeouts, as lazy expiry commits it). */
+function timeoutItem(c: AfterSaleCase): BatchItem {
+  return {
+    c,
+    decide: (facts) => {
+      const expiry = applyDueTimeouts(c, facts);
+      if (expiry.steps.length === 0) return 'LATER';
+      if (expiry.steps.length > 1) return 'ALONE';
+      return { result: expiry.steps[0], event: expiry.steps[0].event.type };
+    },
+  };
+}
+
+/**
+ * REFUNDING cases of a batch: every gateway asked at once; a final answer becomes the case's
+ * REFUND_RESULT, decided and written with the batch (processBatch); the rest as one case at a time
+ * (a refund the gateway never got is re-sent, one still in progress is looked at later).
+ */
+async function refundItems(svc: Services, cases: readonly AfterSaleCase[], report: SweepReport): Promise<BatchItem[]> {
+  const asked = await Promise.all(
+    cases.map(async (c) => {
+      const attempt = processingAttempt(c);
+      if (!attempt) return { c, attempt, q: null };
+      try {
+        return { c, attempt, q: await svc.gateway.query(attempt.outRefundNo, c.shopId) };
+      } catch (e) {
+        console.error(`sweep: refund ${attempt.outRefundNo} could not be queried; looked at again later`, e);
+        return { c, attempt, q: null };
+      }
+    }),
+  );
+  const items: BatchItem[] = [];
+  const rest: Promise<void>[] = [];
+  for (const { c, attempt, q } of asked) {
+    if (!attempt || !q || (q.status !== 'SUCCESS' && q.status !== 'ABNORMAL' && q.status !== 'CLOSED')) {
+      rest.push(
+        (async () => {
+          let current = c;
+          if (attempt && q?.status === 'UNKNOWN') {
+            current = await requestRefund(svc, c, await loadOrder(svc, c.orderId), attempt);
+            report.refundsRetried += 1;
+          }
+          if (current.version === c.version) await recheckLater(svc, c);
+        })().catch((e: unknown) => console.error(`sweep: case ${c._id} left for later`, e)),
+      );
+      continue;
+    }
+    const status = q.status;
+    const settledAt = q.settledAt ?? svc.clock.now();
+    const outRefundNo = attempt.outRefundNo;
+    items.push({
+      c,
+      counter: 'refundsSettled',
+      decide: (facts) => {
+        if (!stillProcessing(c, outRefundNo)) return 'LATER';
+        try {
+          return { result: transition(c, { type: 'REFUND_RESULT', outRefundNo, status, settledAt, failure: q.failure }, facts), event: 'REFUND_RESULT' };
+        } catch (e) {
+          if (!(e instanceof DomainError)) throw e;
+          return 'LATER';
+        }
+      },
+    });
+  }
+  await Promise.all(rest);
+  return items;
+}
+
 export async function sweep(svc: Services, opts: SweepOptions = {}): Promise<SweepReport> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH;
   const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
@@ -204,6 +385,7 @@ export async function sweep(svc: Services, opts: SweepOptions = {}): Promise<Swe
     report.batches += 1;
     const last = batch[batch.length - 1];
     after = { timerAt: last.timerAt as number, id: last._id };
+    const together: AfterSaleCase[] = [];
     for (const c of batch) {
       if (spent()) {
         report.remaining = true;
@@ -213,12 +395,32 @@ export async function sweep(svc: Services, opts: SweepOptions = {}): Promise<Swe
       const seenBefore = seen.get(c._id);
       if (seenBefore && (seenBefore.version === c.version || seenBefore.visits >= MAX_VISITS)) continue;
       seen.set(c._id, { version: c.version, visits: (seenBefore?.visits ?? 0) + 1 });
+      // Deadlines and refund results are decided together (processBatch); failed refunds one case at a time.
+      if (c.status !== 'REFUND_FAILED') {
+        together.push(c);
+        continue;
+      }
       try {
         await processOne(svc, c, report);
       } catch (e) {
         console.error(`sweep: case ${c._id} failed; looked at again later`, e);
         await recheckLater(svc, c).catch(() => undefined);
       }
+    }
+    // In units as large as the budget left allows, at the pace the previous unit went.
+    for (let at = 0, perCaseMs = FIRST_UNIT_MS_PER_CASE; at < together.length; ) {
+      const left = budgetMs - (Date.now() - started);
+      if (left <= 0) {
+        report.remaining = true;
+        return report;
+      }
+      const unit = together.slice(at, at + Math.max(1, Math.floor((0.8 * left) / perCaseMs)));
+      at += unit.length;
+      const unitStarted = Date.now();
+      const refunding = unit.filter((c) => c.status === 'REFUNDING');
+      const items = [...unit.filter((c) => c.status !== 'REFUNDING').map(timeoutItem), ...(await refundItems(svc, refunding, report))];
+      await processBatch(svc, items, report);
+      perCaseMs = Math.max(1, (Date.now() - unitStarted) / unit.length);
     }
   }
   // SPEC §7: orders' own deadlines (auto-confirm 10 d after shipment) and cancellations' refunds.

@@ -228,12 +228,12 @@ export class WxCaseRepo implements CaseRepo {
     if (n === 0) return [];
     if (!after) {
       const { data } = await this.cases.where({ timerAt: this._.lte(now) }).orderBy('timerAt', 'asc').orderBy('_id', 'asc').limit(n).get();
-      return data.map(caseFromDocument);
+      return data.map((d) => this.remember(caseFromDocument(d)));
     }
     // The keyset (timerAt, _id) > after as two ranges on the timer index: the rest of the tie on
     // after.timerAt, then strictly later timers.
     const tie = await this.cases.where({ timerAt: after.timerAt, _id: this._.gt(after.id) }).orderBy('_id', 'asc').limit(n).get();
-    const out = tie.data.map(caseFromDocument);
+    const out = tie.data.map((d) => this.remember(caseFromDocument(d)));
     if (out.length < n && after.timerAt < now) {
       const rest = await this.cases
         .where({ timerAt: this._.gt(after.timerAt).and(this._.lte(now)) })
@@ -241,7 +241,7 @@ export class WxCaseRepo implements CaseRepo {
         .orderBy('_id', 'asc')
         .limit(n - out.length)
         .get();
-      out.push(...rest.data.map(caseFromDocument));
+      out.push(...rest.data.map((d) => this.remember(caseFromDocument(d))));
     }
     return out;
   }
