@@ -278,14 +278,14 @@ describe('conversation, proof and 修改申请 (SPEC §6)', () => {
     await step(phone, 'proof-merchant-sees', async () => {
       await signInAs(page, host.url, '王芳');
       await openReview(page, caseId);
-      // The application's 建议补凭证 is answered (waited for: the page shows what it had while it asks again),
-      // and the request is no longer pending.
+      const buyerPhotos = top(page).locator('.section').filter({ has: page.getByText('买家提供（点击查看大图，视频可播放）') }).locator('.gallery').first().locator('.gallery__cell');
+      // The photo sent with the message and the one added on request (waited for: the page shows the case it
+      // had while it asks again, and that one had only the first).
+      await buyerPhotos.nth(1).getByText('补充凭证').waitFor();
+      // The request is answered, and so is the application's 建议补凭证.
+      expect(await top(page).getByText('已请买家补充凭证，等待买家上传').count()).toBe(0);
       await top(page).locator('.review__badges').getByText('买家已补凭证').waitFor();
       expect(await top(page).locator('.review__badges').getByText('建议补凭证').count()).toBe(0);
-      expect(await top(page).getByText('已请买家补充凭证，等待买家上传').count()).toBe(0);
-      const buyerPhotos = top(page).locator('.section').filter({ has: page.getByText('买家提供（点击查看大图，视频可播放）') }).locator('.gallery').first().locator('.gallery__cell');
-      // The photo sent with the message and the one added on request.
-      await buyerPhotos.nth(1).waitFor();
       await buyerPhotos.first().scrollIntoViewIfNeeded();
       await screenshot(page, 'proof-merchant-sees');
     });

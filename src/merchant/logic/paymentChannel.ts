@@ -30,8 +30,9 @@ export function paymentChannel(payment: PaymentSettings | undefined): { title: s
       ],
     };
   }
+  // The sub-merchant number stays on the server (test/hardening/secrets.test.ts keeps it out of the weapp build).
   return {
     title: '微信支付（云开发 云支付）',
-    lines: [{ label: '子商户号', value: payment?.subMchId || '使用云函数配置的子商户号' }],
+    lines: [{ label: '子商户号', value: '由平台在开店时配置' }],
   };
 }
