@@ -226,8 +226,11 @@ export type PaymentQueryStatus = 'SUCCESS' | 'NOTPAY' | 'CLOSED' | 'REFUND' | 'U
 /** SPEC §7: taking a payment (cloud: cloudPay.unifiedOrder / queryOrder; local: the simulated gateway). */
 export interface PaymentGateway {
   start(p: PaymentRequest): Promise<PaymentStart>;
-  /** How the gateway reports the order's payment; the only source of a PAID order (callbacks are hints). */
-  query(orderId: string): Promise<{ status: PaymentQueryStatus; paidAt?: EpochMs; totalFen?: Fen; transactionId?: string }>;
+  /**
+   * How the gateway reports the order's payment; the only source of a PAID order (callbacks are hints).
+   * `shopId` (the order's shop) picks the shop's own sub-merchant (SPEC §7); without it the order is read.
+   */
+  query(orderId: string, shopId?: string): Promise<{ status: PaymentQueryStatus; paidAt?: EpochMs; totalFen?: Fen; transactionId?: string }>;
 }
 
 export interface ShopRepo {

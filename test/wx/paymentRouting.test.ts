@@ -7,7 +7,7 @@ import type { AfterSaleCase, Order, PaymentSettings } from '../../types/domain';
 import { shopWithDefaults } from '../../src/core/settings';
 import { DAY_MS } from '../../src/core/time';
 import { createWxServices } from '../../src/server/adapters/wx';
-import { afterSaleMain, refundNotifyMain } from '../../src/server/adapters/wx/entries';
+import { afterSaleMain, payNotifyMain, refundNotifyMain } from '../../src/server/adapters/wx/entries';
 import { LOCAL_V3_PAYMENT } from '../../src/server/adapters/wechatpay/keys';
 import { COLLECTIONS } from '../../src/server/adapters/wx/sdk';
 import type { Services } from '../../src/server/ports';
@@ -109,5 +109,33 @@ test('a v3 shop: no cloudPay call at all, and a cloudPay notification for its re
   expect(await refundNotifyMain(payCallback, svc, notification(c.refunds[0].outRefundNo, ENV_SUB_MCH), ENV_SUB_MCH)).toEqual({ errcode: 0, errmsg: 'IGNORED' });
   expect((await svc.cases.get(c._id))!.status).toBe('REFUNDING');
   error.mockRestore();
+  warn.mockRestore();
+});
+
+test('payments too: unifiedOrder and queryOrder go out with the shop’s own sub-merchant, and only its payNotify counts', async () => {
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  for (const [payment, expected] of [
+    [{ provider: 'CLOUDPAY', subMchId: SHOP_SUB_MCH } as PaymentSettings, SHOP_SUB_MCH],
+    [undefined, ENV_SUB_MCH],
+  ] as const) {
+    lb.fake.reset();
+    lb.fake.seed(COLLECTIONS.shops, [shopWithDefaults({ _id: 'shop_route', name: '路由小店', verified: true, settings: payment ? { payment } : {} }) as never]);
+    lb.fake.seed(COLLECTIONS.orders, [{ ...ORDER, status: 'UNPAID', paidAt: undefined, shippedAt: undefined, deliveredAt: undefined } as never]);
+    const started = await svc.payments.start({ orderId: ORDER._id, shopId: 'shop_route', totalFen: ORDER.paidFen, description: '纯棉T恤', payerOpenid: BUYER });
+    expect(started.kind).toBe('REQUEST_PAYMENT');
+    expect(await svc.payments.query(ORDER._id)).toEqual({ status: 'NOTPAY' });
+    const sent = lb.fake.callsOf('wx.wxPayApi').map((x) => [String(x.apiName), (x.data as Record<string, unknown>).sub_mch_id]);
+    expect(sent).toEqual([
+      ['unifiedOrder', expected],
+      ['queryOrder', expected],
+    ]);
+    // A payment notification from any other sub-merchant is not read at all (no queryOrder follows).
+    const other = expected === ENV_SUB_MCH ? SHOP_SUB_MCH : ENV_SUB_MCH;
+    const event = { returnCode: 'SUCCESS', resultCode: 'SUCCESS', subMchId: other, outTradeNo: ORDER._id, totalFee: ORDER.paidFen, transactionId: '4200000000000000000000000001' };
+    expect(await payNotifyMain(payCallback, svc, event, ENV_SUB_MCH)).toEqual({ errcode: 0, errmsg: 'IGNORED' });
+    expect(lb.fake.callsOf('wx.wxPayApi')).toHaveLength(2);
+    // From its own sub-merchant it is read (a hint: this order's payment was never started through order.pay, so nothing applies).
+    expect(await payNotifyMain(payCallback, svc, { ...event, subMchId: expected }, ENV_SUB_MCH)).toMatchObject({ errcode: 0, errmsg: 'OK' });
+  }
   warn.mockRestore();
 });

@@ -107,9 +107,15 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
     },
   });
   const payments = new SimulatedPaymentGateway(db, clock);
+  // WeChat Pay's books per sub-merchant: a shop's money sits with its own (settings.payment CLOUDPAY),
+  // else with the functions' SUB_MCH_ID; a v3 shop's refunds are the v3 simulator's.
+  const payAccount = new GatewayPayAccount(gateway, payments, (shopId) => {
+    const p = (read(COLLECTIONS.shops, shopId) as unknown as Shop | null)?.settings?.payment;
+    return p?.provider === 'CLOUDPAY' ? p.subMchId : p?.provider === 'WECHATPAY_V3' ? undefined : CLOUD_SIM_SUB_MCH_ID;
+  });
   const sim = new CloudSimService({
     rttMs: opts.rttMs ?? 0,
-    pay: new GatewayPayAccount(gateway, payments),
+    pay: payAccount,
     storage: {
       exists: (cloudId) => {
         const id = storeFileId(cloudId);
@@ -158,9 +164,18 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
     quiet: process.env.CLOUD_SIM_QUIET === '1',
   });
 
-  /** The payment platform delivering a refund result to `refundNotify`. */
-  const deliverPayCallback = async (event: object): Promise<{ errcode?: number; result?: ApiReply<unknown> }> =>
-    (await functions.invoke('refundNotify', { subMchId: CLOUD_SIM_SUB_MCH_ID, ...event }, { source: 'wx_paycallback' })) as {
+  /** The sub-merchant WeChat Pay names in a notification about `outTradeNo`: the one holding its money. */
+  const subMchOf = (outTradeNo: unknown): string => (typeof outTradeNo === 'string' ? payAccount.subMerchantOf(outTradeNo) : undefined) ?? CLOUD_SIM_SUB_MCH_ID;
+  const refundOrderOf = (event: object): unknown => {
+    const info = (event as { reqInfo?: { outTradeNo?: unknown; outRefundNo?: unknown } }).reqInfo;
+    return info?.outTradeNo ?? (typeof info?.outRefundNo === 'string' ? gateway.books(info.outRefundNo)?.orderId : undefined);
+  };
+  /**
+   * The payment platform delivering a refund result to `refundNotify`, naming the sub-merchant that holds
+   * the order's money; a callback posted to the host keeps a `subMchId` it names (a forger's, in tests).
+   */
+  const deliverPayCallback = async (event: object, posted = false): Promise<{ errcode?: number; result?: ApiReply<unknown> }> =>
+    (await functions.invoke('refundNotify', posted ? { subMchId: subMchOf(refundOrderOf(event)), ...event } : { ...event, subMchId: subMchOf(refundOrderOf(event)) }, { source: 'wx_paycallback' })) as {
       errcode?: number;
       result?: ApiReply<unknown>;
     };
@@ -176,11 +191,13 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
     return { status: ack.errcode === 0 ? 200 : 500 };
   });
   /** SPEC §7: the payment platform delivering a payment result to `payNotify`. */
-  const deliverPaymentCallback = async (event: object): Promise<{ errcode?: number; result?: ApiReply<unknown> }> =>
-    (await functions.invoke('payNotify', { subMchId: CLOUD_SIM_SUB_MCH_ID, ...event }, { source: 'wx_paycallback' })) as {
+  const deliverPaymentCallback = async (event: object, posted = false): Promise<{ errcode?: number; result?: ApiReply<unknown> }> => {
+    const subMchId = subMchOf((event as { outTradeNo?: unknown }).outTradeNo);
+    return (await functions.invoke('payNotify', posted ? { subMchId, ...event } : { ...event, subMchId }, { source: 'wx_paycallback' })) as {
       errcode?: number;
       result?: ApiReply<unknown>;
     };
+  };
   payments.setCallback(async (event) => {
     const ack = await deliverPaymentCallback(event);
     return { status: ack.errcode === 0 ? 200 : 500 };
@@ -234,7 +251,7 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
         return sharedErrorReply(e);
       }
       try {
-        const ack = await deliverPayCallback(event);
+        const ack = await deliverPayCallback(event, true);
         if (ack.result) return { status: statusOf(ack.result), body: ack.result };
         return ack.errcode === 0 ? { status: 200, body: { ok: true, data: { applied: false } } } : errorReply('INTERNAL_ERROR');
       } catch (e) {
@@ -251,7 +268,7 @@ export async function createCloudSimBackend(opts: CloudSimBackendOptions): Promi
         return sharedErrorReply(e);
       }
       try {
-        const ack = await deliverPaymentCallback(body as object);
+        const ack = await deliverPaymentCallback(body as object, true);
         if (ack.result) return { status: statusOf(ack.result), body: ack.result };
         return ack.errcode === 0 ? { status: 200, body: { ok: true, data: { applied: false } } } : errorReply('INTERNAL_ERROR');
       } catch (e) {

@@ -94,7 +94,7 @@ export async function syncPayment(svc: Services, order: Order): Promise<{ order:
   if (order.payment?.transactionId || !order.payment?.startedAt || (order.status !== 'UNPAID' && order.status !== 'CANCELLED')) {
     return { order, applied: false };
   }
-  const q = await svc.payments.query(order._id);
+  const q = await svc.payments.query(order._id, order.shopId);
   if (q.status !== 'SUCCESS' || !q.transactionId) return { order, applied: false };
   if (q.totalFen !== undefined && q.totalFen !== order.paidFen) {
     console.error(`payment of ${order._id}: the gateway reports ${q.totalFen} fen paid, the order is ${order.paidFen}; not recorded`);

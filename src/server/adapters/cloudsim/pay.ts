@@ -141,11 +141,38 @@ function payerOf(outRefundNo: string): string {
 
 const timeText = (at: EpochMs) => shanghai(at).format('YYYY-MM-DD HH:mm:ss');
 
+/** The sub-merchant a shop's money sits with (SPEC §7 `settings.payment`); undefined: no check. */
+export type ShopSubMerchant = (shopId: string) => string | undefined;
+
+const ORDER_NOT_EXIST = fail('ORDERNOTEXIST', '订单不存在');
+
 export class GatewayPayAccount implements SimPay {
+  /**
+   * Which sub-merchant took each payment (`unifiedOrder`'s sub_mch_id), as WeChat Pay's books hold it:
+   * the order, its refunds and their queries exist only under that sub-merchant. Kept in memory; an
+   * order paid before a restart, or seeded as paid, sits with its shop's sub-merchant (`shopSubMerchant`).
+   */
+  private readonly paidTo = new Map<string, string>();
+
   constructor(
     private readonly gateway: SimulatedRefundGateway,
     private readonly payments?: SimulatedPaymentGateway,
+    private readonly shopSubMerchant: ShopSubMerchant = () => undefined,
   ) {}
+
+  /** The sub-merchant `outTradeNo`'s money sits with (undefined: unknown order, or no check). */
+  subMerchantOf(outTradeNo: string): string | undefined {
+    const recorded = this.paidTo.get(outTradeNo);
+    if (recorded !== undefined) return recorded;
+    const order = this.gateway.lookupOrder(outTradeNo);
+    return order ? this.shopSubMerchant(order.shopId) : undefined;
+  }
+
+  /** False when the order's money sits with another sub-merchant than the one asking. */
+  private asksOwnSubMerchant(outTradeNo: string, data: Record<string, unknown>): boolean {
+    const sub = this.subMerchantOf(outTradeNo);
+    return sub === undefined || sub === String(data.sub_mch_id ?? '');
+  }
 
   /**
    * SPEC §7: the prepay order. No buyer's phone is here to confirm wx.requestPayment, so the payment
@@ -163,7 +190,8 @@ export class GatewayPayAccount implements SimPay {
     if (!order) return fail('PARAM_ERROR', '商户订单号不存在');
     if (!Number.isSafeInteger(totalFee) || totalFee !== order.paidFen) return fail('INVALID_REQUEST', '订单金额与商户订单不一致');
     const before = await this.payments.query(outTradeNo);
-    if (before.status === 'SUCCESS') return fail('ORDERPAID', '该订单已支付');
+    if (before.status === 'SUCCESS') return this.asksOwnSubMerchant(outTradeNo, data) ? fail('ORDERPAID', '该订单已支付') : fail('INVALID_REQUEST', '商户订单号重复');
+    this.paidTo.set(outTradeNo, String(data.sub_mch_id));
     this.payments.pay({ orderId: outTradeNo, shopId: order.shopId, totalFen: totalFee, payerOpenid: order.buyerOpenid });
     const prepayId = `wx${randomBytes(14).toString('hex')}`;
     return {
@@ -185,7 +213,7 @@ export class GatewayPayAccount implements SimPay {
     if (!this.payments) return fail('ORDERNOTEXIST', '订单不存在');
     const outTradeNo = String(data.out_trade_no);
     const q = await this.payments.query(outTradeNo);
-    if (q.status === 'UNKNOWN') return fail('ORDERNOTEXIST', '订单不存在');
+    if (q.status === 'UNKNOWN' || !this.asksOwnSubMerchant(outTradeNo, data)) return ORDER_NOT_EXIST;
     if (q.status !== 'SUCCESS') return { result_code: 'SUCCESS', out_trade_no: outTradeNo, trade_state: 'NOTPAY', trade_state_desc: '订单未支付' };
     return {
       result_code: 'SUCCESS',
@@ -206,7 +234,8 @@ export class GatewayPayAccount implements SimPay {
     const totalFee = Number(data.total_fee);
     if (!data.sub_mch_id) return fail('PARAM_ERROR', '缺少参数 sub_mch_id');
     const order = this.gateway.lookupOrder(outTradeNo);
-    if (!order) return fail('ORDERNOTEXIST', '订单不存在');
+    // cloudPay refunds only what the same sub-merchant took (SPEC §7).
+    if (!order || !this.asksOwnSubMerchant(outTradeNo, data)) return ORDER_NOT_EXIST;
     if (order.paidFen !== totalFee) return fail('INVALID_REQUEST', '订单金额或退款金额与之前请求不一致，请核实后再试');
     let reply: Awaited<ReturnType<SimulatedRefundGateway['request']>>;
     try {
@@ -236,7 +265,7 @@ export class GatewayPayAccount implements SimPay {
     const q = await this.gateway.query(outRefundNo);
     if (q.status === 'UNKNOWN') return NOT_EXIST;
     const row = this.gateway.books(outRefundNo);
-    if (!row) return NOT_EXIST;
+    if (!row || !this.asksOwnSubMerchant(row.orderId, data)) return NOT_EXIST;
     return queried({
       outTradeNo: row.orderId,
       outRefundNo,

@@ -56,7 +56,15 @@ export class ProviderRoutedGateway implements RefundGateway {
   }
 
   async query(outRefundNo: string, shopId?: string): Promise<{ status: RefundQueryStatus; settledAt?: EpochMs; failure?: string }> {
-    const id = shopId ?? (await this.deps.cases.findByOutRefundNo(outRefundNo))?.shopId;
+    const id = shopId ?? (await this.deps.cases.findByOutRefundNo(outRefundNo))?.shopId ?? (await this.orderShopOf(outRefundNo));
     return this.forShop(await this.shopOf(id)).query(outRefundNo, id);
+  }
+
+  /** The shop of an order cancellation's refund (`<orderId>-<n>`, SPEC §7), when the order holds that number. */
+  private async orderShopOf(outRefundNo: string): Promise<string | undefined> {
+    const i = outRefundNo.lastIndexOf('-');
+    if (i <= 0) return undefined;
+    const order = await this.deps.orders.get(outRefundNo.slice(0, i));
+    return order && (order.refunds ?? []).some((a) => a.outRefundNo === outRefundNo) ? order.shopId : undefined;
   }
 }

@@ -8,6 +8,7 @@ import { handleAfterSale, handleOrderSync, handlePayNotify, handleRefundNotify, 
 import { syncEventParts, type SyncAuth } from '../../usecases/orderSync';
 import type { Services } from '../../ports';
 import { orderOfRefund } from '../../usecases/checkout';
+import { subMerchantOfShop } from './payments';
 
 export interface WxContextSource {
   /** SOURCE: what triggered this run (wx_client, wx_trigger, wx_paycallback, scf, …; chained with commas). */
@@ -106,6 +107,18 @@ async function expectedSubMerchant(svc: Services, event: unknown, fallback: stri
   return fallback;
 }
 
+/**
+ * Which sub-merchant may report the payment of the order a payNotify event names: the one its shop takes
+ * payments through (subMerchantOfShop: its own, else the function's SUB_MCH_ID). An order nobody knows
+ * gets the fallback (it changes nothing anyway).
+ */
+async function expectedPaySubMerchant(svc: Services, event: unknown, fallback: string): Promise<string> {
+  const no = typeof event === 'object' && event !== null ? (event as { outTradeNo?: unknown }).outTradeNo : undefined;
+  if (typeof no !== 'string' || no.length === 0 || no.length > 64) return fallback;
+  const order = await svc.orders.get(no);
+  return subMerchantOfShop(order ? await svc.shops.get(order.shopId) : null, fallback);
+}
+
 /** getWXContext().SOURCE of a run that WeChat Pay's refund callback started (and nothing else). */
 export const PAY_CALLBACK_SOURCE = 'wx_paycallback';
 
@@ -169,8 +182,16 @@ export async function payNotifyMain(cloud: WxContextSource, svc: Services, event
     console.warn(`payNotify: ignored an event not delivered by WeChat Pay (SOURCE ${String(source ?? 'none')})`);
     return { errcode: 0, errmsg: 'IGNORED' };
   }
+  // The sub-merchant the order's shop takes payments through (SPEC §7): its own, else SUB_MCH_ID.
+  let expected: string;
+  try {
+    expected = await expectedPaySubMerchant(svc, event, subMchId);
+  } catch (e) {
+    console.error('payNotify: the order could not be looked up; WeChat Pay is asked to send it again', e);
+    return { errcode: 1, errmsg: 'RETRY' };
+  }
   const eventSubMch = typeof event === 'object' && event !== null ? (event as { subMchId?: unknown }).subMchId : undefined;
-  if (!subMchId || eventSubMch !== subMchId) {
+  if (!expected || eventSubMch !== expected) {
     console.warn(`payNotify: ignored a notification for sub-merchant ${String(eventSubMch ?? '(none)')}`);
     return { errcode: 0, errmsg: 'IGNORED' };
   }

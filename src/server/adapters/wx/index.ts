@@ -9,7 +9,7 @@ import { WxCaseRepo } from './cases';
 import { CloudStorageFileStore } from './files';
 import { CloudPayGateway, type CloudPayConfig } from './gateway';
 import { MINIPROGRAM_STATES, SubscribeMessageNotifier, type MiniprogramState, type TemplateResolver } from './notifier';
-import { CloudPayPaymentGateway } from './payments';
+import { ShopRoutedPaymentGateway } from './payments';
 import { CachedMerchantRepo, WxOrderSyncRepo, WxPeopleRepo } from './people';
 import { WxMerchantRepo, WxOrderRepo, WxRiskRepo, WxShopRepo } from './repos';
 import type { WxCloud } from './sdk';
@@ -92,7 +92,8 @@ export function createWxServices(cloud: WxCloud, config: WxConfig): Services {
       orders,
       cases,
     }),
-    payments: new CloudPayPaymentGateway(cloud, config),
+    // Payments too go to the shop's own sub-merchant, so its refunds find them (cloudPay refunds only what it took).
+    payments: new ShopRoutedPaymentGateway(cloud, config, { shops, orders }),
     notifier: new SubscribeMessageNotifier(cloud, templateFor, config.miniprogramState),
     files: new CloudStorageFileStore(cloud),
     people: new WxPeopleRepo(db, merchants),

@@ -6,9 +6,9 @@
  * them; wx-server-sdk sends them snake_cased and camelCases the answer.
  */
 import { randomBytes } from 'crypto';
-import type { EpochMs } from '../../../../types/domain';
+import type { EpochMs, Shop } from '../../../../types/domain';
 import { HOUR_MS } from '../../../core/time';
-import type { PaymentGateway, PaymentQueryStatus, PaymentRequest, PaymentStart } from '../../ports';
+import type { OrderRepo, PaymentGateway, PaymentQueryStatus, PaymentRequest, PaymentStart, ShopRepo } from '../../ports';
 import type { CloudPayResult, WxCloud } from './sdk';
 
 export interface CloudPayPaymentConfig {
@@ -42,6 +42,17 @@ export function timeEnd(text: string): EpochMs | undefined {
 
 function describe(r: CloudPayResult): string {
   return String(r.errCodeDes || r.returnMsg || r.resultCode || '未知错误');
+}
+
+/**
+ * The sub-merchant a shop takes its cloudPay payments through (SPEC §7 "Money out, per shop"): its own
+ * (`settings.payment` CLOUDPAY), else the function's SUB_MCH_ID — the fallback for a shop created
+ * before settings.payment existed, and, for now, for a WECHATPAY_V3 shop's demo checkout (docs/DESIGN.md
+ * "cloudPay per shop"). Empty when neither is set: nothing is sent.
+ */
+export function subMerchantOfShop(shop: Pick<Shop, 'settings'> | null | undefined, fallback: string): string {
+  const p = shop?.settings?.payment;
+  return p?.provider === 'CLOUDPAY' && p.subMchId ? p.subMchId : fallback;
 }
 
 export class CloudPayPaymentGateway implements PaymentGateway {
@@ -92,7 +103,7 @@ export class CloudPayPaymentGateway implements PaymentGateway {
     };
   }
 
-  async query(orderId: string): Promise<{ status: PaymentQueryStatus; paidAt?: EpochMs; totalFen?: number; transactionId?: string }> {
+  async query(orderId: string, _shopId?: string): Promise<{ status: PaymentQueryStatus; paidAt?: EpochMs; totalFen?: number; transactionId?: string }> {
     const res = await this.pay('queryOrder')({ sub_mch_id: this.subMchId(), out_trade_no: orderId, nonce_str: randomBytes(16).toString('hex') });
     if (res.returnCode !== 'SUCCESS') throw new Error(`cloudPay.queryOrder ${orderId}: ${describe(res)}`);
     if (res.resultCode !== 'SUCCESS') {
@@ -108,5 +119,42 @@ export class CloudPayPaymentGateway implements PaymentGateway {
       ...(typeof res.totalFee === 'number' ? { totalFen: res.totalFee } : {}),
       ...(typeof res.transactionId === 'string' ? { transactionId: res.transactionId } : {}),
     };
+  }
+}
+
+/**
+ * The one payment port in front of each shop's own sub-merchant: `unifiedOrder` and `queryOrder` go out
+ * with the sub-merchant of the order's shop (subMerchantOfShop), one CloudPayPaymentGateway each.
+ */
+export class ShopRoutedPaymentGateway implements PaymentGateway {
+  private readonly gateways = new Map<string, CloudPayPaymentGateway>();
+
+  constructor(
+    private readonly cloud: Pick<WxCloud, 'cloudPay'>,
+    private readonly config: CloudPayPaymentConfig,
+    private readonly deps: { shops: Pick<ShopRepo, 'get'>; orders: Pick<OrderRepo, 'get'> },
+  ) {}
+
+  private forSubMerchant(subMchId: string): CloudPayPaymentGateway {
+    let g = this.gateways.get(subMchId);
+    if (!g) {
+      g = new CloudPayPaymentGateway(this.cloud, { ...this.config, subMchId });
+      this.gateways.set(subMchId, g);
+    }
+    return g;
+  }
+
+  private async forShop(shopId: string | undefined): Promise<CloudPayPaymentGateway> {
+    const shop = shopId ? await this.deps.shops.get(shopId) : null;
+    return this.forSubMerchant(subMerchantOfShop(shop, this.config.subMchId));
+  }
+
+  async start(p: PaymentRequest): Promise<PaymentStart> {
+    return (await this.forShop(p.shopId)).start(p);
+  }
+
+  async query(orderId: string, shopId?: string): ReturnType<PaymentGateway['query']> {
+    const id = shopId ?? (await this.deps.orders.get(orderId))?.shopId;
+    return (await this.forShop(id)).query(orderId);
   }
 }
