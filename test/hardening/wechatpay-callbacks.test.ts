@@ -11,7 +11,7 @@ import { HOUR_MS } from '../../src/core/time';
 import { LOCAL_V3_PAYMENT } from '../../src/server/adapters/wechatpay/keys';
 import type { NotifyRequest, V3RefundResource } from '../../src/server/adapters/wechatpay/notify';
 import type { HttpReply } from '../support/http';
-import { OWNER, Stage, watchErrors } from './support';
+import { OWNER, SHOP, Stage, watchErrors } from './support';
 
 jest.setTimeout(60_000);
 
@@ -109,5 +109,36 @@ describe('a verified callback is a hint', () => {
     const r = await post(stage.wechatpay.notification(resource(c, { out_refund_no: `${c._id}-9` })));
     expect(r.body).toEqual({ ok: true, data: expect.objectContaining({ applied: false }) as unknown });
     expect(await stage.get(c.buyerOpenid, c._id)).toEqual(c);
+  });
+});
+
+describe('an order cancellation’s refund (`<orderId>-<n>`, SPEC §7) on the v3 shop', () => {
+  /** A paid order of the v3 shop, cancelled: its full refund PROCESSING, already SUCCESS at the gateway. */
+  async function cancelledOrder(): Promise<{ buyer: string; orderId: string; no: string }> {
+    const buyer = stage.newBuyer('wo');
+    const o = await stage.ok(buyer, 'order.create', { shopId: SHOP, items: [{ skuId: 'pillow', qty: 1 }] });
+    await stage.ok(buyer, 'order.pay', { orderId: o._id });
+    expect((await stage.ok(buyer, 'order.get', { orderId: o._id })).status).toBe('PAID');
+    const cancelled = await stage.ok(buyer, 'order.cancel', { orderId: o._id });
+    const no = `${o._id}-1`;
+    expect(cancelled.refunds).toMatchObject([{ outRefundNo: no, status: 'PROCESSING' }]);
+    // Paid back at the gateway, its own callback not delivered: only the one posted here can report it.
+    await stage.advance(10_000);
+    return { buyer, orderId: o._id, no };
+  }
+  const orderResource = (orderId: string, no: string): V3RefundResource => ({ mchid: LOCAL_V3_PAYMENT.mchId, out_trade_no: orderId, out_refund_no: no, refund_status: 'SUCCESS' });
+
+  test('a forged callback changes nothing; a verified one leads to the query, and the order records SUCCESS', async () => {
+    const { buyer, orderId, no } = await cancelledOrder();
+    const before = await stage.ok(buyer, 'order.get', { orderId });
+    const forger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const forged = await post(stage.wechatpay.notification(orderResource(orderId, no), { signWith: forger }));
+    expect([forged.status, forged.body]).toEqual([200, { ok: true, data: expect.objectContaining({ applied: false, rejected: 'SIGNATURE' }) as unknown }]);
+    expect(await stage.ok(buyer, 'order.get', { orderId })).toEqual(before);
+
+    // It claims CLOSED; the query reports SUCCESS, and that is what the order records.
+    const r = await post(stage.wechatpay.notification({ ...orderResource(orderId, no), refund_status: 'CLOSED' }));
+    expect(r.body).toEqual({ ok: true, data: expect.objectContaining({ applied: true, orderId }) as unknown });
+    expect((await stage.ok(buyer, 'order.get', { orderId })).refunds).toMatchObject([{ outRefundNo: no, amountFen: 19_900, status: 'SUCCESS' }]);
   });
 });
