@@ -49,6 +49,15 @@ function top(page: Page) {
   return page.locator('.taro_page').last();
 }
 
+/** Issue 17 item 5: the first product picture in `scope` has loaded (a real picture, not the placeholder). */
+async function pictureLoaded(page: Page, scope: ReturnType<Page['locator']>) {
+  const img = scope.locator('.product-thumb img').first();
+  await img.waitFor({ state: 'attached' });
+  await img.scrollIntoViewIfNeeded();
+  await page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0, await img.elementHandle(), { timeout: 15_000 });
+  expect(await img.evaluate((el) => new URL((el as HTMLImageElement).src).pathname)).toMatch(/^\/files\/products\/SKU-[A-Z0-9-]+\.png$/);
+}
+
 async function open(page: Page, route: string, waitFor: string) {
   await page.goto(`${host.url}/#${route}`);
   await top(page).getByText(waitFor).first().waitFor();
@@ -90,6 +99,8 @@ describe('buyer journey', () => {
     await step(phone, 'orders', async () => {
       await top(page).getByText('当前身份（演示）').waitFor();
       await top(page).getByText('新疆长绒棉四件套 1.8m床 奶咖色').waitFor();
+      // Issue 17 item 5: the order card shows the product's picture, loaded lazily from the host.
+      await pictureLoaded(page, top(page).locator('.order-card').first());
       await screenshot(page, 'orders');
       await top(page).getByText('新疆长绒棉四件套 1.8m床 奶咖色').click();
     });
@@ -173,6 +184,7 @@ describe('buyer journey', () => {
     await step(phone, 'cases', async () => {
       await open(page, '/pages/cases/index', '待商家处理');
       await top(page).getByText('仅退款 · 质量问题').first().waitFor();
+      await pictureLoaded(page, top(page).locator('.case-card').first());
       await screenshot(page, 'cases');
     });
   });
@@ -205,6 +217,7 @@ describe('buyer journey', () => {
       await signInAs(page, '王芳');
       expect(page.url()).toContain('/merchant/pages/panel/index');
       await page.locator('#taro-navigation-bar .taro-navigation-bar-title').getByText('售后待处理').waitFor();
+      await pictureLoaded(page, top(page).locator('.case-row').first());
       await screenshot(page, 'merchant-landing');
       await page.locator('#taro-navigation-bar .taro-navigation-bar-home').click();
       await top(page).getByText('进入商家售后工作台').waitFor();

@@ -118,6 +118,7 @@ export interface OrderItem {
   activated?: boolean;
   /** CROSS_BORDER: after-sale handled at a domestic address (R12). */
   localAfterSale?: boolean;
+  /** The product's picture: an https URL, a cloud file id, or `/files/products/<name>` on the local host. */
   image?: string;
 }
 
@@ -410,6 +411,8 @@ export interface AfterSaleCase {
    * (merchant.list, listMine) can name the goods without loading each order.
    */
   itemTitles?: string[];
+  /** The picture of the first claimed line that has one, copied with `itemTitles`, for the cards. */
+  itemImage?: string;
   /** The shop's name, copied at apply, for the platform's queue across shops. */
   shopName?: string;
   /** What the buyer asked for (0 for an EXCHANGE: no money moves unless it is converted to a refund). */

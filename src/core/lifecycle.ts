@@ -38,6 +38,7 @@ import {
   unitsValueFen,
   violationError,
 } from './rules';
+import { claimedImage } from './orders';
 import { LIMITS } from './settings';
 import { suggest } from './suggestion';
 import { addBusinessDays, DAY_MS, formatTime, HOUR_MS } from './time';
@@ -794,6 +795,9 @@ function onModify(step: Step, ev: Extract<CaseEvent, { type: 'MODIFY' }>): void 
   next.reason = reason;
   next.items = items;
   next.itemTitles = items.map((it) => ctx.order.items.find((l) => l.skuId === it.skuId)?.title ?? it.skuId);
+  const image = claimedImage(ctx.order, items);
+  if (image !== undefined) next.itemImage = image;
+  else delete next.itemImage;
   next.amountFen = amountFen;
   next.feeFen = fee.feeFen;
   next.feeBearer = fee.feeBearer;

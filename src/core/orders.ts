@@ -267,3 +267,12 @@ export function orderTimerAt(o: Order): EpochMs | undefined {
 export function deferOrderTimer(o: Order, at: EpochMs): Order {
   return { ...o, version: (o.version ?? 0) + 1, timerAt: at };
 }
+
+/** The picture a case's cards show: the first claimed line's that has one (none for a shipping-fee case). */
+export function claimedImage(order: Pick<Order, 'items'>, items: readonly { skuId: string }[]): string | undefined {
+  for (const it of items) {
+    const image = order.items.find((l) => l.skuId === it.skuId)?.image;
+    if (image) return image;
+  }
+  return undefined;
+}

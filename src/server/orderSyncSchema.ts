@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ITEM_KINDS, ORDER_STATUSES, PAY_CHANNELS } from '../../types/domain';
 import type { SyncedOrder } from '../core/orderSync';
 import { DomainError } from '../core/errors';
-import { MAX_FEN, OPENID_PATTERN } from './schemas';
+import { MAX_FEN, OPENID_PATTERN, productImage } from './schemas';
 
 /** SPEC §7: at most 100 orders a call. */
 export const MAX_SYNC_ORDERS = 100;
@@ -29,7 +29,7 @@ const item = z.strictObject({
   customNoticeShown: z.boolean().optional(),
   activated: z.boolean().optional(),
   localAfterSale: z.boolean().optional(),
-  image: z.string().max(500).regex(/^https:\/\/\S+$/).optional(),
+  image: productImage.optional(),
 });
 
 export const syncedOrderSchema: z.ZodType<SyncedOrder> = z.strictObject({

@@ -34,6 +34,14 @@ const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
 /** WeChat openids are base64url-like; the same pattern guards the identity header (authz.ts). */
 export const OPENID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const openid = z.string().regex(OPENID_PATTERN);
+/**
+ * A product picture (order lines' `image`, a shop's products' `imageUrl`): an `https://` URL, a cloud
+ * storage file id (`cloud://<env>/<path>`), or a picture this host serves (`/files/products/<name>`).
+ * Nothing that could leave the tag or the URL (spaces, quotes, angle brackets, backslashes).
+ */
+export const PRODUCT_IMAGE_PATTERN =
+  /^(?:https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/[^\s"'<>\\]*|cloud:\/\/[A-Za-z0-9._-]+\/[^\s"'<>\\]+|\/files\/products\/[A-Za-z0-9_-]{1,64}\.(?:png|jpe?g|webp))$/;
+export const productImage = z.string().max(500).regex(PRODUCT_IMAGE_PATTERN);
 const cursor = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:=+/-]+$/);
 const limit = z.number().int().min(1).max(MAX_PAGE);
 const fen = z.number().int().min(0).max(MAX_FEN);

@@ -132,6 +132,24 @@ describe('orders in', () => {
     expect(totalChanges(stage.db)).toBe(before);
   });
 
+  test('a line’s picture: https, cloud:// or a host path is kept; anything else is INVALID_INPUT on orders.<i>.items.<j>.image and not written', async () => {
+    const line = (image: unknown) => ({ skuId: 'mug', title: '手绘马克杯', unitFen: 5_000, qty: 2, paidFen: 10_000, kind: 'NORMAL', image });
+    const goods = ['https://img.example.com/p/mug.jpg', 'cloud://prod-1a2b.7072-prod-1a2b-1300000000/products/mug.png', '/files/products/SKU-LAMP.png'].map((image) =>
+      syncedOrder({ items: [line(image)] as Order['items'] }),
+    );
+    const bads = ['http://img.example.com/mug.jpg', 'javascript:alert(1)', '/files/evidence/o/x.png', '/files/products/../host.json', 'https://img.example.com/a b.jpg', `https://img.example.com/${'a'.repeat(500)}.jpg`, 42].map(
+      (image) => syncedOrder({ items: [line(image)] as unknown as Order['items'] }),
+    );
+    const r = ok(await sync({ shopId: SHOP, orders: [...bads, ...goods] }, key));
+    expect(r.rejected.map((x) => [x.index, x.error.code, x.error.field])).toEqual(bads.map((_, i) => [i, 'INVALID_INPUT', `orders.${i}.items.0.image`]));
+    expect(r.upserted).toEqual(goods.map((g) => g._id));
+    for (const g of goods) {
+      const seen = ok(await stage.api.call('oSyncBuyer', 'order.get', { orderId: g._id as string }));
+      expect(seen.items[0].image).toBe((g.items as { image: string }[])[0].image);
+    }
+    for (const b of bads) expect(codeOf(await stage.api.call('oSyncBuyer', 'order.get', { orderId: b._id as string }))).toBe('NOT_FOUND');
+  });
+
   test('status moves only forward; a paid order keeps its money; deliveredAt is fixed', async () => {
     const paid = syncedOrder({ status: 'PAID', shippedAt: undefined, deliveredAt: undefined });
     expect(ok(await sync({ shopId: SHOP, orders: [paid] }, key)).upserted).toEqual([paid._id]);

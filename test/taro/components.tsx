@@ -8,7 +8,8 @@
  * - ScrollView turns the DOM events `scrolltolower` and `refresherrefresh` into `onScrollToLower` /
  *   `onRefresherRefresh` (fire them with `fireEvent(el, new Event('refresherrefresh'))`).
  * - Button keeps `openType` as `data-open-type` (customer-service `contact` has no DOM meaning).
- * - Image renders an <img> with `src` and `mode` (as `data-mode`).
+ * - Image renders an <img> with `src`, `mode` (as `data-mode`) and `lazyLoad` (as `data-lazy-load`); the DOM
+ *   `error` and `load` events call `onError` / `onLoad`.
  * Anything else passes through as a <div data-taro="Name">.
  */
 import React, { forwardRef, useEffect, useRef } from 'react';
@@ -65,7 +66,18 @@ export function Button(props: AnyProps) {
 }
 
 export function Image(props: AnyProps) {
-  return <img {...domProps(props)} src={props.src as string} data-mode={props.mode as string | undefined} alt="" onClick={clickHandler(props)} />;
+  return (
+    <img
+      {...domProps(props)}
+      src={props.src as string}
+      data-mode={props.mode as string | undefined}
+      data-lazy-load={props.lazyLoad ? 'true' : undefined}
+      alt=""
+      onClick={clickHandler(props)}
+      onError={() => (props.onError as TaroHandler | undefined)?.(taroEvent({ errMsg: 'GET failed' }))}
+      onLoad={() => (props.onLoad as TaroHandler | undefined)?.(taroEvent({}))}
+    />
+  );
 }
 
 export function Video(props: AnyProps) {

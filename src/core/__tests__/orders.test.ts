@@ -5,6 +5,7 @@
  */
 import type { CaseError, Order } from '../../../types/domain';
 import {
+  claimedImage,
   CHECKOUT,
   assertPayable,
   autoConfirmAt,
@@ -230,5 +231,21 @@ describe('the refund attempts', () => {
     const o = cancelledPaid();
     const d = deferOrderTimer(o, T0 + 9);
     expect(d).toEqual({ ...o, version: (o.version ?? 0) + 1, timerAt: T0 + 9 });
+  });
+});
+
+describe('claimedImage: the picture a case card shows', () => {
+  const order = {
+    items: [
+      { skuId: 'a', title: 'A', unitFen: 100, qty: 1, paidFen: 100, kind: 'NORMAL' as const },
+      { skuId: 'b', title: 'B', unitFen: 100, qty: 1, paidFen: 100, kind: 'NORMAL' as const, image: '/files/products/b.png' },
+      { skuId: 'c', title: 'C', unitFen: 100, qty: 1, paidFen: 100, kind: 'NORMAL' as const, image: '/files/products/c.png' },
+    ],
+  };
+  it('is the first claimed line that has one, and none for no lines or lines without pictures', () => {
+    expect(claimedImage(order, [{ skuId: 'c' }, { skuId: 'b' }])).toBe('/files/products/c.png');
+    expect(claimedImage(order, [{ skuId: 'a' }, { skuId: 'b' }])).toBe('/files/products/b.png');
+    expect(claimedImage(order, [{ skuId: 'a' }])).toBeUndefined();
+    expect(claimedImage(order, [])).toBeUndefined();
   });
 });

@@ -5,6 +5,7 @@ import type { OrderView } from '../../../types/api';
 import type { CaseType, EvidenceTag, Reason } from '../../../types/domain';
 import { CASE_TYPES, EVIDENCE_TAGS, EXCHANGE_REASONS, REASONS } from '../../../types/domain';
 import Alert from '../../components/Alert';
+import ProductThumb from '../../components/ProductThumb';
 import AmountText from '../../components/AmountText';
 import BottomBar from '../../components/BottomBar';
 import ChoiceChips from '../../components/ChoiceChips';
@@ -184,6 +185,7 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
               <View key={it.skuId} className={`pick ${left === 0 ? 'pick--off' : ''}`}>
                 <View className="pick__main" role="checkbox" aria-checked={chosen > 0} onClick={toggle}>
                   <View className={`pick__box ${chosen > 0 ? 'pick__box--on' : ''}`}>{chosen > 0 ? '✓' : ''}</View>
+                  <ProductThumb image={it.image} size="sm" className="pick__thumb" />
                   <View className="pick__info">
                     <Text className="pick__title">{it.title}</Text>
                     <Text className="muted">{left === 0 ? '已全部申请过售后' : `可申请${left}件 · 实付${formatYuan(it.paidFen)}`}</Text>

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { AfterSaleCase } from '../../../types/domain';
 import AmountText from '../../components/AmountText';
 import PageState from '../../components/PageState';
+import ProductThumb from '../../components/ProductThumb';
 import StatusTabs from '../../components/StatusTabs';
 import StatusTag from '../../components/StatusTag';
 import { CASE_STATUS_LABELS, CASE_STATUS_TONES, CASE_TYPE_LABELS } from '../../components/labels';
@@ -25,7 +26,10 @@ function CaseCard({ c, now }: { c: AfterSaleCase; now: number }) {
         </Text>
         <StatusTag text={CASE_STATUS_LABELS[c.status]} tone={CASE_STATUS_TONES[c.status]} />
       </View>
-      <Text className="case-card__items">{c.itemTitles?.length ? c.itemTitles.join('、') : c.type === 'SHIPPING_FEE_ONLY' ? '订单运费' : `订单 ${c.orderId}`}</Text>
+      <View className="case-card__goods">
+        {c.type !== 'SHIPPING_FEE_ONLY' && <ProductThumb image={c.itemImage} size="sm" />}
+        <Text className="case-card__items">{c.itemTitles?.length ? c.itemTitles.join('、') : c.type === 'SHIPPING_FEE_ONLY' ? '订单运费' : `订单 ${c.orderId}`}</Text>
+      </View>
       <View className="case-card__foot">
         <Text className="muted">{waiting && c.deadlineAt ? `${formatRemaining(c.deadlineAt - now)}后自动同意` : formatTime(c.updatedAt)}</Text>
         <AmountText fen={c.approvedFen ?? c.amountFen} />

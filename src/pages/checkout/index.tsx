@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ShopView } from '../../../types/api';
 import type { Order } from '../../../types/domain';
 import Alert from '../../components/Alert';
+import ProductThumb from '../../components/ProductThumb';
 import AmountText from '../../components/AmountText';
 import BottomBar from '../../components/BottomBar';
 import PageState from '../../components/PageState';
@@ -93,6 +94,7 @@ export default function CheckoutPage() {
           const n = qty[p.skuId] ?? 0;
           return (
             <View key={p.skuId} className="checkout-page__line">
+              <ProductThumb image={p.imageUrl} className="checkout-page__thumb" />
               <View className="checkout-page__info">
                 <Text className="checkout-page__item">{p.title}</Text>
                 <AmountText fen={p.unitFen} size="sm" muted />

@@ -1,9 +1,10 @@
 import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
-import { Button, Image, Text, View } from '@tarojs/components';
+import { Button, Text, View } from '@tarojs/components';
 import { useEffect, useState } from 'react';
 import type { OrderView } from '../../../types/api';
 import AmountText from '../../components/AmountText';
 import PageState from '../../components/PageState';
+import ProductThumb from '../../components/ProductThumb';
 import StatusTabs from '../../components/StatusTabs';
 import StatusTag from '../../components/StatusTag';
 import { ORDER_STATUS_LABELS, ORDER_STATUS_TONES } from '../../components/labels';
@@ -34,7 +35,7 @@ function OrderCard({ order, openid, now }: { order: OrderView; openid: string; n
       </View>
       {order.items.map((it) => (
         <View key={it.skuId} className="order-card__item">
-          {it.image ? <Image className="order-card__img" src={it.image} mode="aspectFill" /> : <View className="order-card__img order-card__img--blank">{it.title.slice(0, 2)}</View>}
+          <ProductThumb image={it.image} />
           <View className="order-card__info">
             <Text className="order-card__title">{it.title}</Text>
             <Text className="muted">×{it.qty}</Text>

@@ -5,6 +5,7 @@ import type { Order } from '../../../types/domain';
 import { callAfterSale, describeError } from '../../services/cloud';
 import type { OrderItem } from '../../../types/domain';
 import Alert from '../../components/Alert';
+import ProductThumb from '../../components/ProductThumb';
 import AmountText from '../../components/AmountText';
 import BottomBar from '../../components/BottomBar';
 import ContactShop from '../../components/ContactShop';
@@ -147,6 +148,7 @@ export default function OrderPage() {
       <Section title={order.shop.name}>
         {order.items.map((it) => (
           <View key={it.skuId} className="line">
+            <ProductThumb image={it.image} className="line__thumb" />
             <View className="line__main" onClick={() => go(routes.product(order._id, it.skuId))}>
               <View className="line__title">
                 {KIND_BADGES[it.kind] && <Text className="badge">{KIND_BADGES[it.kind]}</Text>}

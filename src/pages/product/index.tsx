@@ -1,6 +1,7 @@
 import { useRouter } from '@tarojs/taro';
 import { Button, Image, Text, View } from '@tarojs/components';
 import Alert from '../../components/Alert';
+import { productImageUrl } from '../../services/productImage';
 import AmountText from '../../components/AmountText';
 import BottomBar from '../../components/BottomBar';
 import PageState from '../../components/PageState';
@@ -23,7 +24,11 @@ export default function ProductPage() {
 
   return (
     <View className="product-page">
-      {item.image ? <Image className="product-page__img" src={item.image} mode="aspectFill" /> : <View className="product-page__img product-page__img--blank">{item.title}</View>}
+      {productImageUrl(item.image) ? (
+        <Image className="product-page__img" src={productImageUrl(item.image)!} mode="aspectFill" />
+      ) : (
+        <View className="product-page__img product-page__img--blank">{item.title}</View>
+      )}
       <View className="product-page__head">
         <AmountText fen={item.unitFen} size="lg" />
         <Text className="product-page__title">{item.title}</Text>

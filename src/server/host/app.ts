@@ -3,7 +3,8 @@
  * evidence files, the dev routes, and the H5 build at `/`. Every reply that is not a file is the
  * envelope `{ok, data | error}`; nothing a client sends can crash the process.
  */
-import { createReadStream } from 'fs';
+import { createReadStream, statSync } from 'fs';
+import path from 'path';
 import { Hono, type Context } from 'hono';
 import { Readable } from 'stream';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -11,6 +12,7 @@ import type { ApiReply } from '../../../types/errors';
 import { HTTP_STATUS } from '../../../types/errors';
 import { CATALOGUE, DomainError } from '../../core/errors';
 import { OPENID_SEGMENT } from '../adapters/local/files';
+import { PRODUCT_IMAGE_NAME } from '../seed/productImages';
 import type { HostBackend } from './backend';
 import { readJsonObject, readJsonText } from './body';
 import { clockBody, seedBody } from './devSchemas';
@@ -27,6 +29,8 @@ export interface AppContext {
   sweepNow(): Promise<unknown>;
   /** The port the host listens on (known once it listens). */
   port(): number;
+  /** `<DATA_DIR>/products`: the product pictures served at `/files/products/<name>` (absent: none). */
+  productDir?: string;
 }
 
 const IDENTITY_HEADER = 'x-wx-openid';
@@ -142,6 +146,19 @@ export function createApp(ctx: AppContext): Hono {
     const file = backend.locateFile(c.req.param('owner'), c.req.param('name'));
     if (!file || !(await backend.mayRead(caller, file))) throw notFound('没有找到这个凭证文件');
     return rangeResponse(c.req.raw, file.path, file.size, file.mime);
+  });
+
+  // Product pictures (issue 17): public like a shop's catalogue, no identity needed; PNG only.
+  app.on(['GET', 'HEAD'], '/files/products/:name', (c) => {
+    const name = c.req.param('name');
+    if (ctx.productDir === undefined || !PRODUCT_IMAGE_NAME.test(name)) throw notFound('没有这张商品图片');
+    const file = path.join(ctx.productDir, name);
+    try {
+      if (!statSync(file).isFile()) throw notFound('没有这张商品图片');
+    } catch {
+      throw notFound('没有这张商品图片');
+    }
+    return fileResponse(file, { 'content-type': 'image/png', 'cache-control': 'public, max-age=86400', 'x-content-type-options': 'nosniff' }, c.req.method);
   });
 
   // ── dev routes (this host only; the cloud build has none) ──

@@ -27,7 +27,8 @@ import { LocalFileStore, parseLocalFileId, type LocalFile } from '../adapters/lo
 import { SimulatedRefundGateway, type GatewayOptions } from '../adapters/local/gateway';
 import { SimulatedPaymentGateway } from '../adapters/local/payments';
 import { parsePayNotify } from '../usecases/checkout';
-import type { OutboxEntry } from '../adapters/sqlite/devStore';
+import type { OutboxEntry, ShopSeed } from '../adapters/sqlite/devStore';
+import { PRODUCT_IMAGE_ROUTE } from '../seed/productImages';
 import { openSqlite, type Db } from '../adapters/sqlite/open';
 import { COLLECTIONS } from '../adapters/wx/sdk';
 import { fileUrl, namedIdentities, type HandlerReply, type HostBackend } from './backend';
@@ -50,6 +51,16 @@ const CLOUD_FILE_ID = /^cloud:\/\/[^/]+\/evidence\/([^/]+)\/([^/]+)$/;
 /** `cloud://<env>.<bucket>/evidence/<openid>/<name>` ↔ the file store's `local://evidence/<openid>/<name>`. */
 export function cloudFileId(owner: string, name: string): string {
   return `cloud://${CLOUD_SIM_ENV}.${CLOUD_SIM_BUCKET}/evidence/${owner}/${name}`;
+}
+
+/** The demo's product pictures (`/files/products/<name>`) as cloud storage ids `cloud://<env>.<bucket>/products/<name>`. */
+export function productCloudFileIds<T extends { shops?: ShopSeed[]; orders?: Order[] }>(data: T): T {
+  const cloudId = (ref: string | undefined) => (ref?.startsWith(PRODUCT_IMAGE_ROUTE) ? `cloud://${CLOUD_SIM_ENV}.${CLOUD_SIM_BUCKET}/products/${ref.slice(PRODUCT_IMAGE_ROUTE.length)}` : ref);
+  return {
+    ...data,
+    shops: data.shops?.map((s) => (s.products ? { ...s, products: s.products.map((p) => (p.imageUrl ? { ...p, imageUrl: cloudId(p.imageUrl) } : p)) } : s)),
+    orders: data.orders?.map((o) => ({ ...o, items: o.items.map((l) => (l.image ? { ...l, image: cloudId(l.image) } : l)) })),
+  };
 }
 
 function storeFileId(cloudId: string): string | null {

@@ -16,7 +16,7 @@ import {
 } from '../../../types/domain';
 import type { ShopSeed } from '../adapters/sqlite/devStore';
 import { paymentSettingsSchema } from '../paymentSettings';
-import { subscribeTemplateFieldsSchema } from '../schemas';
+import { productImage, subscribeTemplateFieldsSchema } from '../schemas';
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/);
 const openid = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/);
@@ -64,7 +64,7 @@ const shop: z.ZodType<ShopSeed> = z.strictObject({
   settings: settings.optional(),
   // SPEC §7: what the demo checkout sells.
   products: z
-    .array(z.strictObject({ skuId: id, title: text(200).min(1), unitFen: fen.min(1), kind: z.enum(ITEM_KINDS), imageUrl: text(500).optional() }))
+    .array(z.strictObject({ skuId: id, title: text(200).min(1), unitFen: fen.min(1), kind: z.enum(ITEM_KINDS), imageUrl: productImage.optional() }))
     .max(200)
     .optional(),
 });
@@ -86,7 +86,7 @@ const item = z.strictObject({
   customNoticeShown: z.boolean().optional(),
   activated: z.boolean().optional(),
   localAfterSale: z.boolean().optional(),
-  image: text(500).optional(),
+  image: productImage.optional(),
 });
 
 const order: z.ZodType<Order> = z.strictObject({

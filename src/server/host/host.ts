@@ -12,8 +12,9 @@ import { DEFAULT_GATEWAY_OPTIONS, type GatewayOptions } from '../adapters/local/
 import { attachLocalWechatpay } from '../adapters/wechatpay/local';
 import type { Synchronous } from '../adapters/sqlite/open';
 import { demoData } from '../seed/demo';
+import { productImageDir, writeDemoProductImages } from '../seed/productImages';
 import { createApp } from './app';
-import { createCloudSimBackend, type CloudSimBackend } from './cloudSimBackend';
+import { createCloudSimBackend, productCloudFileIds, type CloudSimBackend } from './cloudSimBackend';
 import { sqliteBackend, type BackendName, type HostBackend, type HostHandlers } from './backend';
 import { randomBytes } from 'crypto';
 import { removeHostRecord, writeHostRecord } from './record';
@@ -95,9 +96,15 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   const setupSecret = opts.setupSecret ?? randomBytes(24).toString('base64url');
   const { backend, local, cloudSim } = await openBackend({ ...opts, setupSecret }, notifyInterval);
   let seeded = false;
-  if (opts.seedDemo && (await backend.dev.shopCount()) === 0) {
-    await backend.dev.seed(demoData(backend.now()));
-    seeded = true;
+  if (opts.seedDemo) {
+    // The demo's product pictures, drawn here (never fetched); rewritten only when missing.
+    writeDemoProductImages(opts.dataDir);
+    if ((await backend.dev.shopCount()) === 0) {
+      const data = demoData(backend.now());
+      // On the cloud path, pictures are cloud storage ids, as a shop's own would be.
+      await backend.dev.seed(backend.name === 'cloud-sim' ? productCloudFileIds(data) : data);
+      seeded = true;
+    }
   }
 
   let sweeps: Promise<unknown> = Promise.resolve();
@@ -115,7 +122,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
   };
 
   let port = 0;
-  const app = createApp({ backend, distDir: opts.distDir ?? DEFAULT_DIST_DIR, sweepNow, port: () => port });
+  const app = createApp({ backend, distDir: opts.distDir ?? DEFAULT_DIST_DIR, sweepNow, port: () => port, productDir: productImageDir(opts.dataDir) });
   if (notifyInterval > 0) backend.startRefundCallbacks();
 
   const interval = opts.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;

@@ -4,11 +4,12 @@
  * status and simulated refund scenario. Everything is a function of `now` — the host clock — so the
  * windows (15 days, 365 days) are open or closed as described whenever the demo is seeded.
  */
-import type { Merchant, Order, OrderItem, RefundScenario } from '../../../types/domain';
+import type { Merchant, Order, OrderItem, Product, RefundScenario } from '../../../types/domain';
 import { mulDivRoundHalfUp } from '../../core/money';
 import { DAY_MS, HOUR_MS } from '../../core/time';
 import type { SeedData, ShopSeed } from '../adapters/sqlite/devStore';
 import { LOCAL_V3_PAYMENT } from '../adapters/wechatpay/keys';
+import { demoImagePath } from './productImages';
 
 export const DEMO_SHOP_ID = 'shop_haowu';
 export const DEMO_CROSS_BORDER_SHOP_ID = 'shop_haitao';
@@ -74,6 +75,12 @@ interface OrderSpec {
   refundScenario?: RefundScenario;
 }
 
+/** A demo line with its picture (src/server/seed/productImages.ts), served by the host. */
+function withImage<T extends { skuId: string }>(line: T): T & { image?: string } {
+  const image = demoImagePath(line.skuId);
+  return image ? { ...line, image } : line;
+}
+
 function order(now: number, s: OrderSpec): Order {
   const ago = (days: number) => now - Math.round(days * DAY_MS);
   const shippingFen = s.shippingFen ?? 0;
@@ -87,7 +94,7 @@ function order(now: number, s: OrderSpec): Order {
     payChannel: s.payChannel,
     paidAt: ago(s.paidDaysAgo),
     createdAt: ago(s.paidDaysAgo) - 5 * 60_000,
-    items: s.items,
+    items: s.items.map(withImage),
   };
   if (s.shippedDaysAgo !== undefined) o.shippedAt = ago(s.shippedDaysAgo);
   if (s.deliveredDaysAgo !== undefined) o.deliveredAt = ago(s.deliveredDaysAgo);
@@ -120,13 +127,18 @@ export function demoShops(): ShopSeed[] {
         payment: LOCAL_V3_PAYMENT,
       },
       // SPEC §7: what the demo checkout (店铺商品 → 立即购买) sells; a 1-fen item for the first real refund.
-      products: [
-        { skuId: 'SKU-PILLOW', title: '泰国天然乳胶枕 成人护颈款', unitFen: 12_900, kind: 'NORMAL' },
-        { skuId: 'SKU-LAMP', title: '护眼LED台灯 无级调光', unitFen: 15_900, kind: 'NORMAL' },
-        { skuId: 'SKU-CANDLE', title: '香薰蜡烛 无火 白茶味', unitFen: 7_900, kind: 'NORMAL' },
-        { skuId: 'SKU-CUP-ENGRAVE', title: '定制刻字保温杯 316不锈钢 500ml', unitFen: 8_900, kind: 'CUSTOM' },
-        { skuId: 'SKU-TEST-1FEN', title: '支付测试商品（1分钱）', unitFen: 1, kind: 'NORMAL' },
-      ],
+      products: (
+        [
+          { skuId: 'SKU-PILLOW', title: '泰国天然乳胶枕 成人护颈款', unitFen: 12_900, kind: 'NORMAL' },
+          { skuId: 'SKU-LAMP', title: '护眼LED台灯 无级调光', unitFen: 15_900, kind: 'NORMAL' },
+          { skuId: 'SKU-CANDLE', title: '香薰蜡烛 无火 白茶味', unitFen: 7_900, kind: 'NORMAL' },
+          { skuId: 'SKU-CUP-ENGRAVE', title: '定制刻字保温杯 316不锈钢 500ml', unitFen: 8_900, kind: 'CUSTOM' },
+          { skuId: 'SKU-TEST-1FEN', title: '支付测试商品（1分钱）', unitFen: 1, kind: 'NORMAL' },
+        ] satisfies Product[]
+      ).map((p: Product): Product => {
+        const imageUrl = demoImagePath(p.skuId);
+        return imageUrl ? { ...p, imageUrl } : p;
+      }),
     },
     {
       _id: DEMO_CROSS_BORDER_SHOP_ID,

@@ -7,6 +7,7 @@
 import { DomainError } from '../../core/errors';
 import type { Effect } from '../../core/context';
 import { openCase } from '../../core/lifecycle';
+import { claimedImage } from '../../core/orders';
 import { preview } from '../../core/preview';
 import { capClaimOf } from '../caps';
 import { checkEvidenceFiles } from './act';
@@ -52,6 +53,10 @@ export const apply: UseCase<'apply'> = async (svc, access, input) => {
     ]);
     const result = openCase(ctx, input, { caseId: svc.ids.caseId(now) });
     result.case.itemTitles ??= input.items.map((it) => order.items.find((l) => l.skuId === it.skuId)?.title ?? it.skuId);
+    if (result.case.itemImage === undefined) {
+      const image = claimedImage(order, input.items);
+      if (image !== undefined) result.case.itemImage = image;
+    }
     result.case.shopName ??= ctx.shop.name;
     const known = early ?? new Map<string, readonly string[]>();
     const recipients = result.effects.some((e) => e.type === 'NOTIFY_SHOP' && !known.has(e.shopId)) ? await shopRecipients(svc, result.effects) : known;

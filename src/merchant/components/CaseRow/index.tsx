@@ -5,6 +5,7 @@ import { REASON_LABELS } from '../../../core/classifier-data';
 import { formatYuan } from '../../../core/money';
 import { formatShort } from '../../../core/time';
 import { CASE_STATUS_LABELS, CASE_TYPE_LABELS } from '../../../components/labels';
+import ProductThumb from '../../../components/ProductThumb';
 import { caseBadges } from '../../logic/badges';
 import { deadlineView } from '../../logic/countdown';
 import { Badge } from '../Badge';
@@ -37,6 +38,7 @@ export const CaseRow = memo(function CaseRow({ c, now, selectable, selected, sho
   return (
     <View className={`case-row${selected ? ' case-row--selected' : ''}`} data-case-id={c._id} onClick={() => onOpen(c._id)}>
       {selectable && <Tick checked={selected} label="选择此售后单" onChange={() => onToggle(c._id)} />}
+      {c.type !== 'SHIPPING_FEE_ONLY' && <ProductThumb image={c.itemImage} size="sm" className="case-row__thumb" />}
       <View className="case-row__main">
         <View className="case-row__top">
           <Text className="case-row__amount">{formatYuan(c.amountFen)}</Text>

@@ -31,6 +31,7 @@ const CASE_FIELDS = {
   tier: true,
   items: true,
   itemTitles: true,
+  itemImage: true,
   shopName: true,
   amountFen: true,
   approvedFen: true,
