@@ -121,6 +121,12 @@ export interface CaseRepo {
   /** createdAt of the buyer's cases created at or after `since` (R7). */
   buyerCaseTimes(buyerOpenid: string, since: EpochMs): Promise<EpochMs[]>;
   /**
+   * Set-based reads for a batch of cases' facts (the sweep's unit of work): `listByOrder` and
+   * `buyerCaseTimes` of many keys in one query each. Absent where one read per key costs the same.
+   */
+  listByOrders?(orderIds: readonly string[]): Promise<Map<string, AfterSaleCase[]>>;
+  buyerCaseTimesMany?(buyerOpenids: readonly string[], since: EpochMs): Promise<Map<string, EpochMs[]>>;
+  /**
    * R3's yearly cap: Σ over the shop's cases approved in [from, to), not CANCELLED/CLOSED, and not
    * failed for good, of approvedFen — excluding `excludeCaseId`.
    */
@@ -188,6 +194,8 @@ export interface CaseRepo {
 
 export interface OrderRepo {
   get(orderId: string): Promise<Order | null>;
+  /** `get` of many orders in one query (see CaseRepo.listByOrders); the ones found, by id. */
+  getMany?(orderIds: readonly string[]): Promise<Map<string, Order>>;
   /** The buyer's orders, newest paidAt first. */
   listForBuyer(buyerOpenid: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>>;
   /** R25's refund rate: orders of the shop delivered in [from, to). */
@@ -248,6 +256,8 @@ export interface MerchantRepo {
 export interface RiskRepo {
   /** platform.liftRisk: the latest lift for this buyer, if any (R7). */
   liftedAt(openid: string): Promise<EpochMs | undefined>;
+  /** `liftedAt` of many buyers in one query (see CaseRepo.listByOrders); only the lifted ones. */
+  liftedAtMany?(openids: readonly string[]): Promise<Map<string, EpochMs>>;
   lift(openid: string, at: EpochMs, note: string, by: string): Promise<void>;
 }
 

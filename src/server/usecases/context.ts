@@ -6,6 +6,7 @@ import type { AfterSaleCase, EpochMs, Order, Shop } from '../../../types/domain'
 import type { RuleContext, TransitionContext } from '../../core/context';
 import { DomainError } from '../../core/errors';
 import { LIMITS, shopWithDefaults } from '../../core/settings';
+import { committedToYearFen } from '../../core/rules';
 import { calendarYearRange, DAY_MS } from '../../core/time';
 import type { Services } from '../ports';
 
@@ -78,4 +79,78 @@ export async function loadTransitionContext(
     return { ...(await loadRuleContext(svc, order, callerOpenid, now, c._id)), actor };
   }
   return { ...ctx, order, actor };
+}
+
+/**
+ * The contexts of many cases' transitions at one `now` (the sweep's unit of work), each as
+ * `loadTransitionContext` would load it: what a shop holds (the shop, its yearly totals) read once per
+ * shop, and where the repositories offer set-based reads (`getMany`, `listByOrders`, …) the orders,
+ * their cases and the buyers' risk in one query each. A case whose facts cannot be read gets its error.
+ */
+export async function loadTransitionContexts(
+  svc: Services,
+  cases: readonly AfterSaleCase[],
+  actor: Actor,
+  now: EpochMs,
+): Promise<((TransitionContext & { order: Order }) | Error)[]> {
+  const oneByOne = () => Promise.all(cases.map((c) => loadTransitionContext(svc, c, actor, c.buyerOpenid, now).catch((e: unknown) => e as Error)));
+  if (!svc.orders.getMany || !svc.cases.listByOrders || !svc.cases.buyerCaseTimesMany || !svc.risk.liftedAtMany) return oneByOne();
+  const [from, to] = calendarYearRange(now);
+  const since = now - LIMITS.riskWindowDays * DAY_MS;
+  const orderIds = [...new Set(cases.map((c) => c.orderId))];
+  const buyers = [...new Set(cases.map((c) => c.buyerOpenid))];
+  const shopIds = [...new Set(cases.map((c) => c.shopId))];
+  const settle = <T>(p: Promise<T>): Promise<T | Error> => p.catch((e: unknown) => e as Error);
+  const read = Promise.all([
+    svc.orders.getMany(orderIds),
+    svc.cases.listByOrders(orderIds),
+    svc.cases.buyerCaseTimesMany(buyers, since),
+    svc.risk.liftedAtMany(buyers),
+    Promise.all(
+      shopIds.map(async (id) => {
+        const [shop, casesYearFen, cancelsYearFen] = await Promise.all([
+          settle(loadShop(svc, id)),
+          svc.cases.shopCommittedFen(id, from, to),
+          svc.orders.shopCancelRefundFen(id, from, to),
+        ]);
+        return [id, { shop, yearFen: casesYearFen + cancelsYearFen }] as const;
+      }),
+    ).then((entries) => new Map(entries)),
+  ]);
+  let facts: Awaited<typeof read>;
+  try {
+    facts = await read;
+  } catch (e) {
+    // A set-based read failed: each case's facts the one-case way, so that only the cases it concerns fail.
+    console.error('facts of a batch could not be read together; reading them one case at a time', e);
+    return oneByOne();
+  }
+  const [orders, orderCases, times, lifts, shops] = facts;
+  return Promise.all(
+    cases.map(async (c): Promise<(TransitionContext & { order: Order }) | Error> => {
+      const order = orders.get(c.orderId);
+      const held = shops.get(c.shopId);
+      if (!order) return new DomainError('NOT_FOUND', { message: '没有找到这个订单' });
+      if (!held) return new DomainError('NOT_FOUND', { message: '没有找到这个店铺' });
+      if (held.shop instanceof Error) return held.shop;
+      // An order whose keys disagree with its case is read the long way, as loadTransitionContext does.
+      if (order.shopId !== c.shopId || order.buyerOpenid !== c.buyerOpenid) {
+        return loadTransitionContext(svc, c, actor, c.buyerOpenid, now).catch((e: unknown) => e as Error);
+      }
+      // R3 without the case being decided: the shop's total less what this very case holds in it.
+      const own = c.approvedAt !== undefined && c.approvedAt >= from && c.approvedAt < to ? committedToYearFen(c) : 0;
+      const riskLiftedAt = lifts.get(c.buyerOpenid);
+      return {
+        now,
+        order,
+        shop: held.shop,
+        orderCases: orderCases.get(c.orderId) ?? [],
+        buyerCaseTimes: times.get(c.buyerOpenid) ?? [],
+        ...(riskLiftedAt === undefined ? {} : { riskLiftedAt }),
+        shopYearRefundedFen: held.yearFen - own,
+        callerOpenid: c.buyerOpenid,
+        actor,
+      };
+    }),
+  );
 }

@@ -12,7 +12,7 @@ import { committedToYearFen } from '../../core/rules';
 import { calendarYearRange } from '../../core/time';
 import { capClaimOf } from '../caps';
 import type { CaseWrite, DueKey, Services } from '../ports';
-import { loadOrder, loadTransitionContext } from './context';
+import { loadOrder, loadTransitionContext, loadTransitionContexts } from './context';
 import { commitDueTimeouts, type CommittedTimeouts } from './expiry';
 import { afterCommit, commitTransition, latestConfirmedClosed, requestRefund, rowsOf, settleFromGateway, shopRecipients, stillProcessing } from './effects';
 import { sweepOrders, type OrderSweepReport } from './checkout';
@@ -214,8 +214,11 @@ interface Decided {
 async function processBatch(svc: Services, items: readonly BatchItem[], report: SweepReport): Promise<void> {
   if (items.length === 0) return;
   const now = svc.clock.now();
-  const loaded = await Promise.all(
-    items.map(({ c }) => loadTransitionContext(svc, c, 'SYSTEM', c.buyerOpenid, now).catch((e: unknown) => e as Error)),
+  const loaded = await loadTransitionContexts(
+    svc,
+    items.map(({ c }) => c),
+    'SYSTEM',
+    now,
   );
   const [from, to] = calendarYearRange(now);
   const inYear = (c: AfterSaleCase): number =>

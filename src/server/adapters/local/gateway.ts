@@ -61,6 +61,9 @@ export class GatewayTimeoutError extends Error {
 
 type Outcome = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
 
+/** What the books say to one request: accepted (its answer lost when `timeout`), or refused. */
+type Decision = { accepted: true; timeout: boolean } | { accepted: false; error: CaseError };
+
 interface Row {
   out_refund_no: string;
   refund_id: string;
@@ -126,6 +129,8 @@ export class SimulatedRefundGateway implements RefundGateway {
   private chain: Promise<number> = Promise.resolve(0);
 
   private readonly lookup: PaymentLookup;
+  /** Requests waiting for this turn's flush. */
+  private queued: { r: RefundRequest; resolve(d: Decision): void; reject(e: unknown): void }[] = [];
 
   constructor(
     private readonly db: Db,
@@ -157,80 +162,129 @@ export class SimulatedRefundGateway implements RefundGateway {
     if (!Number.isSafeInteger(r.amountFen) || r.amountFen <= 0) {
       throw new RangeError(`refund ${r.outRefundNo}: amount must be a positive integer of fen`);
     }
-    const decision = this.db
-      .transaction((): { accepted: true; timeout: boolean } | { accepted: false; error: CaseError } => {
-        const existing = this.row(r.outRefundNo);
-        if (existing) {
-          // WeChat Pay rejects a re-sent refund number carrying another amount; for us it is a bug upstream.
-          if (existing.amount_fen !== r.amountFen || existing.order_id !== r.orderId) {
-            throw new Error(`refund ${r.outRefundNo} re-sent with another order or amount`);
-          }
-          return { accepted: true, timeout: false };
-        }
-        const order = this.lookup.order(r.orderId);
-        if (!order) return refused('NOT_FOUND', '支付订单不存在，无法退款');
-        const shop = this.lookup.shop(order.shopId);
-        if (!shop || !shop.verified) return refused('MERCHANT_ACCOUNT_ABNORMAL');
-        const now = this.clock.now();
-        if (r.method === 'ORIGINAL' && (r.payChannel === 'CREDIT_CARD' || r.payChannel === 'THIRD_PARTY')) {
-          return refused(
-            'PAYMENT_CHANNEL_RESTRICTED',
-            r.payChannel === 'CREDIT_CARD' ? '信用卡支付的订单需发卡行确认，暂不能原路退款' : '第三方支付的订单需平台审批，暂不能原路退款',
-          );
-        }
-        if (now > order.paidAt + LIMITS.paymentRefundDays * DAY_MS) {
-          return refused('AFTER_SALE_WINDOW_EXPIRED', '支付已超过365天，微信支付不再受理退款');
-        }
-        // R31: refunds PROCESSING, SUCCESS or ABNORMAL count toward the 50; one already CLOSED does not.
-        const books = this.st
-          .get(
-            `SELECT COALESCE(SUM(CASE WHEN outcome = 'CLOSED' AND (observed = 1 OR settle_at <= ?) THEN 0 ELSE 1 END), 0) AS n,
-                    COALESCE(SUM(CASE WHEN outcome = 'SUCCESS' THEN amount_fen ELSE 0 END), 0) AS live,
-                    MAX(start_at) AS lastStart, SUM(case_id = ?) AS ofCase
-             FROM gateway_refunds WHERE order_id = ?`,
-          )
-          .get(now, r.caseId, r.orderId) as { n: number; live: number; lastStart: number | null; ofCase: number | null };
-        if (books.n >= LIMITS.maxRefundsPerOrder) {
-          return refused('AMOUNT_EXCEEDS_LIMIT', `该订单已退款${LIMITS.maxRefundsPerOrder}次，达到微信支付上限`);
-        }
-        if (books.live + r.amountFen > percentOf(order.paidFen, LIMITS.refundCapPercent)) {
-          return refused('AMOUNT_EXCEEDS_LIMIT', '该订单累计退款将超过实付金额的105%');
-        }
-        const firstOfCase = (books.ofCase ?? 0) === 0;
-        const scenario: RefundScenario | undefined = firstOfCase ? order.refundScenario : undefined;
-        const startAt = books.lastStart === null ? now : Math.max(now, books.lastStart + this.options.spacingMs);
-        const settleAt = ceilToSecond(startAt + (scenario === 'LATE' ? this.options.lateDelayMs : this.options.settleDelayMs));
-        const outcome: Outcome = scenario === 'ABNORMAL' ? 'ABNORMAL' : scenario === 'CLOSED' ? 'CLOSED' : 'SUCCESS';
-        this.st
-          .get(
-            `INSERT INTO gateway_refunds (out_refund_no, refund_id, case_id, order_id, amount_fen, total_fen, pay_channel,
-               method, account, requested_at, start_at, settle_at, outcome, failure, notify_target, next_notify_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            r.outRefundNo,
-            `5030${randomBytes(12).toString('hex')}`,
-            r.caseId,
-            r.orderId,
-            r.amountFen,
-            r.totalFen,
-            r.payChannel,
-            r.method,
-            r.account ?? null,
-            now,
-            startAt,
-            settleAt,
-            outcome,
-            outcome === 'SUCCESS' ? null : FAILURE_TEXT[outcome],
-            scenario === 'DUPLICATE_NOTIFY' ? 2 : 1,
-            settleAt,
-          );
-        return { accepted: true, timeout: scenario === 'TIMEOUT' };
-      })
-      .immediate();
+    const decision = await new Promise<Decision>((resolve, reject) => {
+      this.queued.push({ r, resolve, reject });
+      if (this.queued.length === 1) queueMicrotask(() => this.flush());
+    });
     if (!decision.accepted) return decision;
     if (decision.timeout) throw new GatewayTimeoutError(r.outRefundNo);
     return { accepted: true };
+  }
+
+  /**
+   * The requests made in one turn of the event loop (a sweep's batch sends its refunds together) are
+   * booked in one IMMEDIATE transaction, each in a savepoint of its own: a request that throws rolls
+   * back alone, and each one sees the books as the ones before it left them, as one after another would.
+   */
+  private flush(): void {
+    const queued = this.queued;
+    this.queued = [];
+    const lookup = this.batchLookup();
+    let outcomes: ({ ok: true; decision: Decision } | { ok: false; error: unknown })[];
+    try {
+      outcomes = this.db
+        .transaction(() =>
+          queued.map(({ r }) => {
+            try {
+              return { ok: true as const, decision: this.db.transaction(() => this.decide(r, lookup))() };
+            } catch (error) {
+              return { ok: false as const, error };
+            }
+          }),
+        )
+        .immediate();
+    } catch (error) {
+      for (const q of queued) q.reject(error);
+      return;
+    }
+    outcomes.forEach((o, i) => (o.ok ? queued[i].resolve(o.decision) : queued[i].reject(o.error)));
+  }
+
+  /** Orders and shops read once per flush (the books are written, never these). */
+  private batchLookup(): PaymentLookup {
+    const orders = new Map<string, Order | undefined>();
+    const shops = new Map<string, Shop | undefined>();
+    return {
+      order: (id) => {
+        if (!orders.has(id)) orders.set(id, this.lookup.order(id));
+        return orders.get(id);
+      },
+      shop: (id) => {
+        if (!shops.has(id)) shops.set(id, this.lookup.shop(id));
+        return shops.get(id);
+      },
+    };
+  }
+
+  /** One refund request against the books, inside the flush's transaction. */
+  private decide(r: RefundRequest, lookup: PaymentLookup): Decision {
+    const existing = this.row(r.outRefundNo);
+    if (existing) {
+      // WeChat Pay rejects a re-sent refund number carrying another amount; for us it is a bug upstream.
+      if (existing.amount_fen !== r.amountFen || existing.order_id !== r.orderId) {
+        throw new Error(`refund ${r.outRefundNo} re-sent with another order or amount`);
+      }
+      return { accepted: true, timeout: false };
+    }
+    const order = lookup.order(r.orderId);
+    if (!order) return refused('NOT_FOUND', '支付订单不存在，无法退款');
+    const shop = lookup.shop(order.shopId);
+    if (!shop || !shop.verified) return refused('MERCHANT_ACCOUNT_ABNORMAL');
+    const now = this.clock.now();
+    if (r.method === 'ORIGINAL' && (r.payChannel === 'CREDIT_CARD' || r.payChannel === 'THIRD_PARTY')) {
+      return refused(
+        'PAYMENT_CHANNEL_RESTRICTED',
+        r.payChannel === 'CREDIT_CARD' ? '信用卡支付的订单需发卡行确认，暂不能原路退款' : '第三方支付的订单需平台审批，暂不能原路退款',
+      );
+    }
+    if (now > order.paidAt + LIMITS.paymentRefundDays * DAY_MS) {
+      return refused('AFTER_SALE_WINDOW_EXPIRED', '支付已超过365天，微信支付不再受理退款');
+    }
+    // R31: refunds PROCESSING, SUCCESS or ABNORMAL count toward the 50; one already CLOSED does not.
+    const books = this.st
+      .get(
+        `SELECT COALESCE(SUM(CASE WHEN outcome = 'CLOSED' AND (observed = 1 OR settle_at <= ?) THEN 0 ELSE 1 END), 0) AS n,
+                COALESCE(SUM(CASE WHEN outcome = 'SUCCESS' THEN amount_fen ELSE 0 END), 0) AS live,
+                MAX(start_at) AS lastStart, SUM(case_id = ?) AS ofCase
+         FROM gateway_refunds WHERE order_id = ?`,
+      )
+      .get(now, r.caseId, r.orderId) as { n: number; live: number; lastStart: number | null; ofCase: number | null };
+    if (books.n >= LIMITS.maxRefundsPerOrder) {
+      return refused('AMOUNT_EXCEEDS_LIMIT', `该订单已退款${LIMITS.maxRefundsPerOrder}次，达到微信支付上限`);
+    }
+    if (books.live + r.amountFen > percentOf(order.paidFen, LIMITS.refundCapPercent)) {
+      return refused('AMOUNT_EXCEEDS_LIMIT', '该订单累计退款将超过实付金额的105%');
+    }
+    const firstOfCase = (books.ofCase ?? 0) === 0;
+    const scenario: RefundScenario | undefined = firstOfCase ? order.refundScenario : undefined;
+    const startAt = books.lastStart === null ? now : Math.max(now, books.lastStart + this.options.spacingMs);
+    const settleAt = ceilToSecond(startAt + (scenario === 'LATE' ? this.options.lateDelayMs : this.options.settleDelayMs));
+    const outcome: Outcome = scenario === 'ABNORMAL' ? 'ABNORMAL' : scenario === 'CLOSED' ? 'CLOSED' : 'SUCCESS';
+    this.st
+      .get(
+        `INSERT INTO gateway_refunds (out_refund_no, refund_id, case_id, order_id, amount_fen, total_fen, pay_channel,
+           method, account, requested_at, start_at, settle_at, outcome, failure, notify_target, next_notify_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        r.outRefundNo,
+        `5030${randomBytes(12).toString('hex')}`,
+        r.caseId,
+        r.orderId,
+        r.amountFen,
+        r.totalFen,
+        r.payChannel,
+        r.method,
+        r.account ?? null,
+        now,
+        startAt,
+        settleAt,
+        outcome,
+        outcome === 'SUCCESS' ? null : FAILURE_TEXT[outcome],
+        scenario === 'DUPLICATE_NOTIFY' ? 2 : 1,
+        settleAt,
+      );
+    return { accepted: true, timeout: scenario === 'TIMEOUT' };
   }
 
   async query(outRefundNo: string): Promise<{ status: RefundQueryStatus; settledAt?: EpochMs; failure?: string }> {

@@ -57,6 +57,30 @@ export class SqliteCaseRepo implements CaseRepo {
     return rows.map((r) => JSON.parse(r.doc) as AfterSaleCase);
   }
 
+  async listByOrders(orderIds: readonly string[]): Promise<Map<string, AfterSaleCase[]>> {
+    const out = new Map<string, AfterSaleCase[]>(orderIds.map((id) => [id, []]));
+    const rows = this.st
+      .get('SELECT doc FROM cases WHERE order_id IN (SELECT value FROM json_each(?)) ORDER BY order_id, created_at, id')
+      .all(JSON.stringify([...new Set(orderIds)])) as { doc: string }[];
+    for (const r of rows) {
+      const c = JSON.parse(r.doc) as AfterSaleCase;
+      out.get(c.orderId)?.push(c);
+    }
+    return out;
+  }
+
+  async buyerCaseTimesMany(buyerOpenids: readonly string[], since: EpochMs): Promise<Map<string, EpochMs[]>> {
+    const out = new Map<string, EpochMs[]>(buyerOpenids.map((id) => [id, []]));
+    const rows = this.st
+      .get(
+        `SELECT buyer_openid AS buyer, created_at AS at FROM cases
+         WHERE buyer_openid IN (SELECT value FROM json_each(?)) AND created_at >= ? ORDER BY buyer_openid, created_at`,
+      )
+      .all(JSON.stringify([...new Set(buyerOpenids)]), since) as { buyer: string; at: number }[];
+    for (const r of rows) out.get(r.buyer)?.push(r.at);
+    return out;
+  }
+
   async buyerCaseTimes(buyerOpenid: string, since: EpochMs): Promise<EpochMs[]> {
     const rows = this.st
       .get('SELECT created_at AS at FROM cases WHERE buyer_openid = ? AND created_at >= ? ORDER BY created_at')

@@ -41,6 +41,16 @@ export class SqliteOrderRepo implements OrderRepo {
     return row ? (JSON.parse(row.doc) as Order) : null;
   }
 
+  async getMany(orderIds: readonly string[]): Promise<Map<string, Order>> {
+    const rows = this.st
+      .get('SELECT doc FROM orders WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify([...new Set(orderIds)])) as { doc: string }[];
+    return new Map(rows.map((r) => {
+      const o = JSON.parse(r.doc) as Order;
+      return [o._id, o];
+    }));
+  }
+
   async listForBuyer(
     buyerOpenid: string,
     q: { status?: Order['status']; cursor?: string; limit: number },
@@ -165,6 +175,13 @@ export class SqliteRiskRepo implements RiskRepo {
       .get('SELECT at FROM risk_lifts WHERE openid = ? ORDER BY at DESC, id DESC LIMIT 1')
       .get(openid) as { at: number } | undefined;
     return row?.at;
+  }
+
+  async liftedAtMany(openids: readonly string[]): Promise<Map<string, EpochMs>> {
+    const rows = this.st
+      .get('SELECT openid, MAX(at) AS at FROM risk_lifts WHERE openid IN (SELECT value FROM json_each(?)) GROUP BY openid')
+      .all(JSON.stringify([...new Set(openids)])) as { openid: string; at: number }[];
+    return new Map(rows.map((r) => [r.openid, r.at]));
   }
 
   async lift(openid: string, at: EpochMs, note: string, by: string): Promise<void> {
