@@ -407,6 +407,13 @@ export class CloudSimService {
       case 'database.commitTransaction':
         this.commitTxn(this.activeTxn(String(p.transactionId)));
         return {};
+      case 'database.addCollection': {
+        // db.createCollection (npm run cloud:init). The fake otherwise makes a collection on first write.
+        if (!/^[A-Za-z0-9_-]{1,32}$/.test(coll)) throw new ServiceError('INVALID_PARAM', `collectionName ${JSON.stringify(coll)} is not a valid collection name`);
+        if (this.store.collections.has(coll)) throw new ServiceError('DATABASE_COLLECTION_ALREADY_EXIST', `[ResourceExist] Table exist. collection ${coll}`);
+        this.store.collections.set(coll, new Map());
+        return {};
+      }
       case 'database.abortTransaction':
         this.endTxn(this.store.txns.get(String(p.transactionId)), 'aborted');
         return {};
