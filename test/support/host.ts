@@ -65,6 +65,8 @@ export interface HostProcessOptions {
   args?: string[];
   /** How long to wait for the ready line. */
   timeoutMs?: number;
+  /** Node's own flags, before the script (e.g. ['--cpu-prof'], which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 function waitExit(child: ChildProcess): Promise<number | null> {
@@ -73,7 +75,7 @@ function waitExit(child: ChildProcess): Promise<number | null> {
 }
 
 async function spawnHost(dataDir: string, opts: HostProcessOptions): Promise<{ child: ChildProcess; url: string; port: number; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE_TS, ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', SERVE_TS, ...(opts.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', SWEEP_INTERVAL_MS: '0', ...opts.env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
