@@ -8,9 +8,9 @@ import os from 'os';
 import path from 'path';
 import type { Page } from 'playwright-core';
 import type { AfterSaleCase } from '../types/domain';
-import { chromiumAvailable, ensureH5Build, hostPost, LANDED, launchPhone, screenshot, startTestHost, step, type PhoneBrowser, type TestHost } from './support';
+import { chromiumAvailable, domErrors, E2E_TEST_TIMEOUT_MS, ensureH5Build, hostPost, LANDED, launchPhone, screenshot, startTestHost, step, type PhoneBrowser, type TestHost } from './support';
 
-jest.setTimeout(20 * 60_000);
+jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
 let host: TestHost;
 let phone: PhoneBrowser;
@@ -322,5 +322,9 @@ describe('buyer journey', () => {
       await page.waitForTimeout(1_600); // let the success toast fade
       await screenshot(page, 'case-escalated');
     });
+  });
+
+  it('left no DOM errors in the page’s console (issue 17: insertBefore NotFoundError)', () => {
+    expect(domErrors(phone)).toEqual([]);
   });
 });

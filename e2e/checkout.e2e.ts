@@ -5,9 +5,9 @@
  * order with 取消订单 and is refunded in full. Screenshots: e2e/screenshots/checkout-*.png.
  */
 import type { AfterSaleCase, Order } from '../types/domain';
-import { chromiumAvailable, ensureH5Build, hostPost, launchPhone, modal, open, screenshot, signInAs, startTestHost, step, toastGone, top, type PhoneBrowser, type TestHost } from './support';
+import { chromiumAvailable, E2E_TEST_TIMEOUT_MS, ensureH5Build, hostPost, launchPhone, modal, open, screenshot, signInAs, startTestHost, step, toastGone, top, type PhoneBrowser, type TestHost } from './support';
 
-jest.setTimeout(20 * 60_000);
+jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
 const SHOP = 'shop_haowu';
 const ZHANG = 'oBuyerZhangWei';

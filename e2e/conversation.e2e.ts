@@ -15,6 +15,8 @@ import type { Locator, Page } from 'playwright-core';
 import type { AfterSaleCase } from '../types/domain';
 import {
   chromiumAvailable,
+  domErrors,
+  E2E_TEST_TIMEOUT_MS,
   drawPhoto,
   ensureH5Build,
   hostPost,
@@ -31,7 +33,7 @@ import {
   type TestHost,
 } from './support';
 
-jest.setTimeout(20 * 60_000);
+jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
 const ZHANG = 'oBuyerZhangWei';
 const LIU = 'oBuyerLiuYang';
@@ -468,5 +470,9 @@ describe('conversation, proof and 修改申请 (SPEC §6)', () => {
       expect(bar[5].sub).toMatch(/^\d\d-\d\d \d\d:\d\d$/);
       await screenshot(page, 'progress-bank-refunded');
     });
+  });
+
+  it('left no DOM errors in the page’s console (issue 17: insertBefore NotFoundError)', () => {
+    expect(domErrors(phone)).toEqual([]);
   });
 });

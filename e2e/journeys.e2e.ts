@@ -17,6 +17,8 @@ import type { Locator, Page } from 'playwright-core';
 import type { AfterSaleCase } from '../types/domain';
 import {
   chromiumAvailable,
+  domErrors,
+  E2E_TEST_TIMEOUT_MS,
   drawPhoto,
   ensureH5Build,
   hostGet,
@@ -35,7 +37,7 @@ import {
   type TestHost,
 } from './support';
 
-jest.setTimeout(20 * 60_000);
+jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -752,5 +754,9 @@ describe('newcomer journeys', () => {
         expect(view.cases).toEqual([]);
       });
     });
+  });
+
+  it('left no DOM errors in the page’s console (issue 17: insertBefore NotFoundError)', () => {
+    expect(domErrors(phone)).toEqual([]);
   });
 });

@@ -6,9 +6,9 @@
  */
 import type { Page } from 'playwright-core';
 import type { AfterSaleCase } from '../types/domain';
-import { chromiumAvailable, ensureH5Build, hostPost, LANDED, launchPhone, screenshot, startTestHost, step, type PhoneBrowser, type TestHost } from './support';
+import { chromiumAvailable, domErrors, E2E_TEST_TIMEOUT_MS, ensureH5Build, hostPost, LANDED, launchPhone, screenshot, startTestHost, step, type PhoneBrowser, type TestHost } from './support';
 
-jest.setTimeout(20 * 60_000);
+jest.setTimeout(E2E_TEST_TIMEOUT_MS);
 
 const ZHANG = 'oBuyerZhangWei';
 const LIU = 'oBuyerLiuYang';
@@ -357,5 +357,9 @@ describe('merchant journey', () => {
     } finally {
       await page.unroute('**/api/afterSale');
     }
+  });
+
+  it('left no DOM errors in the page’s console (issue 17: insertBefore NotFoundError)', () => {
+    expect(domErrors(phone)).toEqual([]);
   });
 });

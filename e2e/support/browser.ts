@@ -4,6 +4,7 @@
  * Screenshots go to e2e/screenshots/<name>.png; on a failed step the page's HTML and its console log
  * go to e2e/artifacts/.
  */
+import { execFileSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -25,6 +26,21 @@ export const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * How long one E2E test may take. A page stuck in a loop makes Playwright's `evaluate` and `content` wait
+ * for ever (they have no timeout of their own); this bounds a stuck test, so CI reports it and goes on.
+ */
+export const E2E_TEST_TIMEOUT_MS = 5 * 60_000;
+
+/** `p`, or an error naming `what` after `ms`: for the Playwright calls that have no timeout of their own. */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
 
 export interface PhoneBrowser {
   context: BrowserContext;
@@ -65,7 +81,17 @@ export async function launchPhone(): Promise<PhoneBrowser> {
     page,
     console: log,
     async close() {
-      await context.close();
+      try {
+        await within(context.close(), 15_000, 'closing chromium');
+      } catch (e) {
+        // A renderer stuck in a loop can keep the browser from closing: end the processes of this profile.
+        console.warn(`${(e as Error).message}; killing the chromium of ${userDataDir}`);
+        try {
+          execFileSync('pkill', ['-KILL', '-f', userDataDir]);
+        } catch {
+          // Already gone.
+        }
+      }
       fs.rmSync(userDataDir, { recursive: true, force: true });
     },
   };
@@ -106,13 +132,22 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/**
+ * DOM errors the page printed (React's or Taro's components failing to move a node, issue 17's
+ * 「insertBefore … NotFoundError」): a journey that completes can still leave the page half-updated.
+ */
+export function domErrors(phone: PhoneBrowser): string[] {
+  return phone.console.filter((l) => /NotFoundError|insertBefore|removeChild|Minified React error/.test(l));
+}
+
 export async function saveArtifacts(phone: PhoneBrowser, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   try {
-    fs.writeFileSync(path.join(ARTIFACTS, `${name}.html`), await phone.page.content());
-    await phone.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  } catch {
-    // The page itself may be gone; the console log below still tells what happened.
+    fs.writeFileSync(path.join(ARTIFACTS, `${name}.html`), await within(phone.page.content(), 10_000, 'reading the page'));
+    await phone.page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true, timeout: 10_000 });
+  } catch (e) {
+    // The page itself may be gone or stuck; the console log below still tells what happened.
+    phone.console.push(`[artifacts] ${(e as Error).message}`);
   }
   fs.writeFileSync(path.join(ARTIFACTS, `${name}.console.log`), phone.console.join('\n'));
 }

@@ -336,7 +336,7 @@ function ApplyForm({ order, draft }: { order: OrderView; draft: ApplyDraft }) {
         }
       >
         <Button className={`btn btn--primary apply-page__submit${submitting ? ' btn--disabled' : ''}`} loading={submitting || undefined} disabled={submitting || undefined} onClick={() => void submit()}>
-          {submitting ? '提交中' : '提交申请'}
+          提交申请
         </Button>
       </BottomBar>
     </View>

@@ -139,7 +139,7 @@ export default function CheckoutPage() {
         }
       >
         <Button className={`btn btn--primary${chosen.length === 0 || busy ? ' btn--disabled' : ''}`} loading={busy} onClick={() => void submit()}>
-          {busy ? '正在支付' : '提交订单'}
+          提交订单
         </Button>
       </BottomBar>
     </View>

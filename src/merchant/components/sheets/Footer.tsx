@@ -20,7 +20,8 @@ export function SheetFooter({ confirmText, onConfirm, onCancel, busy, danger }: 
       <Button className="m-act__cancel" onClick={onCancel} disabled={busy || undefined}>
         取消
       </Button>
-      <Button className={danger ? 'm-act__confirm--danger' : 'm-act__confirm'} loading={busy || undefined} disabled={busy || undefined} onClick={onConfirm}>
+      {/* Keyed by its label: a label changed in place on h5 drops the loading spinner's anchor (see loadingButtons.test). */}
+      <Button key={confirmText} className={danger ? 'm-act__confirm--danger' : 'm-act__confirm'} loading={busy || undefined} disabled={busy || undefined} onClick={onConfirm}>
         {confirmText}
       </Button>
     </>

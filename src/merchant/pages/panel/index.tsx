@@ -135,7 +135,7 @@ function Panel() {
             loading={batch.running || undefined}
             onClick={() => void approve()}
           >
-            {batch.running ? `处理中 ${batch.done}/${batch.total}` : `批量同意${selected.length > 0 ? `（${selected.length}）` : ''}`}
+            <Text>{batch.running ? `处理中 ${batch.done}/${batch.total}` : `批量同意${selected.length > 0 ? `（${selected.length}）` : ''}`}</Text>
           </Button>
         </View>
       )}

@@ -32,7 +32,18 @@ function anchor(field: string): string {
   return `f-${field.replace(/\./g, '-')}`;
 }
 
+/**
+ * A multi-line setting. Staff see it as text: Taro's h5 Textarea, when disabled, measures its lines in a
+ * loop that never ends (its `calculateContentHeight`), which froze the page for a staff member.
+ */
 function Area({ value, onChange, disabled, name, maxlength }: { value: string; onChange(v: string): void; disabled: boolean; name: string; maxlength: number }) {
+  if (disabled) {
+    return (
+      <View className="m-field__textarea m-field__textarea--readonly" data-name={name}>
+        <Text className={value ? '' : 'm-field__empty'}>{value || '未填写'}</Text>
+      </View>
+    );
+  }
   return (
     <Textarea
       className="m-field__textarea"
