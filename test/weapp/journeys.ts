@@ -235,6 +235,7 @@ export const JOURNEYS: readonly Journey[] = [
         const phone = await d.as(ZHANG, `/pages/case/index?id=${caseId}`);
         await caseShows(phone, caseId, '待买家退货');
         await phone.tap('.courier .chips__item', '中通快递');
+        await phone.seeText('.courier .chips__item--on', '中通快递', 3000);
         await phone.typeInto('.courier__no .field__input', '75318264930127');
         await phone.screenshot('2-ship-form');
         await phone.tap('.bottom-bar button', '提交退货物流');
