@@ -177,9 +177,15 @@ describe('case detail', () => {
   });
 
   it('hides 扫一扫 in the browser, where scanCode does not exist', async () => {
-    await openCase(awaitingReturn());
-    expect(screen.getByPlaceholderText('请填写完整单号')).toBeTruthy();
-    expect(screen.queryByRole('button', { name: '扫一扫' })).toBeNull();
+    const env = process.env.TARO_ENV;
+    process.env.TARO_ENV = 'h5';
+    try {
+      await openCase(awaitingReturn());
+      expect(screen.getByPlaceholderText('请填写完整单号')).toBeTruthy();
+      expect(screen.queryByRole('button', { name: '扫一扫' })).toBeNull();
+    } finally {
+      process.env.TARO_ENV = env;
+    }
   });
 
   describe('in WeChat', () => {
