@@ -451,7 +451,7 @@ describe('conversation, proof and 修改申请 (SPEC §6)', () => {
       await signInAs(page, host.url, '刘洋');
       await buyerSeesStatus(page, returnId, '待买家退货');
       expect((await stepBar(page)).map((s) => s.state)).toEqual(['done', 'done', 'now', 'todo', 'todo', 'todo']);
-      await top(page).getByRole('textbox', { name: '例如：顺丰速运' }).fill('中通快递');
+      await top(page).getByRole('radio', { name: '中通快递' }).click();
       await top(page).getByRole('textbox', { name: '请填写完整单号' }).fill('ZT78451236980');
       await top(page).locator('.bottom-bar').getByText('提交退货物流').click();
       await top(page).locator('.case-head__title').getByText('待商家收货').waitFor();

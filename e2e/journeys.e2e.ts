@@ -280,7 +280,7 @@ describe('newcomer journeys', () => {
       await signInAs(page, host.url, '张伟');
       await buyerSeesStatus(page, caseId, '待买家退货');
       await top(page).getByText('浙江省杭州市余杭区文一西路998号 海创园5号楼2层').waitFor();
-      await top(page).getByRole('textbox', { name: '例如：顺丰速运' }).fill('中通快递');
+      await top(page).getByRole('radio', { name: '中通快递' }).click();
       await top(page).getByRole('textbox', { name: '请填写完整单号' }).fill('75318264930127');
       await screenshot(page, 'journey-3-ship-form');
       await top(page).locator('.bottom-bar').getByText('提交退货物流').click();
@@ -455,7 +455,7 @@ describe('newcomer journeys', () => {
       await step(phone, 'journey-6-exchange-ship-back', async () => {
         await signInAs(page, host.url, '王磊');
         await buyerSeesStatus(page, caseId, '待买家退货');
-        await top(page).getByRole('textbox', { name: '例如：顺丰速运' }).fill('中通快递');
+        await top(page).getByRole('radio', { name: '中通快递' }).click();
         await top(page).getByRole('textbox', { name: '请填写完整单号' }).fill('75318264930999');
         await top(page).locator('.bottom-bar').getByText('提交退货物流').click();
         await top(page).locator('.case-head__title').getByText('待商家收货').waitFor();

@@ -9,7 +9,7 @@ import { REASONS } from '../../types/domain';
 import { REASON_LABELS } from './classifier-data';
 import { STATUS_LABELS } from './lifecycle';
 import { formatYuan, mulDivRoundHalfUp } from './money';
-import { DAY_MS, formatTime, shanghai, weekStart } from './time';
+import { DAY_MS, formatShanghai, formatTime, weekStart } from './time';
 
 /** skuId → title, as a record or a lookup function. */
 export type SkuTitles = Readonly<Record<string, string>> | ((skuId: string) => string | undefined);
@@ -69,7 +69,7 @@ function mondayMs(week: string): EpochMs {
 }
 
 function weekLabel(week: string): string {
-  return `${shanghai(mondayMs(week)).format('M月D日')}起`;
+  return `${formatShanghai(mondayMs(week), 'M月D日')}起`;
 }
 
 function weekBuckets(cases: readonly AfterSaleCase[], from: EpochMs, to: EpochMs): StatsBucket[] {

@@ -8,7 +8,7 @@
  */
 import { SUBSCRIBE_VALUES, type CaseStatus, type EpochMs, type Fen, type SubscribeTemplateFields, type SubscribeValue, type TemplateFieldMap } from '../../types/domain';
 import { formatYuan } from './money';
-import { shanghai } from './time';
+import { formatShanghai } from './time';
 
 /** WeChat's keyword types (订阅消息参数值内容限制). */
 export const SUBSCRIBE_KEY_TYPES = [
@@ -134,7 +134,7 @@ function clipped(text: string, max: number): string {
 export function formatForKey(type: SubscribeKeyType, value: SubscribeValue, v: SubscribeValues): string {
   switch (value) {
     case 'time':
-      return type === 'date' ? shanghai(v.at).format('YYYY年M月D日') : shanghai(v.at).format('YYYY年M月D日 HH:mm');
+      return type === 'date' ? formatShanghai(v.at, 'YYYY年M月D日') : formatShanghai(v.at, 'YYYY年M月D日 HH:mm');
     case 'amount': {
       const yuan = formatYuan(v.amountFen ?? 0);
       return type === 'number' ? yuan.replace('¥', '') : yuan;

@@ -1,10 +1,4 @@
-import dayjs from 'dayjs';
-import utc from 'dayjs/plugin/utc';
-import 'dayjs/locale/zh-cn';
 import type { EpochMs } from '../../types/domain';
-
-dayjs.extend(utc);
-dayjs.locale('zh-cn');
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -12,12 +6,57 @@ export const DAY_MS = 24 * HOUR_MS;
 
 /**
  * Asia/Shanghai has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact and
- * needs no Intl time-zone data, which some mini-program JS engines lack.
+ * needs no Intl time-zone data, which some mini-program JS engines lack. Plain arithmetic on that offset
+ * replaced dayjs (+ its utc plugin and zh-cn locale) in the mini-program: README, "Decisions and limits".
  */
-const SHANGHAI_OFFSET_MINUTES = 8 * 60;
+const SHANGHAI_OFFSET_MS = 8 * HOUR_MS;
 
-export function shanghai(at: EpochMs): dayjs.Dayjs {
-  return dayjs(at).utcOffset(SHANGHAI_OFFSET_MINUTES);
+/** A moment as Shanghai's wall clock: a `Date` whose UTC fields read Shanghai's year, month, day… */
+function wall(at: EpochMs): Date {
+  return new Date(at + SHANGHAI_OFFSET_MS);
+}
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+const TOKENS = /YYYY|MM|M|DD|D|HH|mm|ss/g;
+
+/**
+ * `at` in Shanghai time, as dayjs would format it with these tokens: `YYYY` year, `MM`/`M` month,
+ * `DD`/`D` day, `HH` hour (00–23), `mm` minute, `ss` second; every other character is kept as it is.
+ * Years 1000–9999.
+ */
+export function formatShanghai(at: EpochMs, pattern: string): string {
+  const d = wall(at);
+  return pattern.replace(TOKENS, (t) => {
+    switch (t) {
+      case 'YYYY':
+        return String(d.getUTCFullYear());
+      case 'MM':
+        return pad2(d.getUTCMonth() + 1);
+      case 'M':
+        return String(d.getUTCMonth() + 1);
+      case 'DD':
+        return pad2(d.getUTCDate());
+      case 'D':
+        return String(d.getUTCDate());
+      case 'HH':
+        return pad2(d.getUTCHours());
+      case 'mm':
+        return pad2(d.getUTCMinutes());
+      default:
+        return pad2(d.getUTCSeconds());
+    }
+  });
+}
+
+/** 00:00 Shanghai of the day containing `at`. */
+export function shanghaiDayStart(at: EpochMs): EpochMs {
+  return Math.floor((at + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
+}
+
+/** The Shanghai weekday of a moment: 0 Sunday … 6 Saturday. */
+export function shanghaiWeekday(at: EpochMs): number {
+  return wall(at).getUTCDay();
 }
 
 export function hours(n: number): number {
@@ -30,20 +69,18 @@ export function days(n: number): number {
 
 /** `2026-11-25 20:05` in Shanghai time. */
 export function formatTime(at: EpochMs): string {
-  return shanghai(at).format('YYYY-MM-DD HH:mm');
+  return formatShanghai(at, 'YYYY-MM-DD HH:mm');
 }
 
 /** `11月25日 20:05` */
 export function formatShort(at: EpochMs): string {
-  return shanghai(at).format('M月D日 HH:mm');
+  return formatShanghai(at, 'M月D日 HH:mm');
 }
 
 /** The Shanghai calendar date `YYYY-MM-DD` of a moment. */
 export function shanghaiDate(at: EpochMs): string {
-  return shanghai(at).format('YYYY-MM-DD');
+  return formatShanghai(at, 'YYYY-MM-DD');
 }
-
-const SHANGHAI_OFFSET_MS = SHANGHAI_OFFSET_MINUTES * 60_000;
 
 /**
  * [start, end) of the Shanghai calendar year containing `at` (R3's yearly cap). Plain arithmetic on
@@ -66,15 +103,13 @@ export function shanghaiYearStart(year: number): EpochMs {
 
 /** Monday 00:00 Shanghai of the week containing `at`, as `YYYY-MM-DD` (R25's weekly buckets). */
 export function weekStart(at: EpochMs): string {
-  const d = shanghai(at).startOf('day');
-  const sinceMonday = (d.day() + 6) % 7;
-  return d.subtract(sinceMonday, 'day').format('YYYY-MM-DD');
+  const sinceMonday = (shanghaiWeekday(at) + 6) % 7;
+  return shanghaiDate(shanghaiDayStart(at) - sinceMonday * DAY_MS);
 }
 
 function isBusinessDay(at: EpochMs, holidays: ReadonlySet<string>): boolean {
-  const d = shanghai(at);
-  const weekday = d.day();
-  return weekday !== 0 && weekday !== 6 && !holidays.has(d.format('YYYY-MM-DD'));
+  const weekday = shanghaiWeekday(at);
+  return weekday !== 0 && weekday !== 6 && !holidays.has(shanghaiDate(at));
 }
 
 /**

@@ -5,8 +5,9 @@
  * on the calls (`expect(Taro.navigateTo).toHaveBeenCalledWith(...)`):
  * - storage (`getStorageSync` / `setStorageSync` / `removeStorageSync` / `clearStorageSync`) is an in-memory map;
  * - `showModal` resolves `{confirm: true}` unless a test overrides it (`mockResolvedValueOnce`);
- * - `chooseMedia`, `compressImage`, `cloud.callFunction`, `cloud.uploadFile`, `request` reject until a test
- *   gives them an implementation: a page test must say what the device returns;
+ * - `chooseMedia`, `compressImage`, `scanCode`, `cloud.callFunction`, `cloud.uploadFile`, `request` reject until a
+ *   test gives them an implementation: a page test must say what the device returns (WeChat's `scanCode`
+ *   resolves `{result, scanType, charSet}` and rejects `{errMsg: 'scanCode:fail cancel'}` when the buyer backs out);
  * - `useRouter()` returns the params set with `setRouterParams({...})`;
  * - `useDidShow` / `useLoad` run once after mount; `usePullDownRefresh` / `useReachBottom` register a
  *   handler that `triggerPullDownRefresh()` / `triggerReachBottom()` call.
@@ -55,6 +56,7 @@ const Taro = {
   setClipboardData: jest.fn((_opts: unknown) => Promise.resolve()),
   chooseMedia: jest.fn(notMocked('chooseMedia')),
   compressImage: jest.fn(notMocked('compressImage')),
+  scanCode: jest.fn(notMocked('scanCode')),
   request: jest.fn(notMocked('request')),
   getFileSystemManager: jest.fn(() => ({ readFile: jest.fn() })),
   getSystemInfoSync: jest.fn(() => ({ windowWidth: 375, windowHeight: 812, safeArea: { bottom: 778 }, screenHeight: 812 })),

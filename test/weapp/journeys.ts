@@ -234,8 +234,9 @@ export const JOURNEYS: readonly Journey[] = [
       await d.step('2-ship', async () => {
         const phone = await d.as(ZHANG, `/pages/case/index?id=${caseId}`);
         await caseShows(phone, caseId, '待买家退货');
-        await phone.typeInto('.field__input', '中通快递', 0);
-        await phone.typeInto('.field__input', '75318264930127', 1);
+        await phone.tap('.courier .chips__item', '中通快递');
+        await phone.seeText('.courier .chips__item--on', '中通快递', 3000);
+        await phone.typeInto('.courier__no .field__input', '75318264930127');
         await phone.screenshot('2-ship-form');
         await phone.tap('.bottom-bar button', '提交退货物流');
         await caseShows(phone, caseId, '待商家收货');

@@ -1,6 +1,6 @@
 import type { Stats, StatsBucket } from '../../../types/api';
 import type { EpochMs } from '../../../types/domain';
-import { DAY_MS, shanghai, shanghaiDate } from '../../core/time';
+import { DAY_MS, shanghaiDate, shanghaiDayStart } from '../../core/time';
 
 export interface Bar extends StatsBucket {
   /** Share of the longest bar, 0–100; a non-zero value is never drawn thinner than 2%. */
@@ -34,7 +34,7 @@ export const RANGES: readonly { key: RangeKey; title: string; days: number }[] =
 /** [from, to): whole Shanghai days, ending with today. */
 export function rangeOf(key: RangeKey, now: EpochMs): { from: EpochMs; to: EpochMs } {
   const days = (RANGES.find((r) => r.key === key) ?? RANGES[1]).days;
-  const to = shanghai(now).startOf('day').valueOf() + DAY_MS;
+  const to = shanghaiDayStart(now) + DAY_MS;
   return { from: to - days * DAY_MS, to };
 }
 

@@ -1,5 +1,5 @@
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
-import { Button, Input, Text, Textarea, View } from '@tarojs/components';
+import { Button, Text, Textarea, View } from '@tarojs/components';
 import { useState } from 'react';
 import type { EvidenceInput, ModifyRequest, VerifyResult } from '../../../types/api';
 import type { AfterSaleCase, EvidenceTag, PayChannel } from '../../../types/domain';
@@ -11,6 +11,7 @@ import { caseSteps, refundNote } from '../../components/CaseSteps/steps';
 import Conversation from '../../components/Conversation';
 import ContactShop from '../../components/ContactShop';
 import Countdown from '../../components/Countdown';
+import CourierPicker, { shipmentProblem } from '../../components/CourierPicker';
 import EvidenceGallery from '../../components/EvidenceGallery';
 import PageState from '../../components/PageState';
 import Section from '../../components/Section';
@@ -208,8 +209,9 @@ function CaseView({ c }: { c: AfterSaleCase }) {
   const toContact = () => void Taro.pageScrollTo({ selector: '#case-contact', duration: 300 });
 
   const shipReturn = () => {
-    if (company.trim().length < 2 || trackingNo.trim().length < 6) {
-      void Taro.showToast({ title: '请填写快递公司和完整的快递单号', icon: 'none' });
+    const problem = shipmentProblem(company, trackingNo);
+    if (problem) {
+      void Taro.showToast({ title: problem, icon: 'none' });
       return;
     }
     void run('shipReturn', { caseId: c._id, company: company.trim(), trackingNo: trackingNo.trim() }, '已提交退货物流');
@@ -411,14 +413,7 @@ function CaseView({ c }: { c: AfterSaleCase }) {
 
       {allowed.includes('SHIP_RETURN') && (
         <Section title="填写退货物流">
-          <View className="field">
-            <Text className="field__label">快递公司</Text>
-            <Input className="field__input" value={company} placeholder="例如：顺丰速运" onInput={(e) => setCompany(e.detail.value)} />
-          </View>
-          <View className="field">
-            <Text className="field__label">快递单号</Text>
-            <Input className="field__input" value={trackingNo} placeholder="请填写完整单号" onInput={(e) => setTrackingNo(e.detail.value)} />
-          </View>
+          <CourierPicker company={company} trackingNo={trackingNo} onCompany={setCompany} onTrackingNo={setTrackingNo} />
         </Section>
       )}
 

@@ -107,23 +107,147 @@ describe('case detail', () => {
     expect(screen.queryByText('微信小法庭')).toBeNull();
   });
 
-  it('asks for the return shipment (R23) and sends company and tracking number', async () => {
-    const c = chained({
+  const awaitingReturn = () =>
+    chained({
       type: 'RETURN_REFUND',
       status: 'AWAITING_RETURN',
       deadlineAt: Date.now() + 7 * 24 * HOUR_MS,
       returnAddress: { name: '小满', phone: '13800000000', address: '上海市浦东新区张江路1号' },
     });
-    serve(c, { shipReturn: async (req) => ({ ...c, status: 'RETURN_SHIPPED', returnShipment: { company: req.company as string, trackingNo: req.trackingNo as string, at: Date.now() } }) });
+  const shipped = (c: AfterSaleCase) => async (req: Record<string, unknown>) =>
+    ({ ...c, status: 'RETURN_SHIPPED', returnShipment: { company: req.company as string, trackingNo: req.trackingNo as string, at: Date.now() } }) as AfterSaleCase;
+  const courierChip = (name: string) => screen.getByRole('radio', { name });
+
+  it('asks for the return shipment (R23): a courier chip and the tracking number, sent once', async () => {
+    const c = awaitingReturn();
+    serve(c, { shipReturn: shipped(c) });
     await openCase(c);
     expect(screen.getByText('上海市浦东新区张江路1号')).toBeTruthy();
-    fireEvent.change(screen.getByPlaceholderText('例如：顺丰速运'), { target: { value: '顺丰速运' } });
-    fireEvent.change(screen.getByPlaceholderText('请填写完整单号'), { target: { value: 'SF123456789' } });
+    expect(screen.getAllByRole('radio').map((r) => r.textContent)).toEqual(['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '极兔速递', '京东快递', '邮政EMS', '其他']);
+    fireEvent.click(courierChip('中通快递'));
+    fireEvent.click(courierChip('顺丰速运'));
+    expect(courierChip('顺丰速运').getAttribute('aria-checked')).toBe('true');
+    expect(courierChip('中通快递').getAttribute('aria-checked')).toBe('false');
+    fireEvent.change(screen.getByPlaceholderText('请填写完整单号'), { target: { value: ' SF123456789 ' } });
     fireEvent.click(screen.getByRole('button', { name: '提交退货物流' }));
     await settle();
     await settle();
+    expect(actions()).toEqual(['shipReturn']);
     expect(call).toHaveBeenCalledWith('shipReturn', { caseId: c._id, company: '顺丰速运', trackingNo: 'SF123456789' });
     expect(screen.getByText('SF123456789')).toBeTruthy();
+  });
+
+  it('types a courier that is not a chip under 其他', async () => {
+    const c = awaitingReturn();
+    serve(c, { shipReturn: shipped(c) });
+    await openCase(c);
+    expect(screen.queryByPlaceholderText('请输入快递公司名称')).toBeNull();
+    fireEvent.click(courierChip('韵达快递'));
+    fireEvent.click(courierChip('其他'));
+    expect(courierChip('其他').getAttribute('aria-checked')).toBe('true');
+    expect(courierChip('韵达快递').getAttribute('aria-checked')).toBe('false');
+    fireEvent.change(screen.getByPlaceholderText('请输入快递公司名称'), { target: { value: '德邦快递' } });
+    fireEvent.change(screen.getByPlaceholderText('请填写完整单号'), { target: { value: 'DPK300012345678' } });
+    fireEvent.click(screen.getByRole('button', { name: '提交退货物流' }));
+    await settle();
+    await settle();
+    expect(call).toHaveBeenCalledWith('shipReturn', { caseId: c._id, company: '德邦快递', trackingNo: 'DPK300012345678' });
+  });
+
+  it.each([
+    ['no courier', undefined, 'SF123456789', '请选择快递公司'],
+    ['a one-character courier under 其他', '顺', 'SF123456789', '快递公司名称应为2到30个字'],
+    ['no tracking number', '顺丰速运', '', '请填写快递单号'],
+    ['a short tracking number', '顺丰速运', 'SF123', '快递单号应为6到40位字母或数字，请核对'],
+    ['a tracking number with Chinese in it', '顺丰速运', 'SF单号123456', '快递单号应为6到40位字母或数字，请核对'],
+  ])('sends nothing and names the field for %s', async (_what, courier, no, message) => {
+    const c = awaitingReturn();
+    serve(c, { shipReturn: shipped(c) });
+    await openCase(c);
+    if (courier === '顺') {
+      fireEvent.click(courierChip('其他'));
+      fireEvent.change(screen.getByPlaceholderText('请输入快递公司名称'), { target: { value: courier } });
+    } else if (courier) fireEvent.click(courierChip(courier));
+    fireEvent.change(screen.getByPlaceholderText('请填写完整单号'), { target: { value: no } });
+    fireEvent.click(screen.getByRole('button', { name: '提交退货物流' }));
+    await settle();
+    expect(actions()).toEqual([]);
+    expect(Taro.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: message }));
+    expect(screen.getByText('待买家退货')).toBeTruthy();
+  });
+
+  it('hides 扫一扫 in the browser, where scanCode does not exist', async () => {
+    const env = process.env.TARO_ENV;
+    process.env.TARO_ENV = 'h5';
+    try {
+      await openCase(awaitingReturn());
+      expect(screen.getByPlaceholderText('请填写完整单号')).toBeTruthy();
+      expect(screen.queryByRole('button', { name: '扫一扫' })).toBeNull();
+    } finally {
+      process.env.TARO_ENV = env;
+    }
+  });
+
+  describe('in WeChat', () => {
+    const env = process.env.TARO_ENV;
+    beforeEach(() => {
+      process.env.TARO_ENV = 'weapp';
+    });
+    afterEach(() => {
+      process.env.TARO_ENV = env;
+    });
+    const scanCode = () => Taro.scanCode as jest.Mock;
+
+    it('scans the waybill barcode into the tracking number and picks the courier its prefix names', async () => {
+      const c = awaitingReturn();
+      serve(c, { shipReturn: shipped(c) });
+      await openCase(c);
+      scanCode().mockResolvedValueOnce({ result: 'SF1402839471234\n', scanType: 'CODE_128', charSet: 'UTF-8' });
+      fireEvent.click(screen.getByRole('button', { name: '扫一扫' }));
+      await settle();
+      expect(scanCode()).toHaveBeenCalledWith(expect.objectContaining({ scanType: ['barCode', 'qrCode'] }));
+      expect((screen.getByPlaceholderText('请填写完整单号') as HTMLInputElement).value).toBe('SF1402839471234');
+      expect(courierChip('顺丰速运').getAttribute('aria-checked')).toBe('true');
+      fireEvent.click(screen.getByRole('button', { name: '提交退货物流' }));
+      await settle();
+      await settle();
+      expect(call).toHaveBeenCalledWith('shipReturn', { caseId: c._id, company: '顺丰速运', trackingNo: 'SF1402839471234' });
+    });
+
+    it('keeps the courier the buyer chose when the scanned number starts otherwise', async () => {
+      await openCase(awaitingReturn());
+      fireEvent.click(courierChip('中通快递'));
+      scanCode().mockResolvedValueOnce({ result: 'JT3012345678901', scanType: 'CODE_128', charSet: 'UTF-8' });
+      fireEvent.click(screen.getByRole('button', { name: '扫一扫' }));
+      await settle();
+      expect((screen.getByPlaceholderText('请填写完整单号') as HTMLInputElement).value).toBe('JT3012345678901');
+      expect(courierChip('中通快递').getAttribute('aria-checked')).toBe('true');
+      expect(courierChip('极兔速递').getAttribute('aria-checked')).toBe('false');
+    });
+
+    it('says so when the code scanned is not a tracking number, and leaves the form as it was', async () => {
+      await openCase(awaitingReturn());
+      fireEvent.change(screen.getByPlaceholderText('请填写完整单号'), { target: { value: '75318264930127' } });
+      scanCode().mockResolvedValueOnce({ result: 'https://mp.weixin.qq.com/a/xyz', scanType: 'QR_CODE', charSet: 'UTF-8' });
+      fireEvent.click(screen.getByRole('button', { name: '扫一扫' }));
+      await settle();
+      expect(Taro.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '没有识别到快递单号，请对准面单上的条形码' }));
+      expect((screen.getByPlaceholderText('请填写完整单号') as HTMLInputElement).value).toBe('75318264930127');
+      expect(screen.getAllByRole('radio').filter((r) => r.getAttribute('aria-checked') === 'true')).toEqual([]);
+    });
+
+    it('stays quiet when the buyer backs out of the scanner, and offers typing when the camera fails', async () => {
+      await openCase(awaitingReturn());
+      scanCode().mockRejectedValueOnce({ errMsg: 'scanCode:fail cancel' });
+      fireEvent.click(screen.getByRole('button', { name: '扫一扫' }));
+      await settle();
+      expect(Taro.showToast).not.toHaveBeenCalled();
+      scanCode().mockRejectedValueOnce({ errMsg: 'scanCode:fail camera permission denied' });
+      fireEvent.click(screen.getByRole('button', { name: '扫一扫' }));
+      await settle();
+      expect(Taro.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '扫码失败，请手动填写快递单号' }));
+      expect((screen.getByPlaceholderText('请填写完整单号') as HTMLInputElement).value).toBe('');
+    });
   });
 
   it('says where a WeChat Pay refund went (零钱) and when it arrives when 退款未到账 is reported too early (R8)', async () => {

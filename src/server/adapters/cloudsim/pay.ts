@@ -8,7 +8,7 @@
  *   backends pay the same way; its results reach the `refundNotify` function as cloudPay delivers them.
  */
 import type { EpochMs } from '../../../../types/domain';
-import { shanghai } from '../../../core/time';
+import { formatShanghai } from '../../../core/time';
 import type { RefundQueryStatus } from '../../ports';
 import { randomBytes } from 'crypto';
 import type { SimulatedRefundGateway } from '../local/gateway';
@@ -139,7 +139,7 @@ function payerOf(outRefundNo: string): string {
   return i > 0 ? outRefundNo.slice(0, i) : outRefundNo;
 }
 
-const timeText = (at: EpochMs) => shanghai(at).format('YYYY-MM-DD HH:mm:ss');
+const timeText = (at: EpochMs) => formatShanghai(at, 'YYYY-MM-DD HH:mm:ss');
 
 /** The sub-merchant a shop's money sits with (SPEC §7 `settings.payment`); undefined: no check. */
 export type ShopSubMerchant = (shopId: string) => string | undefined;
@@ -223,7 +223,7 @@ export class GatewayPayAccount implements SimPay {
       transaction_id: q.transactionId,
       total_fee: q.totalFen,
       cash_fee: q.totalFen,
-      time_end: shanghai(q.paidAt ?? 0).format('YYYYMMDDHHmmss'),
+      time_end: formatShanghai(q.paidAt ?? 0, 'YYYYMMDDHHmmss'),
     };
   }
 

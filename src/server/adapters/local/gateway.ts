@@ -8,7 +8,7 @@ import { randomBytes } from 'crypto';
 import type { CaseError, EpochMs, Order, PayChannel, RefundMethod, RefundScenario, Shop } from '../../../../types/domain';
 import { CATALOGUE } from '../../../core/errors';
 import { LIMITS } from '../../../core/settings';
-import { DAY_MS, HOUR_MS, shanghai } from '../../../core/time';
+import { DAY_MS, formatShanghai, HOUR_MS } from '../../../core/time';
 import { percentOf } from '../../../core/money';
 import type { Clock, RefundGateway, RefundNotifyEvent, RefundQueryStatus, RefundRequest } from '../../ports';
 import type { Db } from '../sqlite/open';
@@ -387,7 +387,7 @@ export class SimulatedRefundGateway implements RefundGateway {
         refundFee: row.amount_fen,
         settlementRefundFee: row.outcome === 'SUCCESS' ? row.amount_fen : 0,
         refundStatus: NOTIFY_STATUS[row.outcome],
-        ...(row.outcome === 'SUCCESS' ? { successTime: shanghai(row.settle_at).format('YYYY-MM-DD HH:mm:ss') } : {}),
+        ...(row.outcome === 'SUCCESS' ? { successTime: formatShanghai(row.settle_at, 'YYYY-MM-DD HH:mm:ss') } : {}),
         refundRecvAccout: receivingAccount(row),
         refundAccount: 'REFUND_SOURCE_UNSETTLED_FUNDS',
         refundRequestSource: 'API',

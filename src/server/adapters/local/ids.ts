@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import type { EpochMs } from '../../../../types/domain';
-import { shanghai } from '../../../core/time';
+import { formatShanghai } from '../../../core/time';
 import type { IdGen } from '../../ports';
 
 /** Crockford's base32: no I, L, O, U, so ids read aloud or retyped from a screenshot stay unambiguous. */
@@ -21,7 +21,7 @@ export function randomBase32(n: number): string {
  */
 export class RandomIdGen implements IdGen {
   caseId(now: EpochMs): string {
-    return `AS${shanghai(now).format('YYYYMMDD')}${randomBase32(8)}`;
+    return `AS${formatShanghai(now, 'YYYYMMDD')}${randomBase32(8)}`;
   }
 
   id(prefix: string): string {

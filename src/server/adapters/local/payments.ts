@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'crypto';
 import type { EpochMs } from '../../../../types/domain';
-import { shanghai } from '../../../core/time';
+import { formatShanghai } from '../../../core/time';
 import type { Clock, PaymentGateway, PaymentQueryStatus, PaymentRequest, PaymentStart } from '../../ports';
 import type { Db } from '../sqlite/open';
 import { Statements } from '../sqlite/statements';
@@ -156,7 +156,7 @@ export class SimulatedPaymentGateway implements PaymentGateway {
       cashFee: row.total_fen,
       transactionId: row.transaction_id,
       outTradeNo: row.out_trade_no,
-      timeEnd: shanghai(row.paid_at ?? row.started_at).format('YYYYMMDDHHmmss'),
+      timeEnd: formatShanghai(row.paid_at ?? row.started_at, 'YYYYMMDDHHmmss'),
     };
   }
 
