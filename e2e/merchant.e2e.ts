@@ -272,7 +272,7 @@ describe('merchant journey', () => {
       await top(page).getByText('已选 2 单').waitFor();
       for (const c of [wok, candle]) expect(await top(page).locator(`[data-case-id="${c._id}"] [role="checkbox"]`).getAttribute('aria-checked')).toBe('true');
       await screenshot(page, 'merchant-panel-selected');
-      await top(page).getByText('批量同意（2）').click();
+      await top(page).locator('.panel__bar-btn').filter({ hasText: '批量同意（2）' }).click();
       await page.getByText('批量同意 2 单退款').waitFor();
       await screenshot(page, 'merchant-batch-confirm');
       await page.getByText('确认同意', { exact: true }).click();
