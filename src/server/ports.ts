@@ -353,6 +353,13 @@ export interface PeopleRepo {
   createShop(shop: Shop, setupCode: AccessCode): Promise<boolean>;
   addCode(code: AccessCode): Promise<void>;
   getCode(hash: string): Promise<AccessCode | null>;
+  /** The shop's codes of `kind` not used yet (expired ones included: the caller judges the time). */
+  unusedCodes(shopId: string, kind: AccessCode['kind']): Promise<AccessCode[]>;
+  /**
+   * Marks the code revoked (and so spent: `usedAt` = `revokedAt` = at, `usedBy` = by) iff it is still unused
+   * and of `shopId`, as one compare-and-set against `redeem`; false otherwise (used meanwhile, or not this shop's).
+   */
+  revokeCode(shopId: string, hash: string, at: EpochMs, by: string): Promise<boolean>;
   /** The caller's merchant record as stored now (never a cached role: redeeming decides on it). */
   merchant(openid: string): Promise<Merchant | null>;
   /**

@@ -111,6 +111,11 @@ beforeAll(async () => {
   await record('notifier.send', () => svc.notifier.send([notification]));
   lb.fake.files.set('cloud://prod-7g3h.7072-prod/evidence/o_buyer_1/1793494800000-0123456789abcdef.jpg', Buffer.from('jpg'));
   await record('files.stat', () => svc.files.stat('cloud://prod-7g3h.7072-prod/evidence/o_buyer_1/1793494800000-0123456789abcdef.jpg'));
+  // Issue 14: the owner's pending invites, and revoking one (a compare-and-set against redeem).
+  const inviteHash = 'a'.repeat(64);
+  await svc.people.addCode({ hash: inviteHash, kind: 'INVITE', shopId: 'shop_1', role: 'STAFF', createdAt: T0, expiresAt: T0 + DAY_MS, createdBy: 'o_owner_1', id: 'inv_golden', hint: 'XYZ' });
+  await record('people.unusedCodes', () => svc.people.unusedCodes('shop_1', 'INVITE'));
+  await record('people.revokeCode', () => svc.people.revokeCode('shop_1', inviteHash, T0 + 60_000, 'o_owner_1'));
 });
 
 afterAll(async () => {

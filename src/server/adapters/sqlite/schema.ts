@@ -265,4 +265,8 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE shop_year_committed SET orders_fen = orders_fen - OLD.cancel_refund_fen WHERE shop_id = OLD.shop_id AND year = CAST(strftime('%Y', (OLD.cancelled_at + 28800000) / 1000, 'unixepoch') AS INTEGER);
   END;
   `,
+  // The owner's list of pending invites (merchant.invites): the shop's unused codes.
+  `
+  CREATE INDEX access_codes_shop_unused ON access_codes (shop_id) WHERE used_at IS NULL;
+  `,
 ];
