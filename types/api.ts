@@ -247,6 +247,20 @@ export interface Invite {
   expiresAt: EpochMs;
 }
 
+/** `merchant.invites`: one unused, unexpired invite code, without the code itself (only its hash is kept). */
+export interface PendingInvite {
+  id: string;
+  /** The code's last characters (「尾号」); absent on codes made before it was kept. */
+  hint?: string;
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+}
+
+/** `merchant.invites` / `merchant.revokeInvite`: the shop's pending invites, newest first. */
+export interface PendingInvites {
+  invites: PendingInvite[];
+}
+
 /** `merchant.staff.list`: the shop's people, owner first. */
 export interface StaffList {
   members: { openid: string; role: 'OWNER' | 'STAFF'; name?: string; since?: EpochMs }[];
@@ -384,6 +398,8 @@ export interface Actions {
   'shop.claim': [{ setupCode: string }, Identity];
   'merchant.join': [{ code: string }, Identity];
   'merchant.invite': [{ role: 'STAFF' }, Invite];
+  'merchant.invites': [Record<string, never>, PendingInvites];
+  'merchant.revokeInvite': [{ id: string }, PendingInvites];
   'merchant.removeStaff': [{ openid: string }, StaffList];
   'merchant.staff.list': [Record<string, never>, StaffList];
   'merchant.syncKey.rotate': [Record<string, never>, { key: string; rotatedAt: EpochMs }];

@@ -290,6 +290,12 @@ export interface AccessCode {
   createdBy: string;
   usedAt?: EpochMs;
   usedBy?: string;
+  /** What the owner's list and `merchant.revokeInvite` call it (codes made before it: none, see pendingInviteId). */
+  id?: string;
+  /** The code's last characters, so the owner can tell which one they sent (never the whole code). */
+  hint?: string;
+  /** Revoked by the owner (merchant.revokeInvite): spent like a used code (`usedAt` set too), never redeemable. */
+  revokedAt?: EpochMs;
 }
 
 /** A shop's order-sync key as stored (SPEC §7 "Orders in"): its SHA-256 only. */

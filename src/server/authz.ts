@@ -89,6 +89,8 @@ export const ACCESS: Record<ActionName, AccessRule> = {
   'shop.claim': { who: 'ANYONE', owns: 'NONE' },
   'merchant.join': { who: 'ANYONE', owns: 'NONE' },
   'merchant.invite': { who: 'OWNER', owns: 'NONE' },
+  'merchant.invites': { who: 'OWNER', owns: 'NONE' },
+  'merchant.revokeInvite': { who: 'OWNER', owns: 'NONE' },
   'merchant.removeStaff': { who: 'OWNER', owns: 'NONE' },
   'merchant.staff.list': { who: 'OWNER', owns: 'NONE' },
   'merchant.syncKey.rotate': { who: 'OWNER', owns: 'NONE' },

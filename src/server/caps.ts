@@ -6,6 +6,7 @@
 import type { AfterSaleCase, Fen, Order } from '../../types/domain';
 import { DomainError } from '../core/errors';
 import { formatYuan } from '../core/money';
+import { orderRefundHeldFen } from '../core/orders';
 import { committedOnOrderFen, committedToYearFen, orderRefundCapFen } from '../core/rules';
 import { LIMITS } from '../core/settings';
 import { shanghaiYear } from '../core/time';
@@ -64,6 +65,30 @@ export function totalMoves(before: CapShares | null, next: CapShares, orderId: s
   return moves;
 }
 
+/**
+ * What an order's cancellation holds against its shop's year (docs/DESIGN.md "Cap guard: order
+ * cancellations"): its live refund (the core's orderRefundHeldFen) in the Shanghai year it was
+ * cancelled; undefined when it holds nothing.
+ */
+export function orderYearShare(o: Pick<Order, 'cancelledAt' | 'refunds'>): { year: number; fen: Fen } | undefined {
+  if (o.cancelledAt === undefined) return undefined;
+  const fen = orderRefundHeldFen(o as Order);
+  return fen !== 0 ? { year: shanghaiYear(o.cancelledAt), fen } : undefined;
+}
+
+/**
+ * How writing an order whose cancellation holds `next` over one that held `before` moves its shop's
+ * year totals (YEAR moves only; the order's 105% cap is the cases').
+ */
+export function orderTotalMoves(before: { year: number; fen: Fen } | undefined, next: { year: number; fen: Fen } | undefined, shopId: string): TotalMove[] {
+  const years = new Map<number, Fen>();
+  if (before) years.set(before.year, -before.fen);
+  if (next) years.set(next.year, (years.get(next.year) ?? 0) + next.fen);
+  const moves: TotalMove[] = [];
+  for (const [year, delta] of years) if (delta !== 0) moves.push({ kind: 'YEAR', key: shopId, year, delta });
+  return moves;
+}
+
 /** R3 refused at the commit: the same words the core's check uses. */
 export function capExceeded(kind: 'ORDER' | 'YEAR', capFen: Fen, heldFen: Fen): DomainError {
   const message =
@@ -71,4 +96,9 @@ export function capExceeded(kind: 'ORDER' | 'YEAR', capFen: Fen, heldFen: Fen): 
       ? `本订单退款累计不能超过实付金额的${LIMITS.refundCapPercent}%，还可退${formatYuan(Math.max(0, capFen - heldFen))}`
       : `本店今年的退款累计将超过${formatYuan(capFen)}的年度上限`;
   return new DomainError('AMOUNT_EXCEEDS_LIMIT', { field: 'amountFen', message });
+}
+
+/** R3's yearly cap refused at an order's commit (order.cancel, a refund retried): the core's own words for it. */
+export function orderCapExceeded(capFen: Fen): DomainError {
+  return new DomainError('AMOUNT_EXCEEDS_LIMIT', { rule: 'R3', message: `本店今年的退款累计将超过${formatYuan(capFen)}的年度上限` });
 }

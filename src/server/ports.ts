@@ -203,7 +203,13 @@ export interface OrderRepo {
   // ── SPEC §7 demo checkout ──
   /** Stores a new order (order.create); false when the id is taken. */
   insert(order: Order): Promise<boolean>;
-  /** Compare-and-set: writes `order` iff the stored one still has `expectedVersion` (absent = 0); order.version must be one more. */
+  /**
+   * Compare-and-set: writes `order` iff the stored one still has `expectedVersion` (absent = 0); order.version must be one more.
+   * R3's cap guard (docs/DESIGN.md "Cap guard: order cancellations"): what the order's cancellation holds
+   * against its shop's year (src/server/caps.ts orderYearShare) moves the shop's running year total in the
+   * same commit; a write that makes it grow past ¥500,000 (cases and cancellations together) throws
+   * DomainError AMOUNT_EXCEEDS_LIMIT, writing nothing.
+   */
   update(order: Order, expectedVersion: number): Promise<boolean>;
   /** The shop's orders, newest paidAt first (merchant order list). */
   listForShop(shopId: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>>;
@@ -347,6 +353,13 @@ export interface PeopleRepo {
   createShop(shop: Shop, setupCode: AccessCode): Promise<boolean>;
   addCode(code: AccessCode): Promise<void>;
   getCode(hash: string): Promise<AccessCode | null>;
+  /** The shop's codes of `kind` not used yet (expired ones included: the caller judges the time). */
+  unusedCodes(shopId: string, kind: AccessCode['kind']): Promise<AccessCode[]>;
+  /**
+   * Marks the code revoked (and so spent: `usedAt` = `revokedAt` = at, `usedBy` = by) iff it is still unused
+   * and of `shopId`, as one compare-and-set against `redeem`; false otherwise (used meanwhile, or not this shop's).
+   */
+  revokeCode(shopId: string, hash: string, at: EpochMs, by: string): Promise<boolean>;
   /** The caller's merchant record as stored now (never a cached role: redeeming decides on it). */
   merchant(openid: string): Promise<Merchant | null>;
   /**

@@ -276,6 +276,8 @@ export const schemas = {
   'shop.claim': z.strictObject({ setupCode: accessCode }),
   'merchant.join': z.strictObject({ code: accessCode }),
   'merchant.invite': z.strictObject({ role: z.literal('STAFF') }),
+  'merchant.invites': none,
+  'merchant.revokeInvite': z.strictObject({ id }),
   'merchant.removeStaff': z.strictObject({ openid }),
   'merchant.staff.list': none,
   'merchant.syncKey.rotate': none,

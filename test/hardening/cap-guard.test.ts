@@ -104,3 +104,31 @@ test(`R3 cap guard: three ¥200,000 cases of one shop approved at once never pas
   for (const c of cases) sent += (w.local.db.prepare('SELECT COALESCE(SUM(amount_fen), 0) AS fen FROM gateway_refunds WHERE case_id = ?').get(c._id) as { fen: number }).fen;
   expect(sent).toBe(40_000_000);
 });
+
+test(`R3 cap guard at order.cancel: two ¥300,000 cancellations of one shop at once never pass the ¥500,000 yearly cap (seed ${SEED})`, async () => {
+  const orders = [0, 1].map((i) =>
+    worldOrder({
+      buyerOpenid: `cap_cancel_${i}`,
+      status: 'PAID',
+      paidFen: 30_000_000,
+      shippingFen: 0,
+      shippedAt: undefined,
+      deliveredAt: undefined,
+      paidAt: w.clock.now() - 86_400_000,
+      items: [{ skuId: 'sofa', title: '沙发', unitFen: 30_000_000, qty: 1, paidFen: 30_000_000, kind: 'NORMAL' }],
+    }),
+  );
+  w.seedOrders(...orders);
+  // Both requests start in the same tick: each reads the shop's year total (0) before either writes.
+  const replies = await Promise.all(orders.map((o) => call(o.buyerOpenid, { action: 'order.cancel', orderId: o._id })));
+  expect(replies.filter((r) => r.ok)).toHaveLength(1);
+  expect(replies.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.error.code))).toEqual(['AMOUNT_EXCEEDS_LIMIT']);
+  const stored = await Promise.all(orders.map((o) => w.svc.orders.get(o._id)));
+  expect(stored.map((o) => o?.status).sort()).toEqual(['CANCELLED', 'PAID']);
+  const [from, to] = calendarYearRange(w.clock.now());
+  expect(await w.svc.orders.shopCancelRefundFen(orders[0].shopId, from, to)).toBe(30_000_000);
+  // The running total (migration 7's triggers) agrees with the orders: the refused write left nothing behind.
+  const total = w.local.db.prepare('SELECT orders_fen AS fen FROM shop_year_committed WHERE shop_id = ?').get(orders[0].shopId) as { fen: number };
+  expect(total.fen).toBe(30_000_000);
+  expect(orders.reduce((s, o) => s + sentFen(o._id), 0)).toBe(30_000_000);
+});

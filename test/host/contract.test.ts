@@ -232,6 +232,12 @@ describe('people (SPEC §7): setup → claim → invite → join → staff list 
     const owner = newBuyer();
     expect(await ok(owner, 'shop.claim', { setupCode: created.setupCode })).toEqual({ openid: owner, role: 'OWNER', shopId: created.shopId, shopName: '新店' });
     const invite = await ok(owner, 'merchant.invite', { role: 'STAFF' });
+    const spare = await ok(owner, 'merchant.invite', { role: 'STAFF' });
+    const pending = (await ok(owner, 'merchant.invites', {})).invites;
+    expect(pending.map((i) => i.hint)).toEqual(expect.arrayContaining([invite.code.slice(-3), spare.code.slice(-3)]));
+    const spareId = pending.find((i) => i.hint === spare.code.slice(-3) && i.expiresAt === spare.expiresAt)?.id as string;
+    expect((await ok(owner, 'merchant.revokeInvite', { id: spareId })).invites.map((i) => i.id)).not.toContain(spareId);
+    expect((await fail(newBuyer(), 'merchant.join', { code: spare.code })).field).toBe('code');
     const staff = newBuyer();
     expect((await ok(staff, 'merchant.join', { code: invite.code })).role).toBe('STAFF');
     expect((await fail(newBuyer(), 'merchant.join', { code: invite.code })).field).toBe('code');

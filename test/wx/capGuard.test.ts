@@ -6,6 +6,7 @@
  */
 import type { AfterSaleCase, Notification, Order } from '../../types/domain';
 import { makeCase } from '../../src/core/__tests__/fixtures';
+import { cancelOrder } from '../../src/core/orders';
 import { orderRefundCapFen } from '../../src/core/rules';
 import { LIMITS, shopWithDefaults } from '../../src/core/settings';
 import { DAY_MS } from '../../src/core/time';
@@ -137,16 +138,19 @@ test('R3 cap guard: three ¥200,000 cases of one shop approved at once never pas
 
 describe.each(['wx', 'sqlite'] as const)('the %s CaseRepo claims R3’s caps in the commit that writes the case', (adapter) => {
   let repo: Services['cases'];
+  let orders: Services['orders'];
   let outbox: () => number;
   let close: () => Promise<void> = async () => undefined;
 
   beforeEach(() => {
     if (adapter === 'wx') {
       repo = svc.cases;
+      orders = svc.orders;
       outbox = () => lb.fake.docs(COLLECTIONS.outbox).length;
     } else {
       const local = createLocalServices({ dataDir: ':memory:', clock: { now: () => T0 } });
       repo = local.svc.cases;
+      orders = local.svc.orders;
       outbox = () => (local.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
       close = () => local.close();
     }
@@ -215,6 +219,66 @@ describe.each(['wx', 'sqlite'] as const)('the %s CaseRepo claims R3’s caps in 
       expect(totals[`total:order:${other._id}`]).toBe(4_000);
     }
   });
+
+  const paidOrder = (id: string, fen: number): Order => ({
+    _id: id,
+    shopId: SHOP,
+    buyerOpenid: `oBuyer_${id}`,
+    status: 'PAID',
+    paidFen: fen,
+    shippingFen: 0,
+    payChannel: 'WECHAT',
+    paidAt: T0 - DAY_MS,
+    version: 1,
+    items: [{ skuId: 'sofa', title: '沙发', unitFen: fen, qty: 1, paidFen: fen, kind: 'NORMAL' }],
+  });
+
+  it('counts cancelled orders’ refunds in the shop’s year: an approval and a cancellation are each refused at their commit past ¥500,000 together', async () => {
+    const o1 = paidOrder(`ord_cx1_${adapter}`, 30_000_000);
+    expect(await orders.insert(o1)).toBe(true);
+    expect(await orders.update(cancelOrder(o1, T0, 0), 1)).toBe(true);
+    const c = makeCase({ orderId: `ord_cx_case_${adapter}`, shopId: SHOP, amountFen: 25_000_000 });
+    expect(await repo.insert(c, await repo.readGuard(c.orderId, c.buyerOpenid), [])).toEqual({ inserted: true });
+    const claim = (x: AfterSaleCase) => capClaimOf(x, { _id: c.orderId, paidFen: 25_000_000 });
+    // ¥250,000 beside the cancellation's ¥300,000: refused, nothing written.
+    const tooMuch = approved(c, 25_000_000);
+    await expect(repo.update(tooMuch, c.version, [], [], claim(tooMuch))).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_LIMIT' });
+    expect(await repo.get(c._id)).toEqual(c);
+    // ¥200,000: exactly the cap.
+    const upTo = approved(c, 20_000_000);
+    expect(await repo.update(upTo, c.version, [], [], claim(upTo))).toBe(true);
+    // Now cancelling even a ¥1 order is refused by the order's own commit, the order as it was.
+    const o2 = paidOrder(`ord_cx2_${adapter}`, 100);
+    expect(await orders.insert(o2)).toBe(true);
+    await expect(orders.update(cancelOrder(o2, T0, 0), 1)).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_LIMIT', rule: 'R3' });
+    expect(await orders.get(o2._id)).toEqual(o2);
+    // A refund that closes gives its share back without a check.
+    const cancelled = (await orders.get(o1._id)) as Order;
+    const closed = { ...cancelled, version: 3, refunds: cancelled.refunds?.map((a) => ({ ...a, status: 'CLOSED' as const })) };
+    expect(await orders.update(closed, 2)).toBe(true);
+    expect(await orders.update(cancelOrder(o2, T0, 0), 1)).toBe(true);
+    if (adapter === 'wx') {
+      const total = lb.fake.docs(COLLECTIONS.counters).find((d) => d._id === `total:year:${SHOP}:2026`);
+      expect(total).toMatchObject({ fen: 20_000_000, ordersFen: 100 });
+    }
+  });
+
+  if (adapter === 'wx') {
+    it('a year total stored before it counted cancellations starts its ordersFen from the stored orders', async () => {
+      const o1 = paidOrder('ord_legacy_cx', 25_000_000);
+      expect(await orders.insert(o1)).toBe(true);
+      expect(await orders.update(cancelOrder(o1, T0, 0), 1)).toBe(true);
+      // As an older deployment left it: the cases' total only.
+      lb.fake.seed(COLLECTIONS.counters, [{ _id: `total:year:${SHOP}:2026`, kind: 'YEAR', key: SHOP, year: 2026, fen: 0 } as never]);
+      const c = makeCase({ orderId: 'ord_legacy_case', shopId: SHOP, amountFen: 30_000_000 });
+      expect(await repo.insert(c, await repo.readGuard(c.orderId, c.buyerOpenid), [])).toEqual({ inserted: true });
+      const c2 = approved(c, 30_000_000);
+      await expect(repo.update(c2, c.version, [], [], capClaimOf(c2, { _id: c.orderId, paidFen: 30_000_000 }))).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_LIMIT' });
+      const c3 = approved(c, 25_000_000);
+      expect(await repo.update(c3, c.version, [], [], capClaimOf(c3, { _id: c.orderId, paidFen: 30_000_000 }))).toBe(true);
+      expect(lb.fake.docs(COLLECTIONS.counters).find((d) => d._id === `total:year:${SHOP}:2026`)).toMatchObject({ fen: 25_000_000, ordersFen: 25_000_000 });
+    });
+  }
 
   it('refuses an insert (a quick refund’s approval) past the shop’s yearly cap', async () => {
     const big = (n: number) => approved(makeCase({ orderId: `ord_year_${adapter}_${n}`, shopId: SHOP, amountFen: 20_000_000 }), 20_000_000);

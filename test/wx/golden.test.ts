@@ -9,6 +9,7 @@ import fs from 'fs';
 import path from 'path';
 import type { Notification, Order, Shop } from '../../types/domain';
 import { makeCase, T0 } from '../../src/core/__tests__/fixtures';
+import { cancelOrder } from '../../src/core/orders';
 import { shopWithDefaults } from '../../src/core/settings';
 import { DAY_MS } from '../../src/core/time';
 import { createWxServices } from '../../src/server/adapters/wx';
@@ -91,6 +92,9 @@ beforeAll(async () => {
   await record('orders.due', () => svc.orders.due(T0 + DAY_MS, 100));
   await record('orders.due after', () => svc.orders.due(T0 + DAY_MS, 100, { timerAt: T0, id: 'DD_GOLDEN0000000001' }));
   await record('orders.shopCancelRefundFen', () => svc.orders.shopCancelRefundFen('shop_1', T0 - 300 * DAY_MS, T0 + 65 * DAY_MS));
+  // R3 at order.cancel: the shop's year total moves in the order's transaction (started from the stored cases and orders).
+  const paidOrder: Order = { ...newOrder, status: 'PAID', version: 2, payment: { startedAt: T0, transactionId: '4200golden' } };
+  await record('orders.update cancel', () => svc.orders.update(cancelOrder(paidOrder, T0 + DAY_MS, 0), 2));
   await record('payments.start', () => svc.payments.start({ orderId: 'DD_GOLDEN0000000001', shopId: 'shop_1', totalFen: 5_000, description: '小林家居-纯棉T恤', payerOpenid: 'o_buyer_1' }));
   await record('payments.query', () => svc.payments.query('DD_GOLDEN0000000001'));
   await record('shops.save', () => svc.shops.save(SHOP));
@@ -107,6 +111,11 @@ beforeAll(async () => {
   await record('notifier.send', () => svc.notifier.send([notification]));
   lb.fake.files.set('cloud://prod-7g3h.7072-prod/evidence/o_buyer_1/1793494800000-0123456789abcdef.jpg', Buffer.from('jpg'));
   await record('files.stat', () => svc.files.stat('cloud://prod-7g3h.7072-prod/evidence/o_buyer_1/1793494800000-0123456789abcdef.jpg'));
+  // Issue 14: the owner's pending invites, and revoking one (a compare-and-set against redeem).
+  const inviteHash = 'a'.repeat(64);
+  await svc.people.addCode({ hash: inviteHash, kind: 'INVITE', shopId: 'shop_1', role: 'STAFF', createdAt: T0, expiresAt: T0 + DAY_MS, createdBy: 'o_owner_1', id: 'inv_golden', hint: 'XYZ' });
+  await record('people.unusedCodes', () => svc.people.unusedCodes('shop_1', 'INVITE'));
+  await record('people.revokeCode', () => svc.people.revokeCode('shop_1', inviteHash, T0 + 60_000, 'o_owner_1'));
 });
 
 afterAll(async () => {

@@ -60,6 +60,8 @@ export const USE_CASES: UseCaseTable = {
   'shop.claim': people.claimShop,
   'merchant.join': people.join,
   'merchant.invite': people.invite,
+  'merchant.invites': people.listInvites,
+  'merchant.revokeInvite': people.revokeInvite,
   'merchant.removeStaff': people.removeStaff,
   'merchant.staff.list': people.listStaff,
   'merchant.syncKey.rotate': people.rotateSyncKey,

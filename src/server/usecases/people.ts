@@ -7,12 +7,12 @@
  * redeeming a code gets FORBIDDEN) and a buyer everywhere. Codes are valid for 24 hours by the host's
  * clock, up to and including their `expiresAt`, and once.
  */
-import type { Identity, Invite, ShopCreated, StaffList } from '../../../types/api';
+import type { Identity, Invite, PendingInvite, PendingInvites, ShopCreated, StaffList } from '../../../types/api';
 import type { AccessCode, AccessCodeKind, EpochMs, Merchant, PaymentSettings, Shop } from '../../../types/domain';
 import { DomainError } from '../../core/errors';
 import { shopWithDefaults } from '../../core/settings';
 import type { Caller } from '../authz';
-import { codeHash, newAccessCode, newSyncKey, syncKeyHash } from '../people/secrets';
+import { codeHash, newAccessCode, newSyncKey, normaliseCode, syncKeyHash } from '../people/secrets';
 import type { Services } from '../ports';
 import { merchantShopId, type UseCase } from './types';
 
@@ -79,6 +79,7 @@ async function redeem(svc: Services, caller: Caller, code: string, kind: AccessC
         solution: '请先让原店铺店主将你移除，或使用另一个微信账号',
       });
     }
+    if (stored.revokedAt !== undefined) throw new DomainError('INVALID_INPUT', { field, message: `该${word}已被店主撤销，请向店主索取新的${word}` });
     if (before && (before.role === 'OWNER' || before.role === stored.role)) return identityOf(svc, before);
     if (stored.usedAt !== undefined) throw new DomainError('INVALID_INPUT', { field, message: `该${word}已被使用，请向${kind === 'SETUP' ? '平台' : '店主'}索取新的${word}` });
     if (now > stored.expiresAt) throw new DomainError('INVALID_INPUT', { field, message: `该${word}已过期（有效期24小时），请向${kind === 'SETUP' ? '平台' : '店主'}索取新的${word}` });
@@ -104,8 +105,45 @@ export const invite: UseCase<'merchant.invite'> = async (svc, access, input): Pr
     createdAt: now,
     expiresAt: now + CODE_TTL_MS,
     createdBy: access.caller.openid,
+    id: svc.ids.id('inv'),
+    hint: normaliseCode(code).slice(-INVITE_HINT_LENGTH),
   });
   return { code, expiresAt: now + CODE_TTL_MS };
+};
+
+/** How many of a code's last characters the owner's list shows (the rest stays secret). */
+const INVITE_HINT_LENGTH = 3;
+
+/** The id an invite is listed and revoked by: its own, or for codes made before ids, a prefix of its hash. */
+export function pendingInviteId(c: AccessCode): string {
+  return c.id ?? `h${c.hash.slice(0, 16)}`;
+}
+
+/** The shop's invite codes still waiting to be redeemed (unused and unexpired), newest first. */
+async function pendingInvites(svc: Services, shopId: string): Promise<{ code: AccessCode; view: PendingInvite }[]> {
+  const now = svc.clock.now();
+  const codes = await svc.people.unusedCodes(shopId, 'INVITE');
+  return codes
+    .filter((c) => c.usedAt === undefined && now <= c.expiresAt)
+    .sort((a, b) => b.createdAt - a.createdAt || pendingInviteId(a).localeCompare(pendingInviteId(b)))
+    .map((c) => ({
+      code: c,
+      view: { id: pendingInviteId(c), ...(c.hint !== undefined ? { hint: c.hint } : {}), createdAt: c.createdAt, expiresAt: c.expiresAt },
+    }));
+}
+
+export const listInvites: UseCase<'merchant.invites'> = async (svc, access): Promise<PendingInvites> => ({
+  invites: (await pendingInvites(svc, merchantShopId(access))).map((p) => p.view),
+});
+
+/** Revoked: the code is spent (redeeming it is refused as revoked); the list comes back without it. */
+export const revokeInvite: UseCase<'merchant.revokeInvite'> = async (svc, access, input): Promise<PendingInvites> => {
+  const shopId = merchantShopId(access);
+  const found = (await pendingInvites(svc, shopId)).find((p) => p.view.id === input.id);
+  if (!found || !(await svc.people.revokeCode(shopId, found.code.hash, svc.clock.now(), access.caller.openid))) {
+    throw new DomainError('INVALID_INPUT', { field: 'id', message: '该邀请已被接受、已过期或已撤销' });
+  }
+  return { invites: (await pendingInvites(svc, shopId)).map((p) => p.view) };
 };
 
 async function staffList(svc: Services, shopId: string): Promise<StaffList> {

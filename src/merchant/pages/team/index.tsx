@@ -1,7 +1,7 @@
 import Taro, { useDidShow } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
 import { useState } from 'react';
-import type { Invite, StaffList } from '../../../../types/api';
+import type { Invite, PendingInvite, StaffList } from '../../../../types/api';
 import PageState from '../../../components/PageState';
 import { formatTime } from '../../../core/time';
 import { callAfterSale, describeError } from '../../../services/cloud';
@@ -9,10 +9,12 @@ import './index.scss';
 
 /**
  * The owner's 店员与密钥 (SPEC §7): the shop's people, an invite code to send in WeChat (one-time, 24 h),
- * removing staff, and the order-sync key (generated here, shown once, only its hash kept).
+ * the invites not yet accepted (revocable), removing staff, and the order-sync key (generated here, shown
+ * once, only its hash kept).
  */
 export default function TeamPage() {
   const [list, setList] = useState<StaffList>();
+  const [invites, setInvites] = useState<PendingInvite[]>();
   const [error, setError] = useState<{ message: string; solution: string }>();
   const [invite, setInvite] = useState<Invite>();
   const [key, setKey] = useState<string>();
@@ -21,7 +23,9 @@ export default function TeamPage() {
   const load = async () => {
     setError(undefined);
     try {
-      setList(await callAfterSale('merchant.staff.list', {}));
+      const [staff, pending] = await Promise.all([callAfterSale('merchant.staff.list', {}), callAfterSale('merchant.invites', {})]);
+      setList(staff);
+      setInvites(pending.invites);
     } catch (e) {
       setError(describeError(e));
     }
@@ -43,6 +47,25 @@ export default function TeamPage() {
   const remove = (openid: string) =>
     void Taro.showModal({ title: '移除这位店员？', content: '移除后对方1分钟内失去商家权限，仍可作为买家购物。', confirmText: '移除' }).then((r) => {
       if (r.confirm) void run(async () => setList(await callAfterSale('merchant.removeStaff', { openid })));
+    });
+
+  const revoke = (i: PendingInvite) =>
+    void Taro.showModal({
+      title: '撤销这个邀请码？',
+      content: `${i.hint ? `尾号 ${i.hint} 的` : ''}邀请码撤销后立即失效，对方将无法再用它加入本店。`,
+      confirmText: '撤销',
+    }).then((r) => {
+      if (r.confirm)
+        void run(async () => {
+          setInvites((await callAfterSale('merchant.revokeInvite', { id: i.id })).invites);
+          setInvite((shown) => (shown && i.hint !== undefined && shown.code.replace(/-/g, '').endsWith(i.hint) && shown.expiresAt === i.expiresAt ? undefined : shown));
+        });
+    });
+
+  const createInvite = () =>
+    void run(async () => {
+      setInvite(await callAfterSale('merchant.invite', { role: 'STAFF' }));
+      setInvites((await callAfterSale('merchant.invites', {})).invites);
     });
 
   const rotate = () =>
@@ -89,6 +112,23 @@ export default function TeamPage() {
             </Button>
           </View>
         )}
+        {invites && (
+          <View className="team__card">
+            <Text className="team__title">待接受的邀请</Text>
+            {invites.length === 0 && <Text className="muted">没有待接受的邀请码</Text>}
+            {invites.map((i) => (
+              <View key={i.id} className="team__row">
+                <View className="team__who">
+                  <Text className="team__name">{i.hint ? `邀请码尾号 ${i.hint}` : '邀请码'}</Text>
+                  <Text className="muted">生成于 {formatTime(i.createdAt)}，有效至 {formatTime(i.expiresAt)}</Text>
+                </View>
+                <Button className="btn btn--small" {...(busy ? { disabled: true } : {})} onClick={() => revoke(i)}>
+                  撤销
+                </Button>
+              </View>
+            ))}
+          </View>
+        )}
         {list && (
           <View className="team__card">
             <Text className="team__title">订单同步密钥</Text>
@@ -113,7 +153,7 @@ export default function TeamPage() {
         )}
       </PageState>
       <View className="team__actions">
-        <Button className="btn btn--primary" disabled={busy} loading={busy} onClick={() => void run(async () => setInvite(await callAfterSale('merchant.invite', { role: 'STAFF' })))}>
+        <Button className="btn btn--primary" disabled={busy} loading={busy} onClick={createInvite}>
           生成邀请码
         </Button>
       </View>

@@ -313,7 +313,8 @@ export class SqliteCaseRepo implements CaseRepo {
         const total = committedOnOrderFen(this.orderCases(claim.order.orderId));
         if (total > claim.order.capFen) throw capExceeded('ORDER', claim.order.capFen, total - next.orderFen);
       } else {
-        const row = this.st.get('SELECT fen FROM shop_year_committed WHERE shop_id = ? AND year = ?').get(move.key, move.year) as
+        // The shop's year: its cases' total and its cancelled orders' refunds (migration 7) together.
+        const row = this.st.get('SELECT fen + orders_fen AS fen FROM shop_year_committed WHERE shop_id = ? AND year = ?').get(move.key, move.year) as
           | { fen: number }
           | undefined;
         const total = row?.fen ?? 0;

@@ -37,6 +37,22 @@ export class SqlitePeopleRepo implements PeopleRepo {
     return row ? (JSON.parse(row.doc) as AccessCode) : null;
   }
 
+  async unusedCodes(shopId: string, kind: AccessCode['kind']): Promise<AccessCode[]> {
+    const rows = this.st.get('SELECT doc FROM access_codes WHERE shop_id = ? AND used_at IS NULL').all(shopId) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as AccessCode).filter((c) => c.kind === kind);
+  }
+
+  async revokeCode(shopId: string, hash: string, at: number, by: string): Promise<boolean> {
+    return this.db
+      .transaction(() => {
+        const row = this.st.get('SELECT doc FROM access_codes WHERE hash = ? AND shop_id = ? AND used_at IS NULL').get(hash, shopId) as { doc: string } | undefined;
+        if (!row) return false;
+        const revoked: AccessCode = { ...(JSON.parse(row.doc) as AccessCode), usedAt: at, usedBy: by, revokedAt: at };
+        return this.st.get('UPDATE access_codes SET used_at = ?, doc = ? WHERE hash = ? AND used_at IS NULL').run(at, JSON.stringify(revoked), hash).changes === 1;
+      })
+      .immediate();
+  }
+
   async merchant(openid: string): Promise<Merchant | null> {
     const row = this.st.get('SELECT doc FROM merchants WHERE openid = ?').get(openid) as { doc: string } | undefined;
     return row ? (JSON.parse(row.doc) as Merchant) : null;

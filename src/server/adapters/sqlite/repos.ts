@@ -1,7 +1,9 @@
 import type { Page } from '../../../../types/api';
 import type { EpochMs, Fen, Merchant, Order, Shop } from '../../../../types/domain';
 import { orderRefundHeldFen } from '../../../core/orders';
-import { shopWithDefaults } from '../../../core/settings';
+import { LIMITS, shopWithDefaults } from '../../../core/settings';
+import { shanghaiYear } from '../../../core/time';
+import { orderCapExceeded, orderTotalMoves, orderYearShare } from '../../caps';
 import type { DueKey, MerchantRepo, OrderRepo, RiskRepo, ShopRepo } from '../../ports';
 import type { Db } from './open';
 import { keysetPage, ownedBy, Statements } from './statements';
@@ -32,7 +34,7 @@ export const ORDER_UPSERT = `INSERT INTO orders (id, shop_id, buyer_openid, stat
 export class SqliteOrderRepo implements OrderRepo {
   private readonly st: Statements;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.st = new Statements(db);
   }
 
@@ -82,15 +84,38 @@ export class SqliteOrderRepo implements OrderRepo {
     return r.changes === 1;
   }
 
+  /**
+   * Compare-and-set in one IMMEDIATE transaction with R3's cap guard (docs/DESIGN.md "Cap guard: order
+   * cancellations"): migration 7's triggers move the shop's year total as the row is written; a write
+   * that makes a year's total (cases + cancellations) grow past the cap throws AMOUNT_EXCEEDS_LIMIT and
+   * rolls back, the order and the total unchanged.
+   */
   async update(order: Order, expectedVersion: number): Promise<boolean> {
     const [id, shopId, buyer, status, paidAt, deliveredAt, version, timerAt, cancelledAt, refundFen, doc] = orderRow(order);
-    const r = this.st
-      .get(
-        `UPDATE orders SET shop_id = ?, buyer_openid = ?, status = ?, paid_at = ?, delivered_at = ?, version = ?, timer_at = ?,
-           cancelled_at = ?, cancel_refund_fen = ?, doc = ? WHERE id = ? AND version = ?`,
-      )
-      .run(shopId, buyer, status, paidAt, deliveredAt, version, timerAt, cancelledAt, refundFen, doc, id, expectedVersion);
-    return r.changes === 1;
+    return this.db
+      .transaction((): boolean => {
+        const before = this.st
+          .get('SELECT shop_id AS shopId, cancelled_at AS cancelledAt, cancel_refund_fen AS fen FROM orders WHERE id = ? AND version = ?')
+          .get(id, expectedVersion) as { shopId: string; cancelledAt: number | null; fen: number } | undefined;
+        if (!before) return false;
+        const r = this.st
+          .get(
+            `UPDATE orders SET shop_id = ?, buyer_openid = ?, status = ?, paid_at = ?, delivered_at = ?, version = ?, timer_at = ?,
+               cancelled_at = ?, cancel_refund_fen = ?, doc = ? WHERE id = ? AND version = ?`,
+          )
+          .run(shopId, buyer, status, paidAt, deliveredAt, version, timerAt, cancelledAt, refundFen, doc, id, expectedVersion);
+        if (r.changes !== 1) return false;
+        const held = before.cancelledAt !== null && before.fen !== 0 ? { year: shanghaiYear(before.cancelledAt), fen: before.fen } : undefined;
+        for (const move of orderTotalMoves(held, orderYearShare(order), order.shopId)) {
+          if (move.delta <= 0) continue;
+          const row = this.st.get('SELECT fen + orders_fen AS fen FROM shop_year_committed WHERE shop_id = ? AND year = ?').get(move.key, move.year) as
+            | { fen: number }
+            | undefined;
+          if ((row?.fen ?? 0) > LIMITS.yearlyRefundCapFen) throw orderCapExceeded(LIMITS.yearlyRefundCapFen);
+        }
+        return true;
+      })
+      .immediate();
   }
 
   async listForShop(shopId: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>> {

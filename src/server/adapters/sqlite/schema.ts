@@ -230,4 +230,43 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE TABLE shop_sync_keys (shop_id TEXT PRIMARY KEY, doc TEXT NOT NULL) STRICT;
   `,
+  // R3's cap guard for order cancellations (docs/DESIGN.md "Cap guard: order cancellations"): what the
+  // shop's cancelled orders hold in refunds, per Shanghai year of the cancellation, kept beside the
+  // cases' total by triggers in the transaction that writes the order, so both an approval and a
+  // cancellation check cases + cancellations against ¥500,000 at their commit.
+  `
+  ALTER TABLE shop_year_committed ADD COLUMN orders_fen INTEGER NOT NULL DEFAULT 0;
+
+  INSERT INTO shop_year_committed (shop_id, year, fen, orders_fen)
+    SELECT shop_id, CAST(strftime('%Y', (cancelled_at + 28800000) / 1000, 'unixepoch') AS INTEGER), 0, SUM(cancel_refund_fen) FROM orders
+    WHERE cancelled_at IS NOT NULL GROUP BY 1, 2
+    ON CONFLICT (shop_id, year) DO UPDATE SET orders_fen = excluded.orders_fen;
+
+  CREATE TRIGGER orders_cancel_insert AFTER INSERT ON orders
+  WHEN NEW.cancelled_at IS NOT NULL AND NEW.cancel_refund_fen <> 0
+  BEGIN
+    INSERT INTO shop_year_committed (shop_id, year, fen, orders_fen) VALUES (NEW.shop_id, CAST(strftime('%Y', (NEW.cancelled_at + 28800000) / 1000, 'unixepoch') AS INTEGER), 0, NEW.cancel_refund_fen)
+    ON CONFLICT (shop_id, year) DO UPDATE SET orders_fen = orders_fen + excluded.orders_fen;
+  END;
+
+  CREATE TRIGGER orders_cancel_update AFTER UPDATE OF shop_id, cancelled_at, cancel_refund_fen ON orders
+  WHEN OLD.shop_id IS NOT NEW.shop_id OR OLD.cancelled_at IS NOT NEW.cancelled_at OR OLD.cancel_refund_fen IS NOT NEW.cancel_refund_fen
+  BEGIN
+    UPDATE shop_year_committed SET orders_fen = orders_fen - OLD.cancel_refund_fen
+    WHERE OLD.cancelled_at IS NOT NULL AND shop_id = OLD.shop_id AND year = CAST(strftime('%Y', (OLD.cancelled_at + 28800000) / 1000, 'unixepoch') AS INTEGER);
+    INSERT INTO shop_year_committed (shop_id, year, fen, orders_fen)
+    SELECT NEW.shop_id, CAST(strftime('%Y', (NEW.cancelled_at + 28800000) / 1000, 'unixepoch') AS INTEGER), 0, NEW.cancel_refund_fen WHERE NEW.cancelled_at IS NOT NULL AND NEW.cancel_refund_fen <> 0
+    ON CONFLICT (shop_id, year) DO UPDATE SET orders_fen = orders_fen + excluded.orders_fen;
+  END;
+
+  CREATE TRIGGER orders_cancel_delete AFTER DELETE ON orders
+  WHEN OLD.cancelled_at IS NOT NULL AND OLD.cancel_refund_fen <> 0
+  BEGIN
+    UPDATE shop_year_committed SET orders_fen = orders_fen - OLD.cancel_refund_fen WHERE shop_id = OLD.shop_id AND year = CAST(strftime('%Y', (OLD.cancelled_at + 28800000) / 1000, 'unixepoch') AS INTEGER);
+  END;
+  `,
+  // The owner's list of pending invites (merchant.invites): the shop's unused codes.
+  `
+  CREATE INDEX access_codes_shop_unused ON access_codes (shop_id) WHERE used_at IS NULL;
+  `,
 ];

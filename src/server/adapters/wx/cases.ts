@@ -6,6 +6,7 @@ import { capExceeded, capShares, sharesOfClaim, totalMoves, type TotalMove } fro
 import { committedOnOrderFen } from '../../../core/rules';
 import { shanghaiYearStart } from '../../../core/time';
 import { caseDocument, caseFromDocument, caseReplacement, keysetPage, scanAll, type KeysetSpec } from './docs';
+import { ordersYearFen, type YearTotalDoc } from './yearTotals';
 import { COLLECTIONS, type WxCollection, type WxCommand, type WxDatabase, type WxFilter, type WxStartedTransaction, type WxTransaction } from './sdk';
 
 /** Counter documents in `as_counters`: one per order and per buyer, bumped by every insert (the apply guard). */
@@ -21,6 +22,21 @@ export function totalId(move: Pick<TotalMove, 'kind' | 'key' | 'year'>): string 
   return move.kind === 'ORDER' ? `total:order:${move.key}` : `total:year:${move.key}:${move.year}`;
 }
 
+/** A running total as a write leaves it (`ordersFen`: a shop year's cancelled orders, carried over unchanged). */
+interface MovedTotal {
+  move: PlannedMove;
+  fen: number;
+  ordersFen?: number;
+}
+
+/** The stored form of a running total. */
+function totalData(move: TotalMove, fen: number, ordersFen?: number): Record<string, unknown> {
+  const data: Record<string, unknown> = { kind: move.kind, key: move.key, fen };
+  if (move.year !== undefined) data.year = move.year;
+  if (ordersFen !== undefined) data.ordersFen = ordersFen;
+  return data;
+}
+
 /** A planned move of a running total, with the value to start from when its document does not exist yet. */
 interface PlannedMove extends TotalMove {
   id: string;
@@ -28,6 +44,8 @@ interface PlannedMove extends TotalMove {
   base: number;
   /** What this case holds in the total once written (the rest is the other cases'). */
   share: number;
+  /** YEAR: what the shop's cancelled orders hold, when the document does not say (missing, or written before it did). */
+  ordersBase?: number;
 }
 
 /**
@@ -435,6 +453,16 @@ export class WxCaseRepo implements CaseRepo {
       }
       return b;
     };
+    const ordersBases = new Map<string, Promise<number>>();
+    const ordersBaseFor = (m: PlannedMove): Promise<number> => {
+      let b = ordersBases.get(m.id);
+      if (!b) {
+        b = ordersYearFen(this.db, m.key, m.year as number);
+        b.catch(() => undefined);
+        ordersBases.set(m.id, b);
+      }
+      return b;
+    };
     for (const m of moveById.values()) if (m.kind === 'ORDER') baseFor(m);
     const ids = [...moveById.keys()];
     const outcomes = await this.transaction(async (tx): Promise<CaseWriteOutcome[]> => {
@@ -445,10 +473,14 @@ export class WxCaseRepo implements CaseRepo {
         Promise.all(ids.map((id) => counters.doc(id).get())),
       ]);
       const totals = new Map<string, number>();
+      // A shop year's cancelled orders (docs/DESIGN.md "Cap guard: order cancellations"): counted, carried over.
+      const ordersTotals = new Map<string, number>();
       await Promise.all(
         ids.map(async (id, i) => {
-          const doc = totalDocs[i].data as { fen?: number } | null;
-          totals.set(id, doc ? (doc.fen ?? 0) : await baseFor(moveById.get(id) as PlannedMove));
+          const doc = totalDocs[i].data as YearTotalDoc | null;
+          const move = moveById.get(id) as PlannedMove;
+          totals.set(id, doc ? (doc.fen ?? 0) : await baseFor(move));
+          if (move.kind === 'YEAR') ordersTotals.set(id, doc?.ordersFen ?? (await ordersBaseFor(move)));
         }),
       );
       const moved = new Set<string>();
@@ -459,7 +491,8 @@ export class WxCaseRepo implements CaseRepo {
         const next = new Map<string, number>();
         for (const move of plan.moves) {
           const fen = (totals.get(move.id) ?? 0) + move.delta;
-          if (move.delta > 0 && fen > move.capFen) return { kind: 'CAP', error: capExceeded(move.kind, move.capFen, fen - move.share) };
+          const others = ordersTotals.get(move.id) ?? 0;
+          if (move.delta > 0 && fen + others > move.capFen) return { kind: 'CAP', error: capExceeded(move.kind, move.capFen, fen + others - move.share) };
           next.set(move.id, fen);
         }
         for (const [id, fen] of next) {
@@ -473,9 +506,7 @@ export class WxCaseRepo implements CaseRepo {
       await Promise.all([
         ...[...moved].map((id) => {
           const move = moveById.get(id) as PlannedMove;
-          const data: Record<string, unknown> = { kind: move.kind, key: move.key, fen: totals.get(id) };
-          if (move.year !== undefined) data.year = move.year;
-          return counters.doc(id).set({ data });
+          return counters.doc(id).set({ data: totalData(move, totals.get(id) as number, ordersTotals.get(id)) });
         }),
         ...writes.flatMap((w, i) =>
           out[i].kind !== 'UPDATED'
@@ -560,40 +591,39 @@ export class WxCaseRepo implements CaseRepo {
         // with the document instead of after it. A shop's year total exists after its first approval.
         const orderBase = move.kind === 'ORDER' ? this.listByOrder(move.key).then(committedOnOrderFen) : undefined;
         orderBase?.catch(() => undefined);
-        const existing = (await counters.doc(id).get()).data;
-        if (existing) return { ...move, id, capFen, base: 0, share };
+        const existing = (await counters.doc(id).get()).data as YearTotalDoc | null;
+        const ordersBase = move.kind === 'YEAR' && existing?.ordersFen === undefined ? await ordersYearFen(this.db, move.key, move.year as number) : undefined;
+        if (existing) return { ...move, id, capFen, base: 0, share, ordersBase };
         const base =
           orderBase !== undefined
             ? await orderBase
             : await this.shopCommittedFen(move.key, shanghaiYearStart(move.year as number), shanghaiYearStart((move.year as number) + 1));
-        return { ...move, id, capFen, base, share };
+        return { ...move, id, capFen, base, share, ordersBase };
       }),
     );
   }
 
   /** Inside the transaction: each total as it now stands, moved; or the first cap a growing total would pass. */
-  private async readTotals(tx: WxTransaction, plan: readonly PlannedMove[]): Promise<{ move: PlannedMove; fen: number }[] | CapRefusal> {
-    const out: { move: PlannedMove; fen: number }[] = [];
+  private async readTotals(tx: WxTransaction, plan: readonly PlannedMove[]): Promise<MovedTotal[] | CapRefusal> {
+    const out: MovedTotal[] = [];
     const docs = await Promise.all(plan.map((move) => tx.collection(COLLECTIONS.counters).doc(move.id).get()));
     for (const [i, move] of plan.entries()) {
-      const doc = docs[i].data as { fen?: number } | null;
+      const doc = docs[i].data as YearTotalDoc | null;
       const current = doc ? (doc.fen ?? 0) : move.base;
+      // A shop's year counts its cancelled orders' refunds too (docs/DESIGN.md "Cap guard: order cancellations").
+      const ordersFen = move.kind === 'YEAR' ? (doc?.ordersFen ?? move.ordersBase ?? 0) : undefined;
       const fen = current + move.delta;
-      if (move.delta > 0 && fen > move.capFen) {
-        return { kind: 'CAP', move, heldFen: fen - move.share };
+      if (move.delta > 0 && fen + (ordersFen ?? 0) > move.capFen) {
+        return { kind: 'CAP', move, heldFen: fen + (ordersFen ?? 0) - move.share };
       }
-      out.push({ move, fen });
+      out.push({ move, fen, ordersFen });
     }
     return out;
   }
 
-  private async writeTotals(tx: WxTransaction, totals: readonly { move: PlannedMove; fen: number }[]): Promise<void> {
+  private async writeTotals(tx: WxTransaction, totals: readonly MovedTotal[]): Promise<void> {
     await Promise.all(
-      totals.map(({ move, fen }) => {
-        const data: Record<string, unknown> = { kind: move.kind, key: move.key, fen };
-        if (move.year !== undefined) data.year = move.year;
-        return tx.collection(COLLECTIONS.counters).doc(move.id).set({ data });
-      }),
+      totals.map(({ move, fen, ordersFen }) => tx.collection(COLLECTIONS.counters).doc(move.id).set({ data: totalData(move, fen, ordersFen) })),
     );
   }
 

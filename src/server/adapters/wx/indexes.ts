@@ -52,6 +52,7 @@ export const INDEXES: Record<string, IndexSpec[]> = {
     { name: 'shop_status_paid', keys: [['shopId', 1], ['status', 1], ['paidAt', -1], ['_id', -1]], for: '商家按状态筛选订单 (merchant.orders + status)' },
     { name: 'shop_cancelled', keys: [['shopId', 1], ['cancelledAt', 1], ['_id', 1]], for: '年度退款上限里取消订单的退款 (shopCancelRefundFen)' },
   ],
+  [COLLECTIONS.codes]: [{ name: 'shop_kind', keys: [['shopId', 1], ['kind', 1]], for: '店主查看待接受的邀请 (unusedCodes)' }],
   [COLLECTIONS.merchants]: [{ name: 'shop', keys: [['shopId', 1]], for: '换货各环节通知店铺全部客服 (listForShop)' }],
   [COLLECTIONS.risk]: [{ name: 'openid_at', keys: [['openid', 1], ['at', -1]], for: '平台解除风控的最近一次 (liftedAt)' }],
 };

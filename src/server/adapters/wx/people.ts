@@ -53,6 +53,26 @@ export class WxPeopleRepo implements PeopleRepo {
     return data ? (withoutId(data as AccessCode & { _id?: string }) as AccessCode) : null;
   }
 
+  async unusedCodes(shopId: string, kind: AccessCode['kind']): Promise<AccessCode[]> {
+    const { data } = await this.db.collection(COLLECTIONS.codes).where({ shopId, kind }).limit(100).get();
+    return (data as (AccessCode & { _id?: string })[]).map((d) => withoutId(d) as AccessCode).filter((c) => c.usedAt === undefined);
+  }
+
+  /** In a transaction with the code's document, which `redeem` writes too: a redemption and a revocation cannot both win. */
+  async revokeCode(shopId: string, hash: string, at: number, by: string): Promise<boolean> {
+    try {
+      return await this.db.runTransaction(async (tx) => {
+        const doc = tx.collection(COLLECTIONS.codes).doc(hash);
+        const code = (await doc.get()).data as (AccessCode & { _id?: string }) | null;
+        if (!code || code.shopId !== shopId || code.usedAt !== undefined) return false;
+        await doc.set({ data: { ...withoutId(code), usedAt: at, usedBy: by, revokedAt: at } });
+        return true;
+      });
+    } catch {
+      return false;
+    }
+  }
+
   async merchant(openid: string): Promise<Merchant | null> {
     const { data } = await this.db.collection(COLLECTIONS.merchants).doc(openid).get();
     return merchantOf(openid, data);

@@ -1,10 +1,17 @@
 import type { Page } from '../../../../types/api';
 import type { EpochMs, Fen, Merchant, Order, Shop } from '../../../../types/domain';
 import { orderRefundHeldFen } from '../../../core/orders';
-import { shopWithDefaults } from '../../../core/settings';
+import { LIMITS, shopWithDefaults } from '../../../core/settings';
+import { shanghaiYearStart } from '../../../core/time';
+import { orderCapExceeded, orderTotalMoves, orderYearShare, type TotalMove } from '../../caps';
+import { totalId, WxCaseRepo } from './cases';
+import { ordersYearFen, type YearTotalDoc } from './yearTotals';
 import type { DueKey, MerchantRepo, OrderRepo, RiskRepo, ShopRepo } from '../../ports';
 import { keysetPage, scanAll } from './docs';
 import { COLLECTIONS, type WxDatabase, type WxFilter } from './sdk';
+
+/** Runs of an order's transaction that keeps failing (mostly: losing write conflicts) before the caller hears of it. */
+const ORDER_TRANSACTION_ATTEMPTS = 10;
 
 /** Orders in `as_orders`, written by the shop's order system with `_id` = the order number (out_trade_no). */
 export class WxOrderRepo implements OrderRepo {
@@ -50,15 +57,61 @@ export class WxOrderRepo implements OrderRepo {
     }
   }
 
-  /** Compare-and-set in a transaction: an order stored before §7 has no version and counts as 0. */
+  /**
+   * Compare-and-set in a transaction: an order stored before §7 has no version and counts as 0. With
+   * R3's cap guard (docs/DESIGN.md "Cap guard: order cancellations"): when the write changes what the
+   * order's cancellation holds against its shop's year, the year's total document (`ordersFen`) moves
+   * in the same transaction, and a write that makes cases + cancellations grow past the cap throws
+   * AMOUNT_EXCEEDS_LIMIT, nothing written. A transaction that fails (mostly: a write conflict with an
+   * approval or another cancellation on the same total) runs again; it re-reads all it decides on.
+   */
   async update(order: Order, expectedVersion: number): Promise<boolean> {
-    return this.db.runTransaction(async (tx) => {
-      const ref = tx.collection(COLLECTIONS.orders).doc(order._id);
-      const { data } = await ref.get();
-      if (!data || ((data as Order).version ?? 0) !== expectedVersion) return false;
-      await ref.set({ data: orderDocument(order, false) });
-      return true;
+    const next = orderYearShare(order);
+    for (let attempt = 1; ; attempt += 1) {
+      let outcome: boolean | 'CAP';
+      try {
+        outcome = await this.db.runTransaction(async (tx): Promise<boolean | 'CAP'> => {
+          const ref = tx.collection(COLLECTIONS.orders).doc(order._id);
+          const { data } = await ref.get();
+          if (!data || ((data as Order).version ?? 0) !== expectedVersion) return false;
+          const moves = orderTotalMoves(orderYearShare(orderFromDocument(data)), next, order.shopId);
+          const counters = tx.collection(COLLECTIONS.counters);
+          const docs = await Promise.all(moves.map((m) => counters.doc(totalId(m)).get()));
+          const totals: { move: TotalMove; fen: number; ordersFen: number }[] = [];
+          for (const [i, move] of moves.entries()) {
+            const doc = docs[i].data as YearTotalDoc | null;
+            const year = move.year as number;
+            // Missing, or written before it counted cancellations: started from the stored cases and orders
+            // (queries, outside the transaction; a document another writer creates meanwhile wins at the write).
+            const fen = doc ? (doc.fen ?? 0) : await new WxCaseRepo(this.db).shopCommittedFen(move.key, shanghaiYearStart(year), shanghaiYearStart(year + 1));
+            const ordersFen = (doc?.ordersFen ?? (await ordersYearFen(this.db, move.key, year))) + move.delta;
+            if (move.delta > 0 && fen + ordersFen > LIMITS.yearlyRefundCapFen) return 'CAP';
+            totals.push({ move, fen, ordersFen });
+          }
+          await Promise.all([
+            ref.set({ data: orderDocument(order, false) }),
+            ...totals.map(({ move, fen, ordersFen }) =>
+              counters.doc(totalId(move)).set({ data: { kind: move.kind, key: move.key, year: move.year, fen, ordersFen } }),
+            ),
+          ]);
+          return true;
+        });
+      } catch (e) {
+        if (attempt >= ORDER_TRANSACTION_ATTEMPTS) throw e;
+        await new Promise<void>((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 8 * 2 ** attempt)));
+        continue;
+      }
+      if (outcome === 'CAP') throw orderCapExceeded(LIMITS.yearlyRefundCapFen);
+      return outcome;
+    }
+  }
+
+  async shopCancelRefundFen(shopId: string, from: EpochMs, to: EpochMs): Promise<Fen> {
+    const _ = this.db.command;
+    const rows = await scanAll(_, this.db.collection(COLLECTIONS.orders), { shopId, cancelledAt: _.gte(from).and(_.lt(to)) }, 'cancelledAt', {
+      _cancelRefundFen: true,
     });
+    return rows.reduce((s, r) => s + ((r._cancelRefundFen as number | undefined) ?? 0), 0);
   }
 
   async listForShop(shopId: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>> {
@@ -84,13 +137,7 @@ export class WxOrderRepo implements OrderRepo {
     return data.map(orderFromDocument);
   }
 
-  async shopCancelRefundFen(shopId: string, from: EpochMs, to: EpochMs): Promise<Fen> {
-    const _ = this.db.command;
-    const rows = await scanAll(_, this.db.collection(COLLECTIONS.orders), { shopId, cancelledAt: _.gte(from).and(_.lt(to)) }, 'cancelledAt', {
-      _cancelRefundFen: true,
-    });
-    return rows.reduce((s, r) => s + ((r._cancelRefundFen as number | undefined) ?? 0), 0);
-  }
+
 }
 
 /** An order as stored: with what its cancellation's refund holds against R3's year, for the sum above. */

@@ -41,7 +41,7 @@ describe('the access table (SPEC §4 Identity, R30)', () => {
     const byAudience = (who: Audience) => ACTION_NAMES.filter((a) => ACCESS[a].who === who).sort();
     expect(byAudience('ANYONE')).toEqual(['merchant.join', 'shop.claim', 'whoami']);
     expect(byAudience('PARTY')).toEqual(['message']);
-    expect(byAudience('OWNER')).toEqual(['merchant.invite', 'merchant.removeStaff', 'merchant.settings.set', 'merchant.staff.list', 'merchant.syncKey.rotate']);
+    expect(byAudience('OWNER')).toEqual(['merchant.invite', 'merchant.invites', 'merchant.removeStaff', 'merchant.revokeInvite', 'merchant.settings.set', 'merchant.staff.list', 'merchant.syncKey.rotate']);
     expect(byAudience('PLATFORM')).toEqual(['platform.decide', 'platform.get', 'platform.liftRisk', 'platform.list']);
     expect(byAudience('MERCHANT').every((a) => a.startsWith('merchant.'))).toBe(true);
     expect(byAudience('BUYER').some((a) => a.startsWith('merchant.') || a.startsWith('platform.'))).toBe(false);

@@ -62,6 +62,8 @@ export const SAMPLES: { [A in ActionName]: ActionRequest<A> } = {
   'shop.claim': { setupCode: 'ACDE-FGHJ-KMNPQ' },
   'merchant.join': { code: 'ACDE-FGHJ-KMNPQ' },
   'merchant.invite': { role: 'STAFF' },
+  'merchant.invites': {},
+  'merchant.revokeInvite': { id: 'inv_nobody' },
   'merchant.removeStaff': { openid: 'oNobodyOfThisShop' },
   'merchant.staff.list': {},
   'merchant.syncKey.rotate': {},
