@@ -11,7 +11,7 @@ import { makeWorld, OTHER_OWNER, OTHER_SHOP, OWNER, refundOnly, SHOPS, type Worl
 import { handleWechatpayNotify } from '../../../wechatpayNotify';
 import { LOCAL_V3_PAYMENT } from '../keys';
 import { attachLocalWechatpay, type LocalWechatpay } from '../local';
-import type { NotifyRequest, V3RefundResource } from '../notify';
+import { NotifyRejected, verifyNotify, type NotifyRequest, type V3RefundResource } from '../notify';
 
 let w: World;
 let v3: LocalWechatpay;
@@ -171,9 +171,22 @@ describe('a callback that does not verify changes nothing (answered as received)
   });
 
   test('stale: signed more than 5 minutes ago (or ahead)', async () => {
+    // A minute past the 300 s on each side: the host reads its own clock later than this line, and on a
+    // loaded machine `now + 301` had become 300 s ahead by then (the exact boundary: the test after this).
     const now = Math.floor(Date.now() / 1000);
-    await expectNothingApplied(c, v3.simulator.notification(resource(c), { timestamp: now - 301 }), 'STALE');
-    await expectNothingApplied(c, v3.simulator.notification(resource(c), { timestamp: now + 301 }), 'STALE');
+    await expectNothingApplied(c, v3.simulator.notification(resource(c), { timestamp: now - 360 }), 'STALE');
+    await expectNothingApplied(c, v3.simulator.notification(resource(c), { timestamp: now + 360 }), 'STALE');
+  });
+
+  test('stale at exactly more than 300 s either way, by WeChat Pay’s clock', async () => {
+    const t = 1_800_000_000;
+    const n = v3.simulator.notification(resource(c), { timestamp: t });
+    const reason = (nowS: number) => verifyNotify(n, [], { claim: async () => true }, nowS).then(() => 'ACCEPTED', (e: NotifyRejected) => e.reason);
+    // Within 300 s the timestamp passes and the (here absent) keys decide; past it, STALE before anything else.
+    expect(await reason(t + 300)).toBe('SIGNATURE');
+    expect(await reason(t - 300)).toBe('SIGNATURE');
+    expect(await reason(t + 301)).toBe('STALE');
+    expect(await reason(t - 301)).toBe('STALE');
   });
 
   test('not decryptable: signed by WeChat Pay but encrypted with another APIv3 key', async () => {
