@@ -144,6 +144,11 @@ export interface CaseRepo {
    */
   due(now: EpochMs, limit: number, after?: DueKey): Promise<AfterSaleCase[]>;
   /**
+   * How many due cases one sweep batch takes (`due`'s limit, then one `updateMany` commit): what one
+   * transaction of this database carries well. Absent: the sweep's default (100).
+   */
+  readonly sweepBatchSize?: number;
+  /**
    * The shop's cases created in [from, to) (R25 analytics), by (createdAt, _id) ascending, a page of at
    * most `pageSize` at a time (keyset paging), each cut to the fields the statistics read
    * (STATS_CASE_FIELDS): a period's cases are never in memory together.

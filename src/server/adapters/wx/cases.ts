@@ -137,6 +137,8 @@ function seqOf(doc: unknown): number {
  * replace the document, add the outbox rows and tickets) when rows must commit with it.
  */
 export class WxCaseRepo implements CaseRepo {
+  /** A cloud database transaction is kept small (time and document limits): 100 cases a batch. */
+  readonly sweepBatchSize = 100;
   private readonly _: WxCommand;
   /**
    * Cases as last read, by id: a case at a given version never changes (every write bumps it), so
