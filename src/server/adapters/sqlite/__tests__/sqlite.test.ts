@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { DEFAULT_SETTINGS } from '../../../../core/settings';
 import { SqliteCaseRepo } from '../cases';
 import { SqliteDevStore } from '../devStore';
-import { DB_FILE_NAME, openSqlite, type Db } from '../open';
+import { DB_FILE_NAME, openSqlite, WAL_AUTOCHECKPOINT_PAGES, type Db } from '../open';
 import { SqliteOrderRepo, SqliteRiskRepo } from '../repos';
 import { MIGRATIONS } from '../schema';
 import { makeCase, makeNotification, makeOrder, nextVersion, T0 } from '../../../../../test/support/fixtures';
@@ -37,6 +37,8 @@ describe('openSqlite', () => {
     const db = openSqlite(dir);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_PAGES);
+    expect(WAL_AUTOCHECKPOINT_PAGES).toBeGreaterThan(1_000);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     db.close();
     const again = openSqlite(dir, { synchronous: 'FULL' });
