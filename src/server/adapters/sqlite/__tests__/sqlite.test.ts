@@ -39,6 +39,7 @@ describe('openSqlite', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_PAGES);
     expect(WAL_AUTOCHECKPOINT_PAGES).toBeGreaterThan(1_000);
+    expect(db.pragma('temp_store', { simple: true })).toBe(2); // MEMORY
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     db.close();
     const again = openSqlite(dir, { synchronous: 'FULL' });
