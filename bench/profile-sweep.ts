@@ -15,6 +15,7 @@ import { startHostProcess } from '../test/support/host';
 import { HostClient, ok } from '../test/support/http';
 import { DB_FILE_NAME } from '../src/server/adapters/sqlite/open';
 import { LIMITS } from '../src/core/settings';
+import { writtenBytes } from './lib/proc';
 
 interface ProfileNode {
   id: number;
@@ -61,26 +62,6 @@ const RAW_UPDATE = `
     doc = json_set(doc, '$.status', 'REFUNDING', '$.version', version + 1, '$.approvedAt', @now,
                    '$.approvedFen', json_extract(doc, '$.amountFen'), '$.updatedAt', @now, '$.timerAt', @queryAt)
   WHERE timer_at <= @now AND status = 'PENDING'`;
-
-/**
- * Bytes a process and its descendants have passed to write(2) (/proc/<pid>/io `wchar`): for the host,
- * the WAL's frames and the checkpoints' copies into the database file (its HTTP replies and logs are
- * a few KB). Unlike the -wal file's size, this counts frames a checkpoint let the WAL write over.
- */
-function writtenBytes(pid: number): number {
-  let io: string;
-  try {
-    io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
-  } catch {
-    return 0;
-  }
-  let sum = Number(/^wchar:\s+(\d+)/m.exec(io)?.[1] ?? 0);
-  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
-    const kids = fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-    for (const kid of kids ? kids.split(/\s+/) : []) sum += writtenBytes(Number(kid));
-  }
-  return sum;
-}
 
 const MB = 1024 * 1024;
 
