@@ -20,6 +20,7 @@ import { copyDataDir } from '../lib/copyDb';
 import type { Manifest } from '../lib/dataset';
 import { DbPeek } from '../lib/dbPeek';
 import { PeakRss } from '../lib/memory';
+import { processCpuMs, writtenBytes } from '../lib/proc';
 
 export interface TimerRound {
   sweepMs: number;
@@ -31,8 +32,15 @@ export interface TimerRound {
   leftPending: number;
   /** PENDING cases past deadline + one sweep interval at the end: must be 0. */
   latePending: number;
+  /** The host's CPU time (user + system) over the sweep: unlike sweepMs, not stretched by other jobs' load. */
+  sweepCpuMs: number;
+  /** Bytes the host wrote over the sweep (WAL frames, checkpoints, temporary files). */
+  sweepWrittenBytes: number;
   rawMs: number;
   rawRows: number;
+  /** The raw update's CPU time and bytes written (its WAL frames), as for the sweep. */
+  rawCpuMs: number;
+  rawWrittenBytes: number;
   /** The same changes one row per transaction: measured in the first round only (a reference, not a target's baseline). */
   perRowMs?: number;
   peakRssBytes: number;
@@ -47,15 +55,19 @@ const RAW_UPDATE = `
   WHERE timer_at <= @now AND status = 'PENDING'`;
 
 /** The raw conditional update on a copy, as the host opens its file (WAL, synchronous NORMAL). */
-function rawUpdate(dataDir: string, now: number): { ms: number; rows: number } {
+function rawUpdate(dataDir: string, now: number): { ms: number; rows: number; cpuMs: number; writtenBytes: number } {
   const db = new Database(path.join(dataDir, DB_FILE_NAME));
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     const stmt = db.prepare(RAW_UPDATE);
+    const written = writtenBytes(process.pid);
+    const cpu = process.cpuUsage();
     const t = process.hrtime.bigint();
     const r = stmt.run({ now, queryAt: now + LIMITS.refundQueryDelayMs });
-    return { ms: Number(process.hrtime.bigint() - t) / 1e6, rows: r.changes };
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    const used = process.cpuUsage(cpu);
+    return { ms, rows: r.changes, cpuMs: (used.user + used.system) / 1000, writtenBytes: writtenBytes(process.pid) - written };
   } finally {
     db.close();
   }
@@ -92,7 +104,12 @@ function perRowUpdate(dataDir: string, now: number): { ms: number; rows: number 
   }
 }
 
-async function sweepOnce(baseDir: string, runDir: string, m: Manifest, sweepAt: number): Promise<Omit<TimerRound, 'rawMs' | 'rawRows' | 'perRowMs'>> {
+async function sweepOnce(
+  baseDir: string,
+  runDir: string,
+  m: Manifest,
+  sweepAt: number,
+): Promise<Omit<TimerRound, 'rawMs' | 'rawRows' | 'rawCpuMs' | 'rawWrittenBytes' | 'perRowMs'>> {
   copyDataDir(baseDir, runDir);
   const host = await startHostProcess({ dataDir: runDir, env: { SWEEP_INTERVAL_MS: '0' }, timeoutMs: 120_000 });
   const pid = host.child.pid;
@@ -102,13 +119,19 @@ async function sweepOnce(baseDir: string, runDir: string, m: Manifest, sweepAt: 
   try {
     const api = new HostClient(host.url);
     ok(await api.dev.clock(sweepAt));
+    const cpu = processCpuMs(pid);
+    const written = writtenBytes(pid);
     const t = process.hrtime.bigint();
     const report = ok(await api.dev.run('autoApprove')) as { approved: number; batches: number; remaining: boolean };
     const sweepMs = Number(process.hrtime.bigint() - t) / 1e6;
+    const sweepCpuMs = processCpuMs(pid) - cpu;
+    const sweepWrittenBytes = writtenBytes(pid) - written;
     const endNow = await api.dev.now();
     if (report.approved !== m.pendingCount) throw new Error(`timer: the sweep approved ${report.approved} of ${m.pendingCount} overdue cases`);
     return {
       sweepMs,
+      sweepCpuMs,
+      sweepWrittenBytes,
       approved: report.approved,
       batches: report.batches,
       remaining: report.remaining,
@@ -134,10 +157,20 @@ export async function timerPhase(baseDir: string, tmpDir: string, m: Manifest, r
     // The per-row reference costs 5–10× the raw update; once is enough to place the sweep between the two.
     const perRow = r === 0 ? perRowUpdate(copyDataDir(baseDir, path.join(tmpDir, 'run-raw')), sweepAt) : undefined;
     if (perRow && perRow.rows !== m.pendingCount) throw new Error(`timer: the per-row update changed ${perRow.rows} rows, expected ${m.pendingCount}`);
-    out.push({ ...sweep, rawMs: raw.ms, rawRows: raw.rows, ...(perRow ? { perRowMs: perRow.ms } : {}) });
+    out.push({
+      ...sweep,
+      rawMs: raw.ms,
+      rawRows: raw.rows,
+      rawCpuMs: raw.cpuMs,
+      rawWrittenBytes: raw.writtenBytes,
+      ...(perRow ? { perRowMs: perRow.ms } : {}),
+    });
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
     log(
       `  round ${r + 1}: sweep ${Math.round(sweep.sweepMs)} ms for ${sweep.approved} cases, raw update ${Math.round(raw.ms)} ms` +
-        (perRow ? `, one transaction per row ${Math.round(perRow.ms)} ms` : ''),
+        (perRow ? `, one transaction per row ${Math.round(perRow.ms)} ms` : '') +
+        `; CPU sweep ${Math.round(sweep.sweepCpuMs)} ms, raw ${Math.round(raw.cpuMs)} ms (${(sweep.sweepCpuMs / raw.cpuMs).toFixed(1)}×)` +
+        `; written sweep ${mb(sweep.sweepWrittenBytes)}, raw ${mb(raw.writtenBytes)}`,
     );
   }
   return out;

@@ -4,7 +4,7 @@
  * the complaints risk (rejections the platform overturned) — plus a CSV a spreadsheet opens as is.
  */
 import type { Stats, StatsBucket } from '../../types/api';
-import type { AfterSaleCase, CaseType, EpochMs, Fen, Tier } from '../../types/domain';
+import type { AfterSaleCase, CaseItem, CaseType, EpochMs, Fen, Reason, Tier } from '../../types/domain';
 import { REASONS } from '../../types/domain';
 import { REASON_LABELS } from './classifier-data';
 import { STATUS_LABELS } from './lifecycle';
@@ -38,7 +38,42 @@ const SHIPPING_KEY = 'SHIPPING_FEE';
 const MAX_FILLED_WEEKS = 104;
 const WEEK_MS = 7 * DAY_MS;
 
-export function refundedFenOf(c: AfterSaleCase): Fen {
+/**
+ * The fields of a case the statistics read (`StatsFold.add`): what a repository's stats scan returns,
+ * so a period's cases never have to be in memory whole.
+ */
+export const STATS_CASE_FIELDS = [
+  '_id',
+  'orderId',
+  'createdAt',
+  'type',
+  'reason',
+  'status',
+  'tier',
+  'items',
+  'itemTitles',
+  'amountFen',
+  'approvedFen',
+  'feeFen',
+  'refunds',
+  'approvedBy',
+  'overturned',
+  'convertedAt',
+] as const;
+
+export type StatsCase = Pick<AfterSaleCase, Exclude<(typeof STATS_CASE_FIELDS)[number], 'refunds'>> & {
+  refunds: readonly Pick<AfterSaleCase['refunds'][number], 'status' | 'amountFen'>[];
+};
+
+/** A case cut down to STATS_CASE_FIELDS (what a scan that cannot project keeps of a page). */
+export function statsCaseOf(c: AfterSaleCase): StatsCase {
+  const out: Record<string, unknown> = {};
+  for (const f of STATS_CASE_FIELDS) if (c[f] !== undefined) out[f] = c[f];
+  out.refunds = c.refunds.map((r) => ({ status: r.status, amountFen: r.amountFen }));
+  return out as StatsCase;
+}
+
+export function refundedFenOf(c: Pick<StatsCase, 'refunds'>): Fen {
   return c.refunds.reduce((sum, r) => (r.status === 'SUCCESS' ? sum + r.amountFen : sum), 0);
 }
 
@@ -49,7 +84,7 @@ function titleOf(skuId: string, titles: SkuTitles | undefined): string {
 }
 
 /** A case's asked amount spread over its lines by quantity, the parts adding up to the whole. */
-function amountBySku(c: AfterSaleCase): [string, Fen][] {
+function amountBySku(c: StatsCase): [string, Fen][] {
   if (c.items.length === 0) return [[SHIPPING_KEY, c.amountFen]];
   const units = c.items.reduce((n, it) => n + it.qty, 0);
   let before = 0;
@@ -70,27 +105,6 @@ function mondayMs(week: string): EpochMs {
 
 function weekLabel(week: string): string {
   return `${formatShanghai(mondayMs(week), 'M月D日')}起`;
-}
-
-function weekBuckets(cases: readonly AfterSaleCase[], from: EpochMs, to: EpochMs): StatsBucket[] {
-  const buckets = new Map<string, StatsBucket>();
-  const first = mondayMs(weekStart(from));
-  const last = mondayMs(weekStart(Math.max(from, to - 1)));
-  if ((last - first) / WEEK_MS < MAX_FILLED_WEEKS) {
-    // Every week of the period, so a quiet week shows as a gap in the chart rather than vanishing.
-    for (let at = first; at <= last; at += WEEK_MS) {
-      const key = weekStart(at);
-      buckets.set(key, { key, label: weekLabel(key), count: 0, amountFen: 0 });
-    }
-  }
-  for (const c of cases) {
-    const key = weekStart(c.createdAt);
-    const b = buckets.get(key) ?? { key, label: weekLabel(key), count: 0, amountFen: 0 };
-    b.count += 1;
-    b.amountFen += c.amountFen;
-    buckets.set(key, b);
-  }
-  return [...buckets.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** A CSV cell: quoted when it must be, and never read by a spreadsheet as a formula. */
@@ -120,17 +134,10 @@ const CSV_HEADERS = [
   '处理等级',
 ];
 
-function csvRow(c: AfterSaleCase, titles: SkuTitles | undefined): string[] {
-  const goods =
-    c.items.length === 0 ? '运费' : c.items.map((it) => `${titleOf(it.skuId, titles)}×${it.qty}`).join('；');
-  return [
-    c._id,
-    c.orderId,
-    formatTime(c.createdAt),
-    CASE_TYPE_LABELS[c.type],
-    REASON_LABELS[c.reason],
-    STATUS_LABELS[c.status],
-    goods,
+/** The cells before and after the goods cell, which waits for the SKU titles (known only at the end). */
+function csvRowParts(c: StatsCase): { head: string; tail: string } {
+  const head = [c._id, c.orderId, formatTime(c.createdAt), CASE_TYPE_LABELS[c.type], REASON_LABELS[c.reason], STATUS_LABELS[c.status]];
+  const tail = [
     yuan(c.amountFen),
     yuan(c.approvedFen),
     yuan(refundedFenOf(c)),
@@ -139,84 +146,132 @@ function csvRow(c: AfterSaleCase, titles: SkuTitles | undefined): string[] {
     c.overturned === true ? '是' : '否',
     TIER_LABELS[c.tier],
   ];
+  return { head: head.map(cell).join(','), tail: tail.map(cell).join(',') };
+}
+
+function goodsCell(items: readonly CaseItem[], titles: SkuTitles | undefined): string {
+  return cell(items.length === 0 ? '运费' : items.map((it) => `${titleOf(it.skuId, titles)}×${it.qty}`).join('；'));
+}
+
+interface Tally {
+  count: number;
+  amountFen: Fen;
 }
 
 /**
- * Statistics over the cases created in [from, to). `deliveredOrders` is the number of the shop's
- * orders delivered in the same period, the refund rate's denominator.
+ * Statistics over the cases created in [from, to), folded one case at a time (a repository's stats
+ * scan feeds it page by page), so what it keeps is the tallies and the CSV rows, never the cases.
+ * Cases must come in createdAt order (the CSV's and the buckets' order); cases outside the period are
+ * skipped. The SKU titles are asked for only by `result`, so they may be gathered during the scan.
  */
-export function computeStats(
-  cases: readonly AfterSaleCase[],
-  deliveredOrders: number,
-  from: EpochMs,
-  to: EpochMs,
-  skuTitles?: SkuTitles,
-): Stats {
-  const inPeriod = cases.filter((c) => c.createdAt >= from && c.createdAt < to).sort((a, b) => a.createdAt - b.createdAt);
+export class StatsFold {
+  private readonly reasons = new Map<string, Tally>(REASONS.map((r) => [r, { count: 0, amountFen: 0 }]));
+  private readonly skus = new Map<string, Tally>();
+  private readonly weeks = new Map<string, Tally>();
+  /** Each case's CSV row as its cells before the goods, its claimed lines, and its cells after. */
+  private readonly rows: { head: string; items: readonly CaseItem[]; tail: string }[] = [];
+  private refundedCases = 0;
+  private refundedFen = 0;
+  private autoApprovedCases = 0;
+  private autoApprovedFen = 0;
+  private overturnedCases = 0;
+  private exchangeCases = 0;
+  private exchangedCases = 0;
+  private convertedCases = 0;
 
-  const reasons = new Map<string, StatsBucket>(
-    REASONS.map((r) => [r, { key: r, label: REASON_LABELS[r], count: 0, amountFen: 0 }]),
-  );
-  const skus = new Map<string, StatsBucket>();
-  let refundedCases = 0;
-  let refundedFen = 0;
-  let autoApprovedCases = 0;
-  let autoApprovedFen = 0;
-  let overturnedCases = 0;
-  let exchangeCases = 0;
-  let exchangedCases = 0;
-  let convertedCases = 0;
-
-  for (const c of inPeriod) {
-    if (c.type === 'EXCHANGE') {
-      exchangeCases += 1;
-      if (c.status === 'EXCHANGED') exchangedCases += 1;
-      if (c.convertedAt !== undefined) convertedCases += 1;
+  constructor(
+    readonly from: EpochMs,
+    readonly to: EpochMs,
+  ) {
+    const first = mondayMs(weekStart(from));
+    const last = mondayMs(weekStart(Math.max(from, to - 1)));
+    if ((last - first) / WEEK_MS < MAX_FILLED_WEEKS) {
+      // Every week of the period, so a quiet week shows as a gap in the chart rather than vanishing.
+      for (let at = first; at <= last; at += WEEK_MS) this.weeks.set(weekStart(at), { count: 0, amountFen: 0 });
     }
-    const r = reasons.get(c.reason);
+  }
+
+  add(c: StatsCase): void {
+    if (c.createdAt < this.from || c.createdAt >= this.to) return;
+    if (c.type === 'EXCHANGE') {
+      this.exchangeCases += 1;
+      if (c.status === 'EXCHANGED') this.exchangedCases += 1;
+      if (c.convertedAt !== undefined) this.convertedCases += 1;
+    }
+    const r = this.reasons.get(c.reason);
     if (r !== undefined) {
       r.count += 1;
       r.amountFen += c.amountFen;
     }
     for (const [skuId, part] of amountBySku(c)) {
-      const label = skuId === SHIPPING_KEY ? '运费' : titleOf(skuId, skuTitles);
-      const b = skus.get(skuId) ?? { key: skuId, label, count: 0, amountFen: 0 };
+      const b = this.skus.get(skuId) ?? { count: 0, amountFen: 0 };
       b.count += 1;
       b.amountFen += part;
-      skus.set(skuId, b);
+      this.skus.set(skuId, b);
     }
+    const week = weekStart(c.createdAt);
+    const w = this.weeks.get(week) ?? { count: 0, amountFen: 0 };
+    w.count += 1;
+    w.amountFen += c.amountFen;
+    this.weeks.set(week, w);
     const paid = refundedFenOf(c);
     if (paid > 0) {
-      refundedCases += 1;
-      refundedFen += paid;
+      this.refundedCases += 1;
+      this.refundedFen += paid;
     }
     if (c.approvedBy === 'TIMEOUT') {
-      autoApprovedCases += 1;
-      autoApprovedFen += c.approvedFen ?? c.amountFen;
+      this.autoApprovedCases += 1;
+      this.autoApprovedFen += c.approvedFen ?? c.amountFen;
     }
-    if (c.overturned === true) overturnedCases += 1;
+    if (c.overturned === true) this.overturnedCases += 1;
+    this.rows.push({ ...csvRowParts(c), items: c.items.map((it) => ({ skuId: it.skuId, qty: it.qty })) });
   }
 
-  const csv =
-    '\uFEFF' + [CSV_HEADERS, ...inPeriod.map((c) => csvRow(c, skuTitles))].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  /** `deliveredOrders`: the shop's orders delivered in the period, the refund rate's denominator. */
+  result(deliveredOrders: number, skuTitles?: SkuTitles): Stats {
+    const bucket = (key: string, label: string, t: Tally): StatsBucket => ({ key, label, count: t.count, amountFen: t.amountFen });
+    const header = CSV_HEADERS.map(cell).join(',');
+    const lines = this.rows.map((r) => `${r.head},${goodsCell(r.items, skuTitles)},${r.tail}`);
+    const csv = '\uFEFF' + [header, ...lines].join('\r\n') + '\r\n';
+    return {
+      from: this.from,
+      to: this.to,
+      totalCases: this.rows.length,
+      refundedCases: this.refundedCases,
+      refundedFen: this.refundedFen,
+      deliveredOrders,
+      refundRate: deliveredOrders > 0 ? this.refundedCases / deliveredOrders : 0,
+      byReason: [...this.reasons].map(([k, t]) => bucket(k, REASON_LABELS[k as Reason], t)).sort(byCountThenAmount),
+      bySku: [...this.skus]
+        .map(([k, t]) => bucket(k, k === SHIPPING_KEY ? '运费' : titleOf(k, skuTitles), t))
+        .sort(byCountThenAmount),
+      byWeek: [...this.weeks]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, t]) => bucket(k, weekLabel(k), t)),
+      autoApprovedCases: this.autoApprovedCases,
+      autoApprovedFen: this.autoApprovedFen,
+      overturnedCases: this.overturnedCases,
+      exchangeCases: this.exchangeCases,
+      exchangedCases: this.exchangedCases,
+      convertedCases: this.convertedCases,
+      csv,
+    };
+  }
+}
 
-  return {
-    from,
-    to,
-    totalCases: inPeriod.length,
-    refundedCases,
-    refundedFen,
-    deliveredOrders,
-    refundRate: deliveredOrders > 0 ? refundedCases / deliveredOrders : 0,
-    byReason: [...reasons.values()].sort(byCountThenAmount),
-    bySku: [...skus.values()].sort(byCountThenAmount),
-    byWeek: weekBuckets(inPeriod, from, to),
-    autoApprovedCases,
-    autoApprovedFen,
-    overturnedCases,
-    exchangeCases,
-    exchangedCases,
-    convertedCases,
-    csv,
-  };
+/**
+ * Statistics over the cases created in [from, to), in memory (StatsFold over them in createdAt order).
+ * `deliveredOrders` is the number of the shop's orders delivered in the same period, the refund rate's
+ * denominator.
+ */
+export function computeStats(
+  cases: readonly StatsCase[],
+  deliveredOrders: number,
+  from: EpochMs,
+  to: EpochMs,
+  skuTitles?: SkuTitles,
+): Stats {
+  const fold = new StatsFold(from, to);
+  for (const c of [...cases].sort((a, b) => a.createdAt - b.createdAt)) fold.add(c);
+  return fold.result(deliveredOrders, skuTitles);
 }

@@ -5,6 +5,7 @@
  * Every method is async so that both adapters fit; the SQLite adapter answers synchronously inside.
  */
 import type { Page } from '../../types/api';
+import type { StatsCase } from '../core/stats';
 import type {
   AccessCode,
   AfterSaleCase,
@@ -142,8 +143,17 @@ export interface CaseRepo {
    * past that key (keyset paging: a sweep moves past cases it could not act on yet without writing them).
    */
   due(now: EpochMs, limit: number, after?: DueKey): Promise<AfterSaleCase[]>;
-  /** The shop's cases created in [from, to) (R25 analytics). */
-  listForStats(shopId: string, from: EpochMs, to: EpochMs): Promise<AfterSaleCase[]>;
+  /**
+   * How many due cases one sweep batch takes (`due`'s limit, then one `updateMany` commit): what one
+   * transaction of this database carries well. Absent: the sweep's default (100).
+   */
+  readonly sweepBatchSize?: number;
+  /**
+   * The shop's cases created in [from, to) (R25 analytics), by (createdAt, _id) ascending, a page of at
+   * most `pageSize` at a time (keyset paging), each cut to the fields the statistics read
+   * (STATS_CASE_FIELDS): a period's cases are never in memory together.
+   */
+  scanForStats(shopId: string, from: EpochMs, to: EpochMs, pageSize?: number): AsyncIterable<StatsCase[]>;
 
   readGuard(orderId: string, buyerOpenid: string): Promise<ApplyGuard>;
   /**

@@ -399,12 +399,23 @@ export function runRepoContract(name: string, make: () => Promise<RepoHarness>):
         await expect(crossed).rejects.toBeInstanceOf(DomainError);
       });
 
-      it('listForStats returns the shop’s cases created in [from, to)', async () => {
+      it('scanForStats pages the shop’s cases created in [from, to) by (createdAt, _id), cut to the stats fields', async () => {
         const shopId = uniq('s');
-        const at = [T0 - 1, T0, T0 + H, T0 + 2 * H];
+        const at = [T0 - 1, T0, T0 + H, T0 + H, T0 + H, T0 + 2 * H];
         const cs = at.map((createdAt) => makeCase({ shopId, orderId: uniq('o'), createdAt }));
         await insertAll([...cs, makeCase({ shopId: uniq('s'), orderId: uniq('o'), createdAt: T0 })]);
-        expect(ids(await h.svc.cases.listForStats(shopId, T0, T0 + 2 * H)).sort()).toEqual(ids(cs.slice(1, 3)).sort());
+        const pages: AfterSaleCase[][] = [];
+        for await (const page of h.svc.cases.scanForStats(shopId, T0, T0 + 2 * H, 2)) pages.push(page as AfterSaleCase[]);
+        const inPeriod = cs.slice(1, 5).sort((a, b) => a.createdAt - b.createdAt || (a._id < b._id ? -1 : 1));
+        expect(pages.map((p) => p.length)).toEqual([2, 2]);
+        expect(ids(pages.flat())).toEqual(ids(inPeriod));
+        const first = pages[0][0];
+        expect(first).toMatchObject({ _id: inPeriod[0]._id, orderId: inPeriod[0].orderId, amountFen: inPeriod[0].amountFen, items: inPeriod[0].items });
+        expect(first).not.toHaveProperty('history');
+        expect(first).not.toHaveProperty('evidence');
+        const all: string[] = [];
+        for await (const page of h.svc.cases.scanForStats(shopId, T0, T0 + 2 * H)) all.push(...ids(page as AfterSaleCase[]));
+        expect(all).toEqual(ids(inPeriod));
       });
 
       it('shopCommittedFen sums approved amounts in [from, to), leaving out cancelled, closed and failed-for-good cases and the excluded one', async () => {

@@ -268,7 +268,14 @@ describe('queries', () => {
     expect(all).toHaveLength(2_345);
     expect(new Set(all.map((c) => c._id)).size).toBe(2_345);
     expect(await svc.cases.buyerCaseTimes('o_buyer_1', T0 - 20 * DAY_MS + 500)).toHaveLength(2_345 - 1_500);
-    expect(await svc.cases.listForStats('shop_1', T0 - 30 * DAY_MS, T0)).toHaveLength(2_345);
+    const pages: number[] = [];
+    for await (const page of svc.cases.scanForStats('shop_1', T0 - 30 * DAY_MS, T0)) pages.push(page.length);
+    expect(pages).toEqual([1_000, 1_000, 345]);
+    // The period's end still bounds the pages after the first (the keyset keeps the filter's range).
+    const bounded: string[] = [];
+    for await (const page of svc.cases.scanForStats('shop_1', T0 - 30 * DAY_MS, T0 - 20 * DAY_MS + 400, 1_000)) bounded.push(...page.map((c) => c._id));
+    expect(bounded).toHaveLength(1_200);
+    expect(bounded[1_199]).toBe('bulk_01199');
     const gets = lb.fake.callsOf('database.getDocument').filter((c) => (c.query as { orderId?: string })?.orderId === 'order_bulk' || JSON.stringify(c.query).includes('order_bulk'));
     expect(gets.length).toBe(3);
   });

@@ -70,7 +70,11 @@ beforeAll(async () => {
   await record('cases.listForShop', () => svc.cases.listForShop('shop_1', { limit: 20 }));
   await record('cases.listEscalated', () => svc.cases.listEscalated({ limit: 20 }));
   await record('cases.due', () => svc.cases.due(T0 + 2 * DAY_MS, 100));
-  await record('cases.listForStats', () => svc.cases.listForStats('shop_1', T0 - 30 * DAY_MS, T0));
+  await record('cases.scanForStats', async () => {
+    const pages = [];
+    for await (const page of svc.cases.scanForStats('shop_1', T0 - 30 * DAY_MS, T0)) pages.push(page);
+    return pages;
+  });
   const { timerAt: _t, ...approved } = { ...pending, status: 'REFUNDING' as const, approvedAt: T0, approvedFen: 5_000, version: 2, updatedAt: T0 };
   await record('cases.update (case only)', () => svc.cases.update(approved, 1, []));
   await record('cases.update (with outbox and ticket)', () =>

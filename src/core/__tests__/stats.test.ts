@@ -1,5 +1,5 @@
 import type { AfterSaleCase } from '../../../types/domain';
-import { computeStats } from '../stats';
+import { computeStats, STATS_CASE_FIELDS, statsCaseOf, StatsFold } from '../stats';
 import { DAY_MS } from '../time';
 import { makeAttempt, makeCase, T0 } from './fixtures';
 
@@ -135,5 +135,32 @@ describe('R25 analytics', () => {
     expect(lines[3].startsWith(`"'=HYPERLINK(""x"")",`)).toBe(true);
     expect(lines[3]).toContain('仅退运费,快递问题,已退款,运费,10.00,10.00,10.00');
     expect(lines[3]).toContain(',平台判定,是,疑难');
+  });
+});
+
+describe('StatsFold (the report a page at a time)', () => {
+  it('cut to STATS_CASE_FIELDS and folded one case at a time, gives the report of the whole cases', () => {
+    const sorted = cases().sort((a, b) => a.createdAt - b.createdAt);
+    const cut = sorted.map(statsCaseOf);
+    for (const c of cut) {
+      for (const key of Object.keys(c)) expect(STATS_CASE_FIELDS).toContain(key);
+      expect(c).not.toHaveProperty('history');
+      for (const r of c.refunds) expect(Object.keys(r).sort()).toEqual(['amountFen', 'status']);
+    }
+    const fold = new StatsFold(from, to);
+    for (const c of cut) fold.add(c);
+    expect(fold.result(40, titles)).toEqual(computeStats(cases(), 40, from, to, titles));
+  });
+
+  it('asks for the SKU titles only at the end, so titles found after a case still name it', () => {
+    const fold = new StatsFold(from, to);
+    fold.add(statsCaseOf(makeRefundedQuality()));
+    const named = new Map<string, string>();
+    const s1 = fold.result(1, (sku) => named.get(sku));
+    named.set('sku_a', '后来才知道的名字');
+    const s2 = fold.result(1, (sku) => named.get(sku));
+    expect(s1.csv).not.toContain('后来才知道的名字');
+    expect(s2.csv).toContain('后来才知道的名字×');
+    expect(s2.bySku[0].label).toBe('后来才知道的名字');
   });
 });

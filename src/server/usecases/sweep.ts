@@ -35,7 +35,7 @@ export interface SweepOptions {
   budgetMs?: number;
 }
 
-/** Cloud `get` returns at most 100 rows per query. */
+/** A batch where the case repository does not say its own (CaseRepo.sweepBatchSize). */
 const DEFAULT_BATCH = 100;
 /** Well inside a cloud function's time limit, with room for the last batch to finish. */
 const DEFAULT_BUDGET_MS = 20_000;
@@ -355,7 +355,7 @@ async function refundItems(svc: Services, cases: readonly AfterSaleCase[], repor
 }
 
 export async function sweep(svc: Services, opts: SweepOptions = {}): Promise<SweepReport> {
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
+  const batchSize = opts.batchSize ?? svc.cases.sweepBatchSize ?? DEFAULT_BATCH;
   const budgetMs = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   const started = Date.now();
   const spent = (): boolean => Date.now() - started >= budgetMs;

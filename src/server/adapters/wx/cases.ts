@@ -4,10 +4,14 @@ import type { AfterSaleCase, EpochMs, Fen, Notification, Ticket } from '../../..
 import type { ApplyGuard, CapClaim, CaseListQuery, CaseRepo, CaseWrite, CaseWriteOutcome, DueKey, InsertResult, PreparedWrite } from '../../ports';
 import { capExceeded, capShares, sharesOfClaim, totalMoves, type TotalMove } from '../../caps';
 import { committedOnOrderFen } from '../../../core/rules';
+import { STATS_CASE_FIELDS, type StatsCase } from '../../../core/stats';
 import { shanghaiYearStart } from '../../../core/time';
-import { caseDocument, caseFromDocument, caseReplacement, keysetPage, scanAll, type KeysetSpec } from './docs';
+import { caseDocument, caseFromDocument, caseReplacement, keysetPage, MAX_BATCH, scanAll, scanPages, type KeysetSpec } from './docs';
 import { ordersYearFen, type YearTotalDoc } from './yearTotals';
 import { COLLECTIONS, type WxCollection, type WxCommand, type WxDatabase, type WxFilter, type WxStartedTransaction, type WxTransaction } from './sdk';
+
+/** The stats scan reads only the fields the statistics need (a projection: less to send and to hold). */
+const STATS_PROJECTION: Record<string, boolean> = Object.fromEntries(STATS_CASE_FIELDS.map((f) => [f, true]));
 
 /** Counter documents in `as_counters`: one per order and per buyer, bumped by every insert (the apply guard). */
 const orderCounterId = (orderId: string) => `order:${orderId}`;
@@ -151,6 +155,8 @@ function seqOf(doc: unknown): number {
  * replace the document, add the outbox rows and tickets) when rows must commit with it.
  */
 export class WxCaseRepo implements CaseRepo {
+  /** A cloud database transaction is kept small (time and document limits): 100 cases a batch. */
+  readonly sweepBatchSize = 100;
   private readonly _: WxCommand;
   /**
    * Cases as last read, by id: a case at a given version never changes (every write bumps it), so
@@ -264,9 +270,11 @@ export class WxCaseRepo implements CaseRepo {
     return out;
   }
 
-  async listForStats(shopId: string, from: EpochMs, to: EpochMs): Promise<AfterSaleCase[]> {
-    const rows = await scanAll(this._, this.cases, { shopId, createdAt: this._.gte(from).and(this._.lt(to)) }, 'createdAt');
-    return rows.map(caseFromDocument);
+  async *scanForStats(shopId: string, from: EpochMs, to: EpochMs, pageSize = MAX_BATCH): AsyncGenerator<StatsCase[]> {
+    const filter = { shopId, createdAt: this._.gte(from).and(this._.lt(to)) };
+    for await (const rows of scanPages(this._, this.cases, filter, 'createdAt', STATS_PROJECTION, pageSize)) {
+      yield rows as unknown as StatsCase[];
+    }
   }
 
   async readGuard(orderId: string, buyerOpenid: string): Promise<ApplyGuard> {

@@ -7,7 +7,7 @@ import type { Page } from '../../../../types/api';
 import type { AfterSaleCase } from '../../../../types/domain';
 import { decodeCursor, encodeCursor, pageLimit } from '../cursor';
 import { committedToYearFen } from '../../../core/rules';
-import type { WxCollection, WxCommand, WxFilter, WxOperator } from './sdk';
+import type { WxChainable, WxCollection, WxCommand, WxFilter, WxOperator } from './sdk';
 
 /** The most documents one `get()` returns on the server SDK. */
 export const MAX_BATCH = 1000;
@@ -138,10 +138,17 @@ export interface KeysetSpec {
 
 function afterKey(_: WxCommand, spec: KeysetSpec, key: { value: number; id: string }): WxFilter | WxOperator {
   const beyond = spec.direction === 'asc' ? _.gt.bind(_) : _.lt.bind(_);
+  // A range the filter already puts on the sort field (a period) still holds past the key.
+  const range = spec.filter[spec.sortField];
+  const past = isOperator(range) ? range.and(beyond(key.value)) : beyond(key.value);
   return _.or([
-    { ...spec.filter, [spec.sortField]: beyond(key.value) },
+    { ...spec.filter, [spec.sortField]: past },
     { ...spec.filter, [spec.sortField]: key.value, _id: beyond(key.id) },
   ]);
+}
+
+function isOperator(v: unknown): v is WxOperator & WxChainable {
+  return typeof v === 'object' && v !== null && typeof (v as { and?: unknown }).and === 'function';
 }
 
 /** One page in (sortField, _id) order, reading one document past the page to know whether more exist. */
@@ -160,9 +167,34 @@ export async function keysetPage(_: WxCommand, coll: WxCollection, spec: KeysetS
 }
 
 /**
- * Every document matching `filter`, in ascending (sortField, _id) order, fetched MAX_BATCH at a time:
- * each batch resumes after the last key of the one before.
+ * Every document matching `filter`, in ascending (sortField, _id) order, a page of at most `pageSize`
+ * (≤ MAX_BATCH) at a time: each page resumes after the last key of the one before, so only one page
+ * is in memory at once.
  */
+export async function* scanPages(
+  _: WxCommand,
+  coll: WxCollection,
+  filter: WxFilter,
+  sortField: string,
+  projection?: Record<string, boolean>,
+  pageSize: number = MAX_BATCH,
+): AsyncGenerator<Record<string, unknown>[]> {
+  const size = Math.min(Math.max(1, Math.floor(pageSize)), MAX_BATCH);
+  let key: { value: number; id: string } | null = null;
+  for (;;) {
+    const where: WxFilter | WxOperator =
+      key === null ? filter : afterKey(_, { filter, sortField, direction: 'asc', tag: '' }, key);
+    let q = coll.where(where).orderBy(sortField, 'asc').orderBy('_id', 'asc').limit(size);
+    if (projection) q = q.field({ ...projection, [sortField]: true });
+    const rows = (await q.get()).data as Record<string, unknown>[];
+    if (rows.length > 0) yield rows;
+    if (rows.length < size) return;
+    const last = rows[rows.length - 1];
+    key = { value: last[sortField] as number, id: last._id as string };
+  }
+}
+
+/** Every document of `scanPages`, in one array. */
 export async function scanAll(
   _: WxCommand,
   coll: WxCollection,
@@ -171,16 +203,6 @@ export async function scanAll(
   projection?: Record<string, boolean>,
 ): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
-  let key: { value: number; id: string } | null = null;
-  for (;;) {
-    const where: WxFilter | WxOperator =
-      key === null ? filter : afterKey(_, { filter, sortField, direction: 'asc', tag: '' }, key);
-    let q = coll.where(where).orderBy(sortField, 'asc').orderBy('_id', 'asc').limit(MAX_BATCH);
-    if (projection) q = q.field({ ...projection, [sortField]: true });
-    const rows = (await q.get()).data as Record<string, unknown>[];
-    out.push(...rows);
-    if (rows.length < MAX_BATCH) return out;
-    const last = rows[rows.length - 1];
-    key = { value: last[sortField] as number, id: last._id as string };
-  }
+  for await (const rows of scanPages(_, coll, filter, sortField, projection)) out.push(...rows);
+  return out;
 }

@@ -34,7 +34,7 @@ export const INDEXES: Record<string, IndexSpec[]> = {
       keys: [['shopId', 1], ['status', 1], ['createdAt', -1], ['_id', -1]],
       for: '商家按其他状态筛选的列表 (listForShop + status)',
     },
-    { name: 'shop', keys: [['shopId', 1], ['createdAt', -1], ['_id', -1]], for: '商家全部售后与统计 (listForShop, listForStats)' },
+    { name: 'shop', keys: [['shopId', 1], ['createdAt', -1], ['_id', -1]], for: '商家全部售后与统计 (listForShop, scanForStats)' },
     { name: 'shop_approved', keys: [['shopId', 1], ['approvedAt', 1]], for: '年度退款上限 (shopCommittedFen)' },
     { name: 'escalated', keys: [['status', 1], ['_deadlineKey', 1], ['_id', 1]], for: '平台待裁决列表 (listEscalated)' },
   ],

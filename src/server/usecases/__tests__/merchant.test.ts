@@ -1,5 +1,7 @@
 /** The merchant's and the buyer's read side: lists, views, stats, settings. */
 import { DEFAULT_SETTINGS } from '../../../core/settings';
+import { computeStats } from '../../../core/stats';
+import { makeCase } from '../../../../test/support/fixtures';
 import { DAY_MS, HOUR_MS } from '../../../core/time';
 import { ALICE, line, makeWorld, OWNER, refundOnly, SHOP, STAFF, T0, type World } from './support/world';
 
@@ -78,6 +80,53 @@ describe('merchant.stats (R25)', () => {
     expect(s.bySku.map((r) => r.label).sort()).toEqual(['纯棉T恤', '马克杯']);
     expect(s.csv).toContain(a._id);
     expect(s.csv).toContain(b._id);
+  });
+
+  test('over more pages than one, the same report as over every case at once', async () => {
+    const o1 = w.seedOrder({ items: [line('a', { title: '甲' }), line('b', { title: '乙' })] });
+    const o2 = w.seedOrder({ items: [line('c', { title: '丙' }), line('a', { title: '甲（旧）' })] });
+    const from = T0 - DAY_MS;
+    const to = T0 + DAY_MS;
+    const cases = Array.from({ length: 1_203 }, (_, i) =>
+      makeCase({
+        shopId: SHOP,
+        orderId: i % 2 === 0 ? o1._id : o2._id,
+        buyerOpenid: `buyer_${i % 50}`,
+        // Four cases a minute: ties on createdAt, ordered by _id.
+        createdAt: from + Math.floor(i / 4) * 60_000,
+        reason: i % 3 === 0 ? 'QUALITY' : 'NO_REASON',
+        type: i % 11 === 0 ? 'EXCHANGE' : 'REFUND_ONLY',
+        items: i % 2 === 0 ? [{ skuId: 'a', qty: 1 }, { skuId: 'b', qty: 2 }] : [{ skuId: 'c', qty: 1 }],
+        ...(i % 3 === 0 ? { itemTitles: i % 2 === 0 ? ['甲（新）', '乙'] : ['丙'] } : {}),
+        amountFen: 1_000 + i,
+        ...(i % 5 === 0 ? { approvedBy: 'TIMEOUT' as const, approvedFen: 900 + i } : {}),
+        refunds: i % 7 === 0 ? [{ outRefundNo: `r_${i}`, amountFen: 1_000 + i, status: 'SUCCESS', at: T0, method: 'ORIGINAL' }] : [],
+        ...(i % 13 === 0 ? { overturned: true } : {}),
+      }),
+    );
+    const outside = [makeCase({ shopId: SHOP, orderId: o1._id, createdAt: to }), makeCase({ shopId: 'shop_other', orderId: o1._id, createdAt: T0 })];
+    for (const c of [...cases, ...outside]) await w.svc.cases.insert(c, await w.svc.cases.readGuard(c.orderId, c.buyerOpenid), []);
+
+    const repo = w.svc.cases;
+    const scan = repo.scanForStats.bind(repo);
+    const pages: number[] = [];
+    repo.scanForStats = async function* (...args) {
+      for await (const page of scan(...args)) {
+        pages.push(page.length);
+        yield page;
+      }
+    };
+    const s = await w.ok(STAFF, 'merchant.stats', { from, to });
+    expect(pages.length).toBeGreaterThan(1);
+    expect(pages.reduce((a, b) => a + b, 0)).toBe(1_203);
+
+    // As before the scan: every case at once, copied titles over the orders', the first order's title of a SKU.
+    const titles: Record<string, string> = { a: '甲', b: '乙', c: '丙' };
+    for (const c of cases) c.items.forEach((it, i) => (c.itemTitles?.[i] !== undefined ? (titles[it.skuId] = c.itemTitles[i]) : undefined));
+    expect(titles.a).toBe('甲（新）');
+    expect(s).toEqual(computeStats(cases, s.deliveredOrders, from, to, titles));
+    expect(s.totalCases).toBe(1_203);
+    expect(s.csv.split('\r\n')).toHaveLength(1_203 + 2);
   });
 
   test('another shop’s cases are not counted', async () => {

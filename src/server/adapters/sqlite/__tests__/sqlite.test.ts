@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { DEFAULT_SETTINGS } from '../../../../core/settings';
 import { SqliteCaseRepo } from '../cases';
 import { SqliteDevStore } from '../devStore';
-import { DB_FILE_NAME, openSqlite, type Db } from '../open';
+import { DB_FILE_NAME, openSqlite, WAL_AUTOCHECKPOINT_PAGES, type Db } from '../open';
 import { SqliteOrderRepo, SqliteRiskRepo } from '../repos';
 import { MIGRATIONS } from '../schema';
 import { makeCase, makeNotification, makeOrder, nextVersion, T0 } from '../../../../../test/support/fixtures';
@@ -37,6 +37,9 @@ describe('openSqlite', () => {
     const db = openSqlite(dir);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_PAGES);
+    expect(WAL_AUTOCHECKPOINT_PAGES).toBeGreaterThan(1_000);
+    expect(db.pragma('temp_store', { simple: true })).toBe(2); // MEMORY
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     db.close();
     const again = openSqlite(dir, { synchronous: 'FULL' });
@@ -91,7 +94,8 @@ describe('query plans', () => {
     await cases.buyerCaseTimes(c.buyerOpenid, 0);
     await cases.shopCommittedFen(c.shopId, 0, T0);
     await cases.due(T0, 10);
-    await cases.listForStats(c.shopId, 0, T0);
+    // A page of one, so the keyset condition of the second page is planned too.
+    for await (const page of cases.scanForStats(c.shopId, 0, T0, 1)) expect(page).toHaveLength(1);
     for (const status of [undefined, 'PENDING', 'REFUNDED'] as const) {
       const first = await cases.listForShop(c.shopId, { status, limit: 1 });
       await cases.listForBuyer(c.buyerOpenid, { status, limit: 1 });
