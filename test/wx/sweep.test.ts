@@ -90,8 +90,9 @@ test('runs stay inside their budget and resume until every due case is approved 
   // More than one run was needed, and every run but the last stopped because its budget was spent.
   expect(runs.length).toBeGreaterThan(1);
   expect(runs.slice(0, -1).every((r) => r.remaining)).toBe(true);
-  // A run ends within its budget plus the case in hand when the budget ran out (and the final due check).
-  for (const r of runs) expect(r.ms).toBeLessThanOrEqual(budgetMs + 4 * perCaseMs + 100);
+  // A run ends within its budget plus the case in hand when the budget ran out (and the final due check),
+  // with 400 ms for a busy machine's pauses (a run that ignored its budget would take all 120 cases' time).
+  for (const r of runs) expect(r.ms).toBeLessThanOrEqual(budgetMs + 4 * perCaseMs + 400);
 
   // The next run finds nothing due: a second sweep at the same moment changes nothing.
   const after = await autoApproveMain(timer, svc, { Type: 'Timer' }, { time_limit_in_ms: 60_000 });
