@@ -229,9 +229,9 @@ const CLOUD_FLOOR: Record<string, { trips: number; why: string }> = {
   'merchant.get': { trips: 2, why: 'case → order' },
   'merchant.settings.get': { trips: 1, why: 'the shop' },
   'merchant.stats': { trips: 1, why: 'the aggregations together' },
-  'merchant.approve': { trips: 7, why: 'case → facts → txn start → reads → writes → commit → refund ∥ message' },
-  'merchant.reject': { trips: 6, why: 'case → facts → txn start → read → writes → commit' },
-  cancel: { trips: 6, why: 'case → facts → txn start → read → writes → commit' },
+  'merchant.approve': { trips: 6, why: 'case → facts ∥ txn start → reads → writes → commit → refund ∥ message' },
+  'merchant.reject': { trips: 6, why: 'case → facts ∥ txn start → read → writes → commit → message' },
+  cancel: { trips: 5, why: 'case → facts ∥ txn start → read → writes → commit' },
   'platform.list': { trips: 1, why: 'one page' },
 };
 
