@@ -229,9 +229,9 @@ const CLOUD_FLOOR: Record<string, { trips: number; why: string }> = {
   'merchant.get': { trips: 2, why: 'case → order' },
   'merchant.settings.get': { trips: 1, why: 'the shop' },
   'merchant.stats': { trips: 1, why: 'the aggregations together' },
-  'merchant.approve': { trips: 7, why: 'case → facts → txn start → reads → writes → commit → refund ∥ message' },
-  'merchant.reject': { trips: 6, why: 'case → facts → txn start → read → writes → commit' },
-  cancel: { trips: 6, why: 'case → facts → txn start → read → writes → commit' },
+  'merchant.approve': { trips: 6, why: 'case → facts ∥ txn start → reads → writes → commit → refund ∥ message' },
+  'merchant.reject': { trips: 6, why: 'case → facts ∥ txn start → read → writes → commit → message' },
+  cancel: { trips: 5, why: 'case → facts ∥ txn start → read → writes → commit' },
   'platform.list': { trips: 1, why: 'one page' },
 };
 
@@ -272,18 +272,26 @@ function cloudSection(r: CloudResult) {
 }
 
 function coldSection(figs: ColdStartFigures[]) {
-  const med = figs.map((f) => ({ ...f, require: median(f.requireMs), first: median(f.firstCallMs) }));
+  const med = figs.map((f) => ({
+    ...f,
+    require: median(f.requireMs),
+    first: median(f.firstCallMs),
+    requireCpu: median(f.requireCpuMs),
+    firstCpu: median(f.firstCallCpuMs),
+  }));
   const bare = med[0];
   for (const f of med.slice(1)) {
     row({
       section: '0 cold start',
-      measure: `cloudfunctions/${f.fn}/index.js (${kb(f.bytes)}): require, first answered call (from the process’s start)`,
-      value: `require ${int(f.require)} ms, first call ${int(f.first)} ms`,
-      baseline: `bare function (wx-server-sdk only): require ${int(bare.require)} ms, first call ${int(bare.first)} ms`,
-      ratio: x(f.first / bare.first),
+      measure: `cloudfunctions/${f.fn}/index.js (${kb(f.bytes)}): require, first answered call (from the process’s start); CPU time of the require, of the process to the answer`,
+      value: `require ${int(f.require)} ms, first call ${int(f.first)} ms; CPU ${int(f.requireCpu)} ms, ${int(f.firstCpu)} ms`,
+      baseline: `bare function (wx-server-sdk only): require ${int(bare.require)} ms, first call ${int(bare.first)} ms; CPU ${int(bare.requireCpu)} ms, ${int(bare.firstCpu)} ms`,
+      // The verdict on CPU time to the first answer: on this shared 2-core machine the wall times of
+      // one-process runs move ±50% with the other processes' load (bench/README.md, cold start).
+      ratio: `${x(f.firstCpu / bare.firstCpu)} CPU (${x(f.first / bare.first)} wall)`,
       runs: String(f.firstCallMs.length),
       target: '',
-      checks: [{ value: f.first / bare.first, target: TARGETS.coldVsBare }],
+      checks: [{ value: f.firstCpu / bare.firstCpu, target: TARGETS.coldVsBare }],
     });
   }
   return med;

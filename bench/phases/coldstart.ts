@@ -22,17 +22,23 @@ export interface ColdStartFigures {
   bytes: number;
   requireMs: number[];
   firstCallMs: number[];
+  /** CPU time (user + system) of the require alone, and of the process from its start to the first answer. */
+  requireCpuMs: number[];
+  firstCallCpuMs: number[];
 }
 
 
 /** The child: require, then one invocation, each timed from the process's own start. */
 const CHILD = `
 const t0 = performance.now();
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const c0 = cpu();
 const entry = require(process.argv[1]);
 const required = performance.now();
+const requireCpuMs = cpu() - c0;
 Promise.resolve(entry.main(JSON.parse(process.argv[2]), { time_limit_in_ms: 60000 })).then((r) => {
   const answered = performance.now();
-  process.stdout.write(JSON.stringify({ bootMs: t0, requireMs: required, firstCallMs: answered, reply: r }) + '\\n');
+  process.stdout.write(JSON.stringify({ bootMs: t0, requireMs: required, firstCallMs: answered, requireCpuMs, firstCallCpuMs: cpu(), reply: r }) + '\\n');
   process.exit(0);
 }, (e) => { console.error(e); process.exit(1); });
 `;
@@ -46,7 +52,11 @@ exports.main = async () => {
 };
 `;
 
-function runChild(file: string, event: unknown, env: Record<string, string>): Promise<{ requireMs: number; firstCallMs: number; reply: unknown }> {
+function runChild(
+  file: string,
+  event: unknown,
+  env: Record<string, string>,
+): Promise<{ requireMs: number; firstCallMs: number; requireCpuMs: number; firstCallCpuMs: number; reply: unknown }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', CHILD, file, JSON.stringify(event)], { cwd: path.dirname(file), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -84,13 +94,15 @@ async function main(): Promise<void> {
     },
   ];
   for (const c of cases) if (c.file === '') c.file = path.join(REPO_ROOT, 'cloudfunctions', c.fn, 'index.js');
-  const out: ColdStartFigures[] = cases.map((c) => ({ fn: c.fn, bytes: fs.statSync(c.file).size, requireMs: [], firstCallMs: [] }));
+  const out: ColdStartFigures[] = cases.map((c) => ({ fn: c.fn, bytes: fs.statSync(c.file).size, requireMs: [], firstCallMs: [], requireCpuMs: [], firstCallCpuMs: [] }));
   try {
     for (let r = 0; r < rounds; r += 1) {
       for (const [i, c] of cases.entries()) {
         const res = await runChild(c.file, c.event, c.env);
         out[i].requireMs.push(Math.round(res.requireMs * 10) / 10);
         out[i].firstCallMs.push(Math.round(res.firstCallMs * 10) / 10);
+        out[i].requireCpuMs.push(Math.round(res.requireCpuMs * 10) / 10);
+        out[i].firstCallCpuMs.push(Math.round(res.firstCallCpuMs * 10) / 10);
       }
     }
   } finally {

@@ -80,6 +80,23 @@ export interface CapClaim {
     fen: Fen;
     capFen: Fen;
   };
+  /**
+   * The sums a total starts from when its document does not exist yet, as the caller's facts read them
+   * from the store a moment ago (the stored case included; KnownTotals): a repository may use them
+   * instead of reading the same sums again. A total's document, when it exists, always wins.
+   */
+  known?: KnownTotals;
+}
+
+/** What the stored cases held against an order and a shop's year, as read with a transition's facts. */
+export interface KnownTotals {
+  /** committedOnOrderFen over the order's stored cases. */
+  order?: { orderId: string; fen: Fen };
+  /**
+   * shopCommittedFen over the shop's cases approved in that Shanghai calendar year, and
+   * shopCancelRefundFen over its orders cancelled in it (`ordersFen`, when read).
+   */
+  year?: { shopId: string; year: number; fen: Fen; ordersFen?: Fen };
 }
 
 /**

@@ -13,6 +13,9 @@ import type { Services } from '../../src/server/ports';
 import { makeWorld, OWNER, order as worldOrder, type World } from '../../src/server/usecases/__tests__/support/world';
 import { jittered, type Jitter } from './support';
 
+// On cloud-sim its setup took longer than jest's 5 s default on a busy machine.
+jest.setTimeout(120_000);
+
 const SEED = Number(process.env.RACE_SEED ?? Date.now() % 2 ** 31);
 
 let w: World;

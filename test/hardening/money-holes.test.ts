@@ -11,6 +11,9 @@ import { TEST_BACKEND } from '../support/host';
 import { ok } from '../support/http';
 import { gatewayRows, moneyProblems, OWNER, REVIEWER, SHOPS, Stage, watchErrors } from './support';
 
+// On cloud-sim its setup took longer than jest's 5 s default on a busy machine.
+jest.setTimeout(120_000);
+
 let stage: Stage;
 const errors = watchErrors([/did not complete; the sweep will query it/, /refundNotify: /]);
 

@@ -14,9 +14,11 @@ import { createLocalServices } from '../../src/server/adapters/local/services';
 import { createWxServices } from '../../src/server/adapters/wx';
 import { capClaimOf } from '../../src/server/caps';
 import { COLLECTIONS } from '../../src/server/adapters/wx/sdk';
+import { caseDocument } from '../../src/server/adapters/wx/docs';
 import { handleAfterSale, type Reply } from '../../src/server/handler';
 import type { Services } from '../../src/server/ports';
 import { startLoopback, type Loopback } from './fake/loopback';
+import { sequentialRoundTrips, type TracedRequest } from '../../src/server/adapters/cloudsim/service';
 
 /** 2026-11-20 10:00 in Shanghai. */
 const T0 = Date.UTC(2026, 10, 20, 2, 0, 0);
@@ -135,6 +137,34 @@ test('R3 cap guard: three ¥200,000 cases of one shop approved at once never pas
   const total = lb.fake.docs(COLLECTIONS.counters).find((d) => d._id === `total:year:${SHOP}:2026`) as { fen: number } | undefined;
   expect(total?.fen).toBe(40_000_000);
 }, 60_000);
+
+test('merchant.approve starts a shop’s first yearly total from the sums its facts read: nothing read twice, at most 6 sequential round trips', async () => {
+  // As a live shop is: its messages' templates set, so that sending them reads nothing.
+  lb.fake.seed(COLLECTIONS.shops, [shopWithDefaults({ _id: SHOP, name: '封顶小店', verified: true, settings: { subscribeTemplateIds: { decision: 'TPL_DECISION', refund: 'TPL_REFUND' } } }) as never]);
+  const o = seedOrder('ord_known', 'oBuyer_known', [{ skuId: 'lamp', fen: 8_000 }]);
+  const c = await apply(o, 'lamp', 8_000, 'known-1');
+  // Another case of the shop already approved, stored without any total document (as before the guard existed).
+  lb.fake.seed(COLLECTIONS.cases, [caseDocument({ ...makeCase({ _id: 'as_old_known', orderId: 'ord_old_known', shopId: SHOP }), status: 'REFUNDED', approvedFen: 3_000, approvedAt: T0 - DAY_MS }, true) as never]);
+  expect(lb.fake.docs(COLLECTIONS.counters).find((d) => d._id === `total:year:${SHOP}:2026`)).toBeUndefined();
+  lb.fake.rttMs = 20;
+  lb.fake.trace = [];
+  let trace: TracedRequest[];
+  try {
+    const r = await call(OWNER, { action: 'merchant.approve', caseId: c._id });
+    expect(r.body.ok).toBe(true);
+  } finally {
+    trace = lb.fake.trace;
+    lb.fake.trace = null;
+    lb.fake.rttMs = 0;
+  }
+  // The shop's committed sum is read once, with the facts (before, again inside the commit: 7 trips).
+  const started = trace.find((t) => t.action === 'database.startTransaction');
+  expect(started).toBeDefined();
+  expect(trace.filter((t) => t.action === 'database.aggregateDocuments' && t.startMs > started!.endMs)).toEqual([]);
+  expect(sequentialRoundTrips(trace)).toBeLessThanOrEqual(6);
+  const total = lb.fake.docs(COLLECTIONS.counters).find((d) => d._id === `total:year:${SHOP}:2026`) as { fen: number } | undefined;
+  expect(total?.fen).toBe(11_000);
+});
 
 describe.each(['wx', 'sqlite'] as const)('the %s CaseRepo claims R3’s caps in the commit that writes the case', (adapter) => {
   let repo: Services['cases'];
@@ -277,6 +307,50 @@ describe.each(['wx', 'sqlite'] as const)('the %s CaseRepo claims R3’s caps in 
       const c3 = approved(c, 25_000_000);
       expect(await repo.update(c3, c.version, [], [], capClaimOf(c3, { _id: c.orderId, paidFen: 30_000_000 }))).toBe(true);
       expect(lb.fake.docs(COLLECTIONS.counters).find((d) => d._id === `total:year:${SHOP}:2026`)).toMatchObject({ fen: 25_000_000, ordersFen: 25_000_000 });
+    });
+  }
+
+  it('starts a missing total from the caller’s known sum (CapClaim.known), and an existing total document wins over it', async () => {
+    const order = { _id: `ord_known_${adapter}`, paidFen: 10_000 };
+    const a = makeCase({ orderId: order._id, shopId: SHOP });
+    const b = makeCase({ orderId: `ord_known2_${adapter}`, shopId: SHOP });
+    for (const c of [a, b]) expect(await repo.insert(c, await repo.readGuard(c.orderId, c.buyerOpenid), [])).toEqual({ inserted: true });
+    // The caller read that the shop's year already holds ¥499,990 (the stored cases here hold nothing): ¥55 more passes the cap.
+    const a2 = approved(a, 5_500);
+    const near = { year: { shopId: SHOP, year: 2026, fen: LIMITS.yearlyRefundCapFen - 1_000 } };
+    const refused = repo.update(a2, a.version, [note(a2)], [], { ...capClaimOf(a2, order), known: near });
+    if (adapter === 'wx') {
+      await expect(refused).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_LIMIT' });
+      expect(await repo.get(a._id)).toEqual(a);
+      expect(outbox()).toBe(0);
+    } else {
+      // SQLite sums the stored cases inside its own transaction and needs no caller's reading.
+      expect(await refused).toBe(true);
+      return;
+    }
+    // Known as what the stored cases hold: written, the total starting there.
+    const a3 = approved(a, 5_000);
+    expect(await repo.update(a3, a.version, [], [], { ...capClaimOf(a3, order), known: { year: { shopId: SHOP, year: 2026, fen: 0 } } })).toBe(true);
+    // Now the document exists: a known sum near the cap is not used.
+    const b2 = approved(b, 4_000);
+    expect(await repo.update(b2, b.version, [], [], { ...capClaimOf(b2, { _id: b.orderId, paidFen: 10_000 }), known: near })).toBe(true);
+    const totals = Object.fromEntries(lb.fake.docs(COLLECTIONS.counters).filter((d) => String(d._id).startsWith('total:year:')).map((d) => [d._id, (d as { fen: number }).fen]));
+    expect(totals).toEqual({ [`total:year:${SHOP}:2026`]: 9_000 });
+  });
+
+  if (adapter === 'wx') {
+    it('counts the cancellations the caller read (known ordersFen) when the year’s document is missing', async () => {
+      const order = { _id: 'ord_known_orders', paidFen: 10_000 };
+      const a = makeCase({ orderId: order._id, shopId: SHOP });
+      expect(await repo.insert(a, await repo.readGuard(a.orderId, a.buyerOpenid), [])).toEqual({ inserted: true });
+      // No case holds anything, but the caller read ¥499,990 of cancelled orders' refunds this year.
+      const a2 = approved(a, 5_500);
+      const known = { year: { shopId: SHOP, year: 2026, fen: 0, ordersFen: LIMITS.yearlyRefundCapFen - 1_000 } };
+      await expect(repo.update(a2, a.version, [], [], { ...capClaimOf(a2, order), known })).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_LIMIT' });
+      expect(await repo.get(a._id)).toEqual(a);
+      const a3 = approved(a, 1_000);
+      expect(await repo.update(a3, a.version, [], [], { ...capClaimOf(a3, order), known })).toBe(true);
+      expect(lb.fake.docs(COLLECTIONS.counters).find((d) => d._id === `total:year:${SHOP}:2026`)).toMatchObject({ fen: 1_000, ordersFen: LIMITS.yearlyRefundCapFen - 1_000 });
     });
   }
 

@@ -3,7 +3,8 @@
  * deadline that has passed, in batches, within a budget well inside the function's time limit.
  */
 import { createWxServices, wxConfigFromEnv } from '../../../src/server/adapters/wx';
-import { autoApproveMain, type FunctionContext } from '../../../src/server/adapters/wx/entries';
+import { autoApproveMain } from '../../../src/server/adapters/wx/autoApprove';
+import type { FunctionContext } from '../../../src/server/adapters/wx/wxContext';
 import type { WxSdk } from '../../../src/server/adapters/wx/sdk';
 import type { Services } from '../../../src/server/ports';
 

@@ -26,7 +26,7 @@ import { DevClock } from '../adapters/local/clock';
 import { LocalFileStore, parseLocalFileId, type LocalFile } from '../adapters/local/files';
 import { SimulatedRefundGateway, type GatewayOptions } from '../adapters/local/gateway';
 import { SimulatedPaymentGateway } from '../adapters/local/payments';
-import { parsePayNotify } from '../usecases/checkout';
+import { parsePayNotify } from '../usecases/payNotify';
 import type { OutboxEntry, ShopSeed } from '../adapters/sqlite/devStore';
 import { PRODUCT_IMAGE_ROUTE } from '../seed/productImages';
 import { openSqlite, type Db } from '../adapters/sqlite/open';

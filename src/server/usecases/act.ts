@@ -41,7 +41,9 @@ export async function act(
     const facts = c === stored ? ctx : { ...ctx, orderCases: ctx.orderCases.map((o) => (o._id === c._id ? c : o)) };
     const result = transition(c, event, facts);
     if (check) await check(result);
-    return await commitTransition(svc, c, result, ctx.order, { shop: ctx.shop, prepared: c === stored ? prepared : undefined });
+    // The prepared write and the totals the facts read stand only for the case those facts were read with.
+    const fresh = c === stored;
+    return await commitTransition(svc, c, result, ctx.order, { shop: ctx.shop, prepared: fresh ? prepared : undefined, known: fresh ? ctx.known : undefined });
   } finally {
     prepared?.release();
   }

@@ -7,7 +7,6 @@
  * Callbacks are hints (SPEC §4): a payment is recorded only as `payments.query` reports it, a refund
  * result only as `gateway.query` reports it, whoever asks (payNotify, refundNotify, order.get, the timer).
  */
-import { z } from 'zod';
 import type { Page, ShopView } from '../../../types/api';
 import type { Order, Shop } from '../../../types/domain';
 import { DomainError } from '../../core/errors';
@@ -312,18 +311,3 @@ async function sweepOne(svc: Services, o: Order, shop: Shop, now: number, report
     }
   }
 }
-
-/**
- * What a payment callback names: cloudPay's notification (`outTradeNo`, with `returnCode`), or on the
- * local host the plain `{outTradeNo}`. Nothing else in it is believed (SPEC §4: callbacks are hints).
- */
-export function parsePayNotify(body: unknown): string {
-  const r = payNotifyShape.safeParse(body);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new DomainError('INVALID_INPUT', { field: issue.path.length > 0 ? issue.path.map(String).join('.') : 'body', message: '支付结果通知格式有误' });
-  }
-  return r.data.outTradeNo;
-}
-
-const payNotifyShape = z.object({ outTradeNo: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/) });

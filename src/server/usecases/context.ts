@@ -2,13 +2,13 @@
  * Loading what the core needs. The core decides on a RuleContext; the use cases build it from the
  * repos, the same way for apply, preview and every transition.
  */
-import type { AfterSaleCase, EpochMs, Order, Shop } from '../../../types/domain';
+import type { AfterSaleCase, EpochMs, Fen, Order, Shop } from '../../../types/domain';
 import type { RuleContext, TransitionContext } from '../../core/context';
 import { DomainError } from '../../core/errors';
 import { LIMITS, shopWithDefaults } from '../../core/settings';
-import { committedToYearFen } from '../../core/rules';
-import { calendarYearRange, DAY_MS } from '../../core/time';
-import type { Services } from '../ports';
+import { committedOnOrderFen, committedToYearFen } from '../../core/rules';
+import { calendarYearRange, DAY_MS, shanghaiYear } from '../../core/time';
+import type { KnownTotals, Services } from '../ports';
 
 export async function loadOrder(svc: Services, orderId: string): Promise<Order> {
   const order = await svc.orders.get(orderId);
@@ -47,6 +47,17 @@ export async function loadRuleContext(
   now: EpochMs,
   excludeCaseId?: string,
 ): Promise<RuleContext> {
+  return (await readRuleContext(svc, order, callerOpenid, now, excludeCaseId)).ctx;
+}
+
+/** loadRuleContext, with the cases' own part of the shop's yearly total (without cancellations) beside it. */
+async function readRuleContext(
+  svc: Services,
+  order: Order,
+  callerOpenid: string,
+  now: EpochMs,
+  excludeCaseId?: string,
+): Promise<{ ctx: RuleContext; casesYearFen: Fen; cancelsYearFen: Fen }> {
   const [from, to] = calendarYearRange(now);
   const [shop, orderCases, risk, casesYearFen, cancelsYearFen] = await Promise.all([
     loadShop(svc, order.shopId),
@@ -56,7 +67,20 @@ export async function loadRuleContext(
     // SPEC §7: an order cancellation's refund counts toward R3's year too.
     svc.orders.shopCancelRefundFen(order.shopId, from, to),
   ]);
-  return { now, order, shop, orderCases, ...risk, shopYearRefundedFen: casesYearFen + cancelsYearFen, callerOpenid };
+  return { ctx: { now, order, shop, orderCases, ...risk, shopYearRefundedFen: casesYearFen + cancelsYearFen, callerOpenid }, casesYearFen, cancelsYearFen };
+}
+
+/**
+ * The running totals' sums (KnownTotals) as the facts of `c`'s transition read them: the order's from
+ * its stored cases, the shop's year from the other cases' sum plus what `c` itself holds in that year.
+ */
+function knownTotalsOf(c: AfterSaleCase, ctx: RuleContext, casesYearFen: Fen, cancelsYearFen: Fen): KnownTotals {
+  const [from, to] = calendarYearRange(ctx.now);
+  const own = c.approvedAt !== undefined && c.approvedAt >= from && c.approvedAt < to ? committedToYearFen(c) : 0;
+  return {
+    order: { orderId: ctx.order._id, fen: committedOnOrderFen(ctx.orderCases) },
+    year: { shopId: c.shopId, year: shanghaiYear(ctx.now), fen: casesYearFen + own, ordersFen: cancelsYearFen },
+  };
 }
 
 export type Actor = TransitionContext['actor'];
@@ -68,17 +92,19 @@ export async function loadTransitionContext(
   actor: Actor,
   callerOpenid: string,
   now: EpochMs,
-): Promise<TransitionContext & { order: Order }> {
+): Promise<TransitionContext & { order: Order; known?: KnownTotals }> {
   // The case names its order's shop and buyer, so the order and the rest of the facts are read together
   // (one round trip on the cloud database, not two). An order whose keys disagree is read again the long way.
-  const [order, ctx] = await Promise.all([
+  const [order, read] = await Promise.all([
     loadOrder(svc, c.orderId),
-    loadRuleContext(svc, { _id: c.orderId, shopId: c.shopId, buyerOpenid: c.buyerOpenid } as Order, callerOpenid, now, c._id),
+    readRuleContext(svc, { _id: c.orderId, shopId: c.shopId, buyerOpenid: c.buyerOpenid } as Order, callerOpenid, now, c._id),
   ]);
   if (order.shopId !== c.shopId || order.buyerOpenid !== c.buyerOpenid) {
-    return { ...(await loadRuleContext(svc, order, callerOpenid, now, c._id)), actor };
+    const again = await readRuleContext(svc, order, callerOpenid, now, c._id);
+    return { ...again.ctx, actor, known: knownTotalsOf(c, again.ctx, again.casesYearFen, again.cancelsYearFen) };
   }
-  return { ...ctx, order, actor };
+  const ctx = { ...read.ctx, order };
+  return { ...ctx, actor, known: knownTotalsOf(c, ctx, read.casesYearFen, read.cancelsYearFen) };
 }
 
 /**

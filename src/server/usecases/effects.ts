@@ -8,7 +8,7 @@ import type { CaseEvent, Effect, TransitionResult } from '../../core/context';
 import { DomainError } from '../../core/errors';
 import { transition } from '../../core/lifecycle';
 import { capClaimOf } from '../caps';
-import type { PreparedWrite, RefundQueryStatus, Services } from '../ports';
+import type { KnownTotals, PreparedWrite, RefundQueryStatus, Services } from '../ports';
 import { loadTransitionContext } from './context';
 
 interface Rows {
@@ -71,10 +71,15 @@ export async function sendQuietly(svc: Services, notifications: Notification[]):
   }
 }
 
-/** What a caller already holds that the commit can use: the shop of its facts, a write made ready (PreparedWrite). */
+/**
+ * What a caller already holds that the commit can use: the shop of its facts, a write made ready
+ * (PreparedWrite), and the running totals' sums its facts read for `before` itself (KnownTotals; only
+ * when `before` is the case those facts were read with).
+ */
 export interface CommitOptions {
   shop?: Shop;
   prepared?: PreparedWrite;
+  known?: KnownTotals;
 }
 
 /**
@@ -94,7 +99,9 @@ export async function commitTransition(
   // them on totals read earlier, which a racing approval may have moved since.
   let ok: boolean;
   try {
-    ok = await svc.cases.update(result.case, before.version, rows.notifications, rows.tickets, capClaimOf(result.case, order), opts.prepared);
+    const claim = capClaimOf(result.case, order);
+    if (opts.known) claim.known = opts.known;
+    ok = await svc.cases.update(result.case, before.version, rows.notifications, rows.tickets, claim, opts.prepared);
   } catch (e) {
     // A timer or gateway step refused at the commit lost a race on the totals: its callers re-check on
     // fresh facts, where the core itself keeps the step waiting. People are told which rule stopped them.

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { Page } from '../../../../types/api';
 import type { AfterSaleCase, EpochMs, Fen, Notification, Ticket } from '../../../../types/domain';
-import type { ApplyGuard, CapClaim, CaseListQuery, CaseRepo, CaseWrite, CaseWriteOutcome, DueKey, InsertResult, PreparedWrite } from '../../ports';
+import type { ApplyGuard, CapClaim, CaseListQuery, CaseRepo, CaseWrite, CaseWriteOutcome, DueKey, InsertResult, KnownTotals, PreparedWrite } from '../../ports';
 import { capExceeded, capShares, sharesOfClaim, totalMoves, type TotalMove } from '../../caps';
 import { committedOnOrderFen } from '../../../core/rules';
 import { STATS_CASE_FIELDS, type StatsCase } from '../../../core/stats';
@@ -50,6 +50,8 @@ interface PlannedMove extends TotalMove {
   share: number;
   /** YEAR: what the shop's cancelled orders hold, when the document does not say (missing, or written before it did). */
   ordersBase?: number;
+  /** `base` is the caller's own reading of the sum (CapClaim.known), not to be read again. */
+  known?: boolean;
 }
 
 /**
@@ -143,6 +145,17 @@ export function isTransactionConflict(e: unknown): boolean {
   if (!err) return false;
   if (err.code === 'DATABASE_TRANSACTION_CONFLICT') return true;
   return /TransactionConflict|TRANSACTION_CONFLICT|WriteConflict/.test(`${String(err.errMsg ?? '')} ${String(err.message ?? '')}`);
+}
+
+/** The caller's reading of a total's base (CapClaim.known) when it is of this very total, else undefined. */
+function knownBase(move: TotalMove, known: KnownTotals | undefined): Fen | undefined {
+  if (move.kind === 'ORDER') return known?.order && known.order.orderId === move.key ? known.order.fen : undefined;
+  return known?.year && known.year.shopId === move.key && known.year.year === move.year ? known.year.fen : undefined;
+}
+
+/** What the facts read of the shop's cancelled orders in the move's year (a YEAR move), if they did. */
+function knownOrdersBase(move: TotalMove, known: KnownTotals | undefined): Fen | undefined {
+  return known?.year && known.year.shopId === move.key && known.year.year === move.year ? known.year.ordersFen : undefined;
 }
 
 function seqOf(doc: unknown): number {
@@ -420,17 +433,24 @@ export class WxCaseRepo implements CaseRepo {
   }
 
   private movesOf(stored: AfterSaleCase, claim: CapClaim): PlannedMove[] {
-    return totalMoves(capShares(stored), sharesOfClaim(claim), claim.order.orderId, claim.year.shopId).map((move) => ({
-      ...move,
-      id: totalId(move),
-      capFen: move.kind === 'ORDER' ? claim.order.capFen : claim.year.capFen,
-      base: 0,
-      share: move.kind === 'ORDER' ? claim.order.fen : claim.year.year === move.year ? claim.year.fen : 0,
-    }));
+    return totalMoves(capShares(stored), sharesOfClaim(claim), claim.order.orderId, claim.year.shopId).map((move) => {
+      const planned: PlannedMove = {
+        ...move,
+        id: totalId(move),
+        capFen: move.kind === 'ORDER' ? claim.order.capFen : claim.year.capFen,
+        base: 0,
+        share: move.kind === 'ORDER' ? claim.order.fen : claim.year.year === move.year ? claim.year.fen : 0,
+      };
+      const known = knownBase(move, claim.known);
+      const ordersKnown = move.kind === 'YEAR' ? knownOrdersBase(move, claim.known) : undefined;
+      const withOrders = ordersKnown === undefined ? planned : { ...planned, ordersBase: ordersKnown };
+      return known === undefined ? withOrders : { ...withOrders, base: known, known: true };
+    });
   }
 
   /** What a running total starts from when its document does not exist yet: the sum over the stored cases. */
-  private baseOf(move: TotalMove): Promise<number> {
+  private baseOf(move: PlannedMove): Promise<number> {
+    if (move.known) return Promise.resolve(move.base);
     return move.kind === 'ORDER'
       ? this.listByOrder(move.key).then(committedOnOrderFen)
       : this.shopCommittedFen(move.key, shanghaiYearStart(move.year as number), shanghaiYearStart((move.year as number) + 1));
@@ -465,13 +485,14 @@ export class WxCaseRepo implements CaseRepo {
     const ordersBaseFor = (m: PlannedMove): Promise<number> => {
       let b = ordersBases.get(m.id);
       if (!b) {
-        b = ordersYearFen(this.db, m.key, m.year as number);
+        // The caller's facts read the cancellations' sum already (CapClaim.known): no query of its own.
+        b = m.ordersBase !== undefined ? Promise.resolve(m.ordersBase) : ordersYearFen(this.db, m.key, m.year as number);
         b.catch(() => undefined);
         ordersBases.set(m.id, b);
       }
       return b;
     };
-    for (const m of moveById.values()) if (m.kind === 'ORDER') baseFor(m);
+    for (const m of moveById.values()) if (m.kind === 'ORDER' && !m.known) baseFor(m);
     const ids = [...moveById.keys()];
     const outcomes = await this.transaction(async (tx): Promise<CaseWriteOutcome[]> => {
       const caseColl = tx.collection(COLLECTIONS.cases);

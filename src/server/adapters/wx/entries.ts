@@ -4,27 +4,15 @@
  * calls one of these). Kept here so they are tested like the rest of the server code.
  */
 import type { ApiReply } from '../../../../types/errors';
-import { handleAfterSale, handleOrderSync, handlePayNotify, handleRefundNotify, handleSetup, runSweep, type SweepReport } from '../../handler';
+import { handleAfterSale, handleOrderSync, handlePayNotify, handleRefundNotify, handleSetup } from '../../handler';
+import { callerOpenid, type WxContextSource } from './wxContext';
 import { syncEventParts, type SyncAuth } from '../../usecases/orderSync';
 import type { Services } from '../../ports';
 import { orderOfRefund } from '../../usecases/checkout';
 import { subMerchantOfShop } from './payments';
 
-export interface WxContextSource {
-  /** SOURCE: what triggered this run (wx_client, wx_trigger, wx_paycallback, scf, …; chained with commas). */
-  getWXContext(): { OPENID?: string | number; SOURCE?: string | number };
-}
-
-/** The SCF context handed to `main` (only what is read here). */
-export interface FunctionContext {
-  time_limit_in_ms?: number;
-}
-
-/** The caller's openid as the platform vouches for it; absent for timers, callbacks and console runs. */
-function callerOpenid(cloud: WxContextSource): string | undefined {
-  const { OPENID } = cloud.getWXContext();
-  return OPENID === undefined || OPENID === '' ? undefined : String(OPENID);
-}
+export { callerOpenid, type FunctionContext, type WxContextSource } from './wxContext';
+export { autoApproveMain, MAX_SWEEP_BUDGET_MS, SWEEP_BATCH, sweepBudgetMs, type AutoApproveReply } from './autoApprove';
 
 /**
  * `afterSale`: identity only from getWXContext (never from the event). The platform adds `userInfo`
@@ -37,37 +25,6 @@ export async function afterSaleMain(cloud: WxContextSource, svc: Services, event
     body = rest;
   }
   return (await handleAfterSale(svc, callerOpenid(cloud), body)).body;
-}
-
-/** The sweep's share of the function's time limit: the rest covers the case in hand when the budget runs out. */
-const BUDGET_SHARE = 0.75;
-/** 45 s: the budget under the 60 s limit the README asks for. */
-export const MAX_SWEEP_BUDGET_MS = 45_000;
-/** Cases per due() query: the cloud database answers at most 1,000 per get(), and smaller batches re-query sooner. */
-export const SWEEP_BATCH = 100;
-
-export function sweepBudgetMs(context: FunctionContext | undefined): number {
-  const limit = context?.time_limit_in_ms;
-  return typeof limit === 'number' && limit > 0 ? Math.min(MAX_SWEEP_BUDGET_MS, Math.floor(limit * BUDGET_SHARE)) : MAX_SWEEP_BUDGET_MS;
-}
-
-export type AutoApproveReply = { ok: true; data: SweepReport } | { ok: false; error: string };
-
-/**
- * `autoApprove`: the 5-minute timer (`{Type: 'Timer'}`), or a test run from the cloud console. A call
- * from the mini-program (it carries an OPENID) is refused: buyers do not run the sweep.
- */
-export async function autoApproveMain(
-  cloud: WxContextSource,
-  svc: Services,
-  event: unknown,
-  context?: FunctionContext,
-): Promise<AutoApproveReply> {
-  if (callerOpenid(cloud) !== undefined) return { ok: false, error: 'FORBIDDEN' };
-  const isTimer = typeof event === 'object' && event !== null && (event as { Type?: unknown }).Type === 'Timer';
-  const report = await runSweep(svc, { batchSize: SWEEP_BATCH, budgetMs: sweepBudgetMs(context) });
-  console.info(`autoApprove (${isTimer ? 'timer' : 'manual'}) ${JSON.stringify(report)}`);
-  return { ok: true, data: report };
 }
 
 /** What WeChat Pay expects back: errcode 0 stops its retries (which last up to two days otherwise). */
