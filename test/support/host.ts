@@ -18,7 +18,7 @@ import path from 'path';
 import { handleAfterSale, handleRefundNotify, runSweep } from '../../src/server/handler';
 import { DB_FILE_NAME } from '../../src/server/adapters/sqlite/open';
 import type { BackendName } from '../../src/server/host/backend';
-import { startHost, type RunningHost } from '../../src/server/host/host';
+import { HOST_HEAP_MB, startHost, type RunningHost } from '../../src/server/host/host';
 import { backendFromEnv } from '../../src/server/host/serve';
 import type { HostOptions } from '../../src/server/host/host';
 
@@ -75,7 +75,8 @@ function waitExit(child: ChildProcess): Promise<number | null> {
 }
 
 async function spawnHost(dataDir: string, opts: HostProcessOptions): Promise<{ child: ChildProcess; url: string; port: number; output: () => string }> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', SERVE_TS, ...(opts.args ?? [])], {
+  // The heap limit `npm start` gives the host (HOST_HEAP_MB), so tests and the bench run it as users do.
+  const child = spawn(process.execPath, [`--max-old-space-size=${HOST_HEAP_MB}`, ...(opts.nodeArgs ?? []), '--import', 'tsx', SERVE_TS, ...(opts.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', SWEEP_INTERVAL_MS: '0', ...opts.env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],

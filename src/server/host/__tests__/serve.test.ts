@@ -5,10 +5,26 @@
 import Database from 'better-sqlite3';
 import path from 'path';
 import { DB_FILE_NAME } from '../../adapters/sqlite/open';
+import { HOST_HEAP_MB, REPO_ROOT } from '../host';
 import { HostClient, ok } from '../../../../test/support/http';
 import { startHostProcess, tempDataDir, type HostProcess } from '../../../../test/support/host';
 
 jest.setTimeout(120_000);
+
+describe('the host’s heap limit', () => {
+  it('is the same in `npm start`, `npm run serve:cloud` and the tests’ host processes', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const scripts = (require(path.join(REPO_ROOT, 'package.json')) as { scripts: Record<string, string> }).scripts;
+    for (const name of ['start', 'serve:cloud']) expect(scripts[name]).toContain(`--max-old-space-size=${HOST_HEAP_MB} `);
+    const host = await startHostProcess();
+    try {
+      const cmdline = (await import('fs')).readFileSync(`/proc/${host.child.pid}/cmdline`, 'utf8').split('\0');
+      expect(cmdline).toContain(`--max-old-space-size=${HOST_HEAP_MB}`);
+    } finally {
+      await host.stop();
+    }
+  });
+});
 
 describe('serve.ts', () => {
   let host: HostProcess | undefined;
