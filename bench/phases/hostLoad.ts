@@ -82,7 +82,7 @@ function getRequests(m: Manifest, seed: number, to?: string): CannonRequest[] {
   return [{ ...make(), setupRequest: (req) => ({ ...req, ...make() }) }];
 }
 
-function applyBody(o: Manifest['applyOrders'][number]) {
+export function applyBody(o: Manifest['applyOrders'][number]) {
   return post(
     {
       action: 'apply',
