@@ -316,7 +316,7 @@ function hostSection(r: HostLoadResult) {
     get: 'get (buyer, random case of 100,000)',
     list: 'merchant.list (first page of PENDING)',
     apply: `apply (fresh order each, ${int(HOST.applyPerRound)} per run, as fast as answered)`,
-    applyPaced: `apply offered at half the rate above, evenly over the 50 connections`,
+    applyPaced: `apply offered at half the rate above, evenly (open loop, latency from each request’s due time)`,
     approve: `merchant.approve (distinct PENDING case each, ${int(HOST.approvePerRound)} per run)`,
   };
   for (const k of ROUTES) {
