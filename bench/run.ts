@@ -333,7 +333,7 @@ function hostSection(r: HostLoadResult) {
           : k === 'get'
             ? `/healthz ${int(trivial)} req/s; floor ${int(floor)} req/s (get = ${x(med.get.rps / floor)} floor)`
             : k === 'applyPaced'
-              ? `apply as fast as answered: p99 ${med.apply.p99Ms} ms`
+              ? `apply as fast as answered: p99 ${med.apply.p99Ms} ms; host thread waited for a CPU ${int(median(r.rounds.map((x) => x.applyPaced.hostThread?.waitMs ?? Number.NaN)))} ms of ${median(r.rounds.map((x) => x.applyPaced.seconds)).toFixed(1)} s`
               : `/healthz ${int(trivial)} req/s`,
       ratio: k === 'healthz' ? '1.00×' : k === 'applyPaced' ? '—' : x(med[k].rps / trivial),
       runs: String(r.rounds.length),

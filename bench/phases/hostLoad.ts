@@ -21,6 +21,7 @@ import { copyDataDir } from '../lib/copyDb';
 import { DbPeek, quiesce } from '../lib/dbPeek';
 import type { Manifest } from '../lib/dataset';
 import { PeakRss } from '../lib/memory';
+import { mainThreadSched } from '../lib/proc';
 
 export interface HostLoadConfig {
   rounds: number;
@@ -138,9 +139,12 @@ export async function hostLoadPhase(baseDir: string, runDir: string, m: Manifest
   };
   /** n applies offered evenly at `rate`/s (open loop: latency from each request's due time). */
   const applyPacedRun = async (n: number, rate: number) => {
-    const { latenciesMs: _, ...f } = await paced(host.url, { rate, requests: applySlice(n).slice(0, n).map(applyBody) });
+    const requests = applySlice(n).slice(0, n).map(applyBody);
+    const before = mainThreadSched(pid);
+    const { latenciesMs: _, ...f } = await paced(host.url, { rate, requests });
+    const after = mainThreadSched(pid);
     await quiesce(peek);
-    return f;
+    return { ...f, hostThread: { cpuMs: Math.round(after.cpuMs - before.cpuMs), waitMs: Math.round(after.waitMs - before.waitMs) } };
   };
   try {
     // Warm-up: JIT, SQLite's page cache and the OS cache, for every route; not recorded.
@@ -162,7 +166,8 @@ export async function hostLoadPhase(baseDir: string, runDir: string, m: Manifest
       rounds.push({ healthz, floor: floorRun, get, list, apply, applyPaced, approve });
       log(
         `  round ${r + 1}: ` +
-          ROUTES.map((k) => `${k} ${Math.round(rounds[r][k].rps)}/s p99 ${rounds[r][k].p99Ms} ms`).join(' · '),
+          ROUTES.map((k) => `${k} ${Math.round(rounds[r][k].rps)}/s p99 ${rounds[r][k].p99Ms} ms`).join(' · ') +
+          ` (applyPaced: host thread on a CPU ${applyPaced.hostThread?.cpuMs} ms, waiting for one ${applyPaced.hostThread?.waitMs} ms)`,
       );
     }
     return { rounds, peakRssBytes: rss.stop(), finalStatuses: peek.countByStatus() };
