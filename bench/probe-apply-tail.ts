@@ -237,7 +237,7 @@ function serverSide(p: Probe, r: RunFigures): void {
 }
 
 function report(p: Probe, ticks: Tick[], r: RunFigures): void {
-  console.log(`${r.name}: ${r.ok} ok, ${Math.round(r.rps)}/s over ${((r.t1 - r.t0) / 1000).toFixed(1)} s`);
+  console.log(`${r.name}: ${r.ok} ok, ${Math.round(r.rps)}/s over ${((r.t1 - r.t0) / 1000).toFixed(1)} s (epoch ms ${r.t0}–${r.t1})`);
   if (r.reported) console.log(`  autocannon reports: p50 ${r.reported.p50} p99 ${r.reported.p99} max ${r.reported.max} ms`);
   console.log(`  client send→reply (raw): ${summary(r.client)}`);
   if (r.fromDue) console.log(`  client due→reply: ${summary(r.fromDue)}`);
