@@ -316,7 +316,7 @@ function hostSection(r: HostLoadResult) {
     get: 'get (buyer, random case of 100,000)',
     list: 'merchant.list (first page of PENDING)',
     apply: `apply (fresh order each, ${int(HOST.applyPerRound)} per run, as fast as answered)`,
-    applyPaced: `apply offered at half the rate above, evenly over the 50 connections`,
+    applyPaced: `apply offered at half the rate above, evenly (open loop, latency from each request’s due time)`,
     approve: `merchant.approve (distinct PENDING case each, ${int(HOST.approvePerRound)} per run)`,
   };
   for (const k of ROUTES) {
@@ -333,7 +333,7 @@ function hostSection(r: HostLoadResult) {
           : k === 'get'
             ? `/healthz ${int(trivial)} req/s; floor ${int(floor)} req/s (get = ${x(med.get.rps / floor)} floor)`
             : k === 'applyPaced'
-              ? `apply as fast as answered: p99 ${med.apply.p99Ms} ms`
+              ? `apply as fast as answered: p99 ${med.apply.p99Ms} ms; host thread waited for a CPU ${int(median(r.rounds.map((x) => x.applyPaced.hostThread?.waitMs ?? Number.NaN)))} ms of ${median(r.rounds.map((x) => x.applyPaced.seconds)).toFixed(1)} s`
               : `/healthz ${int(trivial)} req/s`,
       ratio: k === 'healthz' ? '1.00×' : k === 'applyPaced' ? '—' : x(med[k].rps / trivial),
       runs: String(r.rounds.length),

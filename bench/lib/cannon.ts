@@ -48,6 +48,8 @@ export interface LoadFigures {
   failed: number;
   statusCodes: Record<string, number>;
   seconds: number;
+  /** The host's main thread during the run (applyPaced only): ms on a CPU, ms waiting for one. */
+  hostThread?: { cpuMs: number; waitMs: number };
 }
 
 export const CONNECTIONS = 50;

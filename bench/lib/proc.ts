@@ -37,3 +37,17 @@ export function writtenBytes(pid: number): number {
   }
   return sum;
 }
+
+/**
+ * A process's main thread so far (/proc/<pid>/task/<pid>/schedstat): time on a CPU and time runnable
+ * but waiting for one, in ms; zeros when it has gone. The wait is what a loaded machine adds to a
+ * single-threaded server's latency (bench/README.md, `apply` p99).
+ */
+export function mainThreadSched(pid: number): { cpuMs: number; waitMs: number } {
+  try {
+    const [cpu, wait] = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { cpuMs: cpu / 1e6, waitMs: wait / 1e6 };
+  } catch {
+    return { cpuMs: 0, waitMs: 0 };
+  }
+}

@@ -3,8 +3,8 @@
  * order: GET /healthz (the baseline: the same server, process and connections, no database), the
  * framework floor (floorServer.ts: the same HTTP stack answering a POST with a stored case, nothing
  * else), get, merchant.list (first page of PENDING), apply, apply again at half the rate the first run
- * reached (offered evenly over the same 50 connections: latency under heavy load, not overload),
- * merchant.approve. Rounds repeat the whole sequence so that the machine's drift lands on the
+ * reached (offered evenly, open loop, over up to 50 connections: latency under heavy load, not
+ * overload; lib/paced.ts says why not autocannon's overallRate), merchant.approve. Rounds repeat the whole sequence so that the machine's drift lands on the
  * baselines and the routes alike.
  *
  * The sweep timer is off (phase 4 measures it on its own); the gateway's refund callbacks run as in
@@ -16,10 +16,12 @@ import { startHostProcess } from '../../test/support/host';
 import { REPO_ROOT } from '../lib/builds';
 import { spawnReady } from '../lib/child';
 import { cannon, CONNECTIONS, type CannonRequest, type LoadFigures } from '../lib/cannon';
+import { paced } from '../lib/paced';
 import { copyDataDir } from '../lib/copyDb';
 import { DbPeek, quiesce } from '../lib/dbPeek';
 import type { Manifest } from '../lib/dataset';
 import { PeakRss } from '../lib/memory';
+import { mainThreadSched } from '../lib/proc';
 
 export interface HostLoadConfig {
   rounds: number;
@@ -82,7 +84,7 @@ function getRequests(m: Manifest, seed: number, to?: string): CannonRequest[] {
   return [{ ...make(), setupRequest: (req) => ({ ...req, ...make() }) }];
 }
 
-function applyBody(o: Manifest['applyOrders'][number]) {
+export function applyBody(o: Manifest['applyOrders'][number]) {
   return post(
     {
       action: 'apply',
@@ -130,10 +132,19 @@ export async function hostLoadPhase(baseDir: string, runDir: string, m: Manifest
     await quiesce(peek);
     return f;
   };
-  const applyRun = async (n: number, overallRate?: number) => {
-    const f = await cannon(host.url, { amount: n, overallRate, requests: each(applySlice(n), applyBody) });
+  const applyRun = async (n: number) => {
+    const f = await cannon(host.url, { amount: n, requests: each(applySlice(n), applyBody) });
     await quiesce(peek);
     return f;
+  };
+  /** n applies offered evenly at `rate`/s (open loop: latency from each request's due time). */
+  const applyPacedRun = async (n: number, rate: number) => {
+    const requests = applySlice(n).slice(0, n).map(applyBody);
+    const before = mainThreadSched(pid);
+    const { latenciesMs: _, ...f } = await paced(host.url, { rate, requests });
+    const after = mainThreadSched(pid);
+    await quiesce(peek);
+    return { ...f, hostThread: { cpuMs: Math.round(after.cpuMs - before.cpuMs), waitMs: Math.round(after.waitMs - before.waitMs) } };
   };
   try {
     // Warm-up: JIT, SQLite's page cache and the OS cache, for every route; not recorded.
@@ -150,12 +161,13 @@ export async function hostLoadPhase(baseDir: string, runDir: string, m: Manifest
       const get = check('get', await cannon(host.url, { durationS: cfg.readSeconds, requests: getRequests(m, 100 + r) }));
       const list = check('list', await cannon(host.url, { durationS: cfg.readSeconds, requests: listBody() }));
       const apply = check('apply', await applyRun(cfg.applyPerRound));
-      const applyPaced = check('applyPaced', await applyRun(cfg.applyPerRound, Math.max(1, Math.round(apply.rps / 2))));
+      const applyPaced = check('applyPaced', await applyPacedRun(cfg.applyPerRound, Math.max(1, Math.round(apply.rps / 2))));
       const approve = check('approve', await approveRun(cfg.approvePerRound));
       rounds.push({ healthz, floor: floorRun, get, list, apply, applyPaced, approve });
       log(
         `  round ${r + 1}: ` +
-          ROUTES.map((k) => `${k} ${Math.round(rounds[r][k].rps)}/s p99 ${rounds[r][k].p99Ms} ms`).join(' · '),
+          ROUTES.map((k) => `${k} ${Math.round(rounds[r][k].rps)}/s p99 ${rounds[r][k].p99Ms} ms`).join(' · ') +
+          ` (applyPaced: host thread on a CPU ${applyPaced.hostThread?.cpuMs} ms, waiting for one ${applyPaced.hostThread?.waitMs} ms)`,
       );
     }
     return { rounds, peakRssBytes: rss.stop(), finalStatuses: peek.countByStatus() };
