@@ -5,9 +5,9 @@ import { LIMITS, shopWithDefaults } from '../../../core/settings';
 import { shanghaiYearStart } from '../../../core/time';
 import { orderCapExceeded, orderTotalMoves, orderYearShare, type TotalMove } from '../../caps';
 import { totalId, WxCaseRepo } from './cases';
-import { ordersYearFen, type YearTotalDoc } from './yearTotals';
+import { cancelRefundFen, ordersYearFen, type YearTotalDoc } from './yearTotals';
 import type { DueKey, MerchantRepo, OrderRepo, RiskRepo, ShopRepo } from '../../ports';
-import { keysetPage, scanAll } from './docs';
+import { keysetPage } from './docs';
 import { COLLECTIONS, type WxDatabase, type WxFilter } from './sdk';
 
 /** Runs of an order's transaction that keeps failing (mostly: losing write conflicts) before the caller hears of it. */
@@ -106,12 +106,8 @@ export class WxOrderRepo implements OrderRepo {
     }
   }
 
-  async shopCancelRefundFen(shopId: string, from: EpochMs, to: EpochMs): Promise<Fen> {
-    const _ = this.db.command;
-    const rows = await scanAll(_, this.db.collection(COLLECTIONS.orders), { shopId, cancelledAt: _.gte(from).and(_.lt(to)) }, 'cancelledAt', {
-      _cancelRefundFen: true,
-    });
-    return rows.reduce((s, r) => s + ((r._cancelRefundFen as number | undefined) ?? 0), 0);
+  shopCancelRefundFen(shopId: string, from: EpochMs, to: EpochMs): Promise<Fen> {
+    return cancelRefundFen(this.db, shopId, from, to);
   }
 
   async listForShop(shopId: string, q: { status?: Order['status']; cursor?: string; limit: number }): Promise<Page<Order>> {

@@ -17,17 +17,18 @@ export interface YearTotalDoc {
 }
 
 /**
- * What the shop's orders cancelled in `year` hold in refunds (attempts not CLOSED), summed over the
- * stored orders: the start of `ordersFen` when the document lacks it. A query: outside any transaction.
+ * What the shop's orders cancelled in [from, to) hold in refunds (attempts not CLOSED), summed over the
+ * stored orders (OrderRepo.shopCancelRefundFen). A query: outside any transaction.
  */
-export async function ordersYearFen(db: WxDatabase, shopId: string, year: number): Promise<Fen> {
+export async function cancelRefundFen(db: WxDatabase, shopId: string, from: number, to: number): Promise<Fen> {
   const _ = db.command;
-  const rows = await scanAll(
-    _,
-    db.collection(COLLECTIONS.orders),
-    { shopId, cancelledAt: _.gte(shanghaiYearStart(year)).and(_.lt(shanghaiYearStart(year + 1))) },
-    'cancelledAt',
-    { _cancelRefundFen: true },
-  );
+  const rows = await scanAll(_, db.collection(COLLECTIONS.orders), { shopId, cancelledAt: _.gte(from).and(_.lt(to)) }, 'cancelledAt', {
+    _cancelRefundFen: true,
+  });
   return rows.reduce((s, r) => s + ((r._cancelRefundFen as number | undefined) ?? 0), 0);
+}
+
+/** What the shop's orders cancelled in Shanghai `year` hold: the start of `ordersFen` when the document lacks it. */
+export function ordersYearFen(db: WxDatabase, shopId: string, year: number): Promise<Fen> {
+  return cancelRefundFen(db, shopId, shanghaiYearStart(year), shanghaiYearStart(year + 1));
 }
