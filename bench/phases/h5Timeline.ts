@@ -3,7 +3,10 @@
  * goes out and comes back (Resource Timing), long tasks, first paint, and when the bench declares the
  * screen interactive (h5.ts's watch). Needs the h5 builds (`npm run bench -- --only=h5` makes them).
  *   npx tsx bench/phases/h5Timeline.ts [loads per screen, default 3]
- * Prints every load's timeline and, per screen, the median of the interesting moments.
+ * Prints every load's timeline and each screen's median. Environment: QUIET=1 medians only;
+ * BEFORE_DIST=<an older app-h5 build> loads it in turn with the others (A/B in one run); LATENCY_MS=40
+ * adds that latency to every request (Chrome's network emulation); TRACE=1 adds the main thread's tasks;
+ * PROFILE=1 one CPU-profiled load of each, self time per function.
  */
 import fs from 'fs';
 import os from 'os';
@@ -67,7 +70,13 @@ function selfTimes(profile: { nodes: ProfileNode[]; samples: number[]; timeDelta
     const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^https?:\/\/[^/]+/, '')}:${f.lineNumber}`;
     ms.set(key, (ms.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
   });
-  return [...ms].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(1).padStart(7)} ms  ${k}`);
+  const byUrl = new Map<string, number>();
+  for (const [k, v] of ms) {
+    const url = k.slice(k.lastIndexOf(' ') + 1).replace(/:-?\d+$/, '') || '(native)';
+    byUrl.set(url, (byUrl.get(url) ?? 0) + v);
+  }
+  const urls = [...byUrl].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(' · ');
+  return [`by script: ${urls}`, ...[...ms].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, v]) => `${v.toFixed(1).padStart(7)} ms  ${k}`)];
 }
 
 interface TraceEvent {
@@ -134,6 +143,12 @@ async function timeline(url: string, spec: ScreenSpec, profile = false): Promise
     await page.addInitScript(OBSERVE);
     await page.addInitScript(watchScript(spec));
     await page.addInitScript(inDom(spec.selector));
+    if (process.env.LATENCY_MS) {
+      // Every request (scripts, styles, calls) waits this long, as on a phone's network; loopback has ~none.
+      const net = await context.newCDPSession(page);
+      await net.send('Network.enable');
+      await net.send('Network.emulateNetworkConditions', { offline: false, latency: Number(process.env.LATENCY_MS), downloadThroughput: -1, uploadThroughput: -1 });
+    }
     const cdp = profile ? await context.newCDPSession(page) : undefined;
     const tracer = process.env.TRACE ? await context.newCDPSession(page) : undefined;
     const traced: TraceEvent[] = [];
@@ -197,14 +212,20 @@ async function main(): Promise<void> {
     const bare = await spawnReady(H5_HOST, { DATA_DIR: dataBare, DIST_DIR: path.join(BENCH_TMP, 'bare-dist-h5') });
     hosts.push(bare);
     const urlOf = (s: Screen) => (s === 'bare' ? bare.url : app.url);
-    for (const s of SCREENS) await timeline(urlOf(s), SPECS[s]);
-    const interactive: Record<Screen, number[]> = { bare: [], orders: [], panel: [] };
+    // BEFORE_DIST: an older app build served beside, loaded in turn with the others (A/B in one run).
+    const before = process.env.BEFORE_DIST ? await spawnReady(H5_HOST, { DATA_DIR: copyDataDir(dataApp, path.join(BENCH_TMP, 'timeline-h5-before')), DIST_DIR: process.env.BEFORE_DIST }) : undefined;
+    if (before) hosts.push(before);
+    const runs: { name: string; url: string; spec: ScreenSpec }[] = SCREENS.map((s) => ({ name: s, url: urlOf(s), spec: SPECS[s] }));
+    if (before) runs.push({ name: 'orders (before)', url: before.url, spec: SPECS.orders }, { name: 'panel (before)', url: before.url, spec: SPECS.panel });
+    for (const r of runs) await timeline(r.url, r.spec);
+    const interactive: Record<string, number[]> = Object.fromEntries(runs.map((r) => [r.name, []]));
     for (let i = 0; i < loads; i += 1) {
-      for (const s of SCREENS) {
-        const t = await timeline(urlOf(s), SPECS[s]);
-        interactive[s].push(t.interactive);
-        console.log(`\n== ${s}, load ${i + 1}: interactive ${Math.round(t.interactive)} ms`);
-        for (const r of t.rows) console.log(`${String(Math.round(r.at)).padStart(5)} → ${String(Math.round(r.end)).padStart(5)}  ${r.what}`);
+      for (const r of runs) {
+        const t = await timeline(r.url, r.spec);
+        interactive[r.name].push(t.interactive);
+        if (process.env.QUIET) continue;
+        console.log(`\n== ${r.name}, load ${i + 1}: interactive ${Math.round(t.interactive)} ms`);
+        for (const row of t.rows) console.log(`${String(Math.round(row.at)).padStart(5)} → ${String(Math.round(row.end)).padStart(5)}  ${row.what}`);
       }
     }
     if (process.env.PROFILE) {
@@ -215,8 +236,12 @@ async function main(): Promise<void> {
       }
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    console.log('\nmedians: ' + SCREENS.map((s) => `${s} ${Math.round(med(interactive[s]))} ms`).join(' · ') +
-      ` · orders ${(med(interactive.orders) / med(interactive.bare)).toFixed(2)}× · panel ${(med(interactive.panel) / med(interactive.bare)).toFixed(2)}×`);
+    const bareMed = med(interactive.bare);
+    console.log(`\nmedians of ${loads} loads each:`);
+    for (const r of runs) {
+      const m = med(interactive[r.name]);
+      console.log(`  ${r.name}: ${Math.round(m)} ms (${(m / bareMed).toFixed(2)}× bare, +${Math.round(m - bareMed)} ms) — ${interactive[r.name].map(Math.round).join(', ')}`);
+    }
   } finally {
     for (const h of hosts) await h.stop();
   }
