@@ -23,13 +23,13 @@ const IDENTITY_KEY = 'aftersale.devOpenid';
 export type Screen = 'bare' | 'orders' | 'panel';
 export const SCREENS: Screen[] = ['bare', 'orders', 'panel'];
 
-interface ScreenSpec {
+export interface ScreenSpec {
   route: string;
   selector: string;
   openid?: string;
 }
 
-const SPECS: Record<Screen, ScreenSpec> = {
+export const SPECS: Record<Screen, ScreenSpec> = {
   bare: { route: '/', selector: '#bare-ready' },
   orders: { route: '/#/pages/index/index', selector: '.order-card', openid: 'oBuyerZhangWei' },
   panel: { route: '/#/merchant/pages/panel/index', selector: '[data-case-id]', openid: 'oMerchantOwnerHaowu' },

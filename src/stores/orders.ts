@@ -13,7 +13,8 @@ export const ORDER_TABS: { key: string; title: string; status?: OrderStatus }[] 
   { key: 'COMPLETED', title: '已完成', status: 'COMPLETED' },
 ];
 
-const PAGE_SIZE = 10;
+/** Orders per page; the app asks for the first page of 全部 at launch with it (services/launch.ts). */
+export const ORDERS_PAGE_SIZE = 10;
 
 interface OrdersState {
   lists: Record<string, PagedList<OrderView>>;
@@ -37,7 +38,7 @@ export const useOrdersStore = create<OrdersState>((set, get) => ({
         for (const o of next.items) byId[o._id] = o;
         set({ lists: { ...get().lists, [tab.key]: next }, byId });
       },
-      (cursor) => callAfterSale('order.list', { ...(tab.status ? { status: tab.status } : {}), ...(cursor ? { cursor } : {}), limit: PAGE_SIZE }),
+      (cursor) => callAfterSale('order.list', { ...(tab.status ? { status: tab.status } : {}), ...(cursor ? { cursor } : {}), limit: ORDERS_PAGE_SIZE }),
       mode,
     );
   },

@@ -36,6 +36,12 @@ interface PanelState {
   setTab(tab: PanelTabKey): void;
   /** First page (again): on entering a tab, pull to refresh, or after a batch. */
   load(tab?: PanelTabKey): Promise<void>;
+  /**
+   * The open tab's first page asked before the panel knows the caller's role (alongside whoami, not
+   * after it); the panel's own first load within {@link PREFETCH_TAKEN_MS} takes this answer instead
+   * of asking again. Nothing happens when the tab already holds a list.
+   */
+  prefetch(): void;
   loadMore(): Promise<void>;
   toggle(caseId: string): void;
   selectAll(): void;
@@ -54,6 +60,12 @@ function emptyList(): TabList {
 function emptyLists(): Record<PanelTabKey, TabList> {
   return Object.fromEntries(PANEL_TABS.map((t) => [t.key, emptyList()])) as Record<PanelTabKey, TabList>;
 }
+
+/** How long a prefetched first page stands in for the panel's own first load. */
+export const PREFETCH_TAKEN_MS = 2_000;
+
+/** The prefetched first page, until a load takes it (or a newer request or reset makes it stale). */
+let early: { tab: PanelTabKey; token: number; at: number; done: Promise<void> } | undefined;
 
 /** Which request last started for each tab: an older answer arriving late is dropped. */
 const latest: Partial<Record<PanelTabKey, number>> = {};
@@ -77,6 +89,9 @@ export const usePanelStore = create<PanelState>()((set, get) => {
     },
 
     async load(tab = get().tab) {
+      const taken = early;
+      early = undefined;
+      if (taken && taken.tab === tab && latest[tab] === taken.token && Date.now() - taken.at < PREFETCH_TAKEN_MS) return taken.done;
       const token = ++seq;
       latest[tab] = token;
       const shown = get().lists[tab].items.length > 0;
@@ -100,6 +115,13 @@ export const usePanelStore = create<PanelState>()((set, get) => {
         if (get().lists[tab].items.length > 0) patchList(tab, { refreshing: false, moreError: problem });
         else patchList(tab, { status: 'error', refreshing: false, error: problem });
       }
+    },
+
+    prefetch() {
+      const tab = get().tab;
+      if (get().lists[tab].status !== 'idle') return;
+      const done = get().load(tab);
+      early = { tab, token: latest[tab]!, at: Date.now(), done };
     },
 
     async loadMore() {
@@ -181,6 +203,7 @@ export const usePanelStore = create<PanelState>()((set, get) => {
     },
 
     reset() {
+      early = undefined;
       for (const t of PANEL_TABS) latest[t.key] = ++seq;
       set({ tab: 'PENDING', lists: emptyLists(), selected: [], batch: { running: false, done: 0, total: 0 } });
     },

@@ -290,6 +290,49 @@ describe('panel states', () => {
     expect(Taro.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '如何完成商户号实名认证', content: expect.stringContaining('自动重新发起') }));
   });
 
+  it('asks for its list and the shop alongside whoami on a first visit, and only once', async () => {
+    useIdentityStore.setState({ identity: undefined, error: undefined });
+    let answerWhoami: (v: unknown) => void = () => undefined;
+    serve({
+      whoami: () => new Promise((r) => (answerWhoami = r)),
+      'merchant.list': () => ({ items: pendingCases(2), nextCursor: null }),
+    });
+    render(<PanelPage />);
+    await settle();
+    // whoami has not answered: the gate still waits, yet the list and the settings are on their way.
+    expect(calls('whoami')).toHaveLength(1);
+    expect(calls('merchant.list')).toEqual([['merchant.list', { status: 'PENDING', limit: 20 }]]);
+    expect(calls('merchant.settings.get')).toHaveLength(1);
+    expect(rowIds()).toEqual([]);
+    await act(async () => answerWhoami({ openid: MERCHANT_OPENID, role: 'OWNER', shopId: 'shop_1' }));
+    await settle();
+    expect(rowIds()).toEqual(['AS0000', 'AS0001']);
+    expect(calls('merchant.list')).toHaveLength(1);
+    expect(calls('merchant.settings.get')).toHaveLength(1);
+    expect(screen.queryByText('正在刷新…')).toBeNull();
+    // Later loads ask again as before.
+    act(() => triggerPullDownRefresh());
+    await settle();
+    expect(calls('merchant.list')).toHaveLength(2);
+  });
+
+  it('shows a buyer on a first visit the gate, not the FORBIDDEN of the list asked alongside whoami', async () => {
+    useIdentityStore.setState({ identity: undefined, error: undefined });
+    serve({
+      whoami: () => ({ openid: 'buyer_1', role: 'BUYER' }),
+      'merchant.list': () => {
+        throw new CloudError({ code: 'FORBIDDEN', ...CATALOGUE.FORBIDDEN });
+      },
+      'merchant.settings.get': () => {
+        throw new CloudError({ code: 'FORBIDDEN', ...CATALOGUE.FORBIDDEN });
+      },
+    });
+    render(<PanelPage />);
+    await settle();
+    expect(screen.getByText('售后处理台仅对店主、店铺客服开放')).toBeTruthy();
+    expect(screen.queryByText(CATALOGUE.FORBIDDEN.message)).toBeNull();
+  });
+
   it('tells a buyer this page is for shop staff', async () => {
     useIdentityStore.setState({ identity: { openid: 'buyer_1', role: 'BUYER' } });
     serve({});

@@ -2,6 +2,7 @@ import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { Button, Text, View } from '@tarojs/components';
 import { useCallback, useEffect, useState } from 'react';
 import PageState from '../../../components/PageState';
+import { useIdentityStore } from '../../../stores/identity';
 import StatusTabs from '../../../components/StatusTabs';
 import { formatYuan } from '../../../core/money';
 import { useNow } from '../../../hooks/useNow';
@@ -146,6 +147,14 @@ function Panel() {
 }
 
 export default function PanelPage() {
+  // Until whoami answers (the first visit: no role kept yet) the gate holds the panel back; its list and
+  // the shop's settings are asked alongside whoami rather than after it. A caller who is no shop staff
+  // never sees them: the gate shows its message instead, and the cloud answers them FORBIDDEN anyway.
+  useState(() => {
+    if (useIdentityStore.getState().identity) return;
+    usePanelStore.getState().prefetch();
+    if (useShopStore.getState().viewStatus === 'idle') void useShopStore.getState().loadShop();
+  });
   return (
     <RoleGate allow={['OWNER', 'STAFF']} what="售后处理台">
       <Panel />
