@@ -4,6 +4,9 @@ import type { Shop, ShopSettings, TemplateFieldMap } from '../../types/domain';
  * Every number of the spec lives here once. Shop settings are what a merchant may change;
  * LIMITS are the platform's (WeChat Pay, WeChat shop rules) and are the same for every shop.
  */
+/** A shipment's tracking number as the cloud takes it (return, reship): letters, digits and hyphens, 6 to 40. */
+export const TRACKING_NO_PATTERN = /^[A-Za-z0-9-]{6,40}$/;
+
 export const LIMITS = {
   /** R3: one refund, and all refunds of an order, ≤ 105% of what was paid. */
   refundCapPercent: 105,

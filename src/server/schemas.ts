@@ -16,7 +16,7 @@ import {
   REJECT_REASON_CODES,
 } from '../../types/domain';
 import { DomainError } from '../core/errors';
-import { DEFAULT_SETTINGS, LIMITS } from '../core/settings';
+import { DEFAULT_SETTINGS, LIMITS, TRACKING_NO_PATTERN } from '../core/settings';
 import { checkTemplateFields, SUBSCRIBE_VALUE_LABELS } from '../core/subscribeFields';
 
 /** Large enough for any real order, small enough that fen × 10,500 stays an exact double (money.ts). */
@@ -90,7 +90,7 @@ const listQuery = z.strictObject({
 
 const caseRef = z.strictObject({ caseId: id });
 const shipCompany = z.string().trim().min(2).max(30);
-const shipTrackingNo = z.string().regex(/^[A-Za-z0-9-]{6,40}$/);
+const shipTrackingNo = z.string().regex(TRACKING_NO_PATTERN);
 /** SPEC §5: the wanted size or colour; the core counts its 1–100 characters after trimming (INVALID_INPUT on exchangeNote). */
 const exchangeNote = z.string().max(400);
 const none = z.strictObject({});

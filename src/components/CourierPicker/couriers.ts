@@ -1,8 +1,7 @@
+import { TRACKING_NO_PATTERN } from '../../core/settings';
+
 /** The couriers most returns in China go back with, as their customers name them (the picker's chips). */
 export const COMMON_COURIERS = ['顺丰速运', '中通快递', '圆通速递', '韵达快递', '申通快递', '极兔速递', '京东快递', '邮政EMS'] as const;
-
-/** The same rule as the server's `shipReturn` schema: letters, digits and hyphens, 6 to 40 of them. */
-export const TRACKING_NO_PATTERN = /^[A-Za-z0-9-]{6,40}$/;
 
 /**
  * The courier a scanned tracking number clearly belongs to, by the prefixes these couriers print

@@ -2,7 +2,8 @@ import Taro from '@tarojs/taro';
 import { Button, Input, Text, View } from '@tarojs/components';
 import { useState } from 'react';
 import ChoiceChips, { type Choice } from '../ChoiceChips';
-import { COMMON_COURIERS, courierOfTrackingNo, TRACKING_NO_PATTERN } from './couriers';
+import { TRACKING_NO_PATTERN } from '../../core/settings';
+import { COMMON_COURIERS, courierOfTrackingNo } from './couriers';
 import './index.scss';
 
 export { shipmentProblem } from './couriers';

@@ -14,7 +14,7 @@ import type {
 } from '../../../types/api';
 import type { AfterSaleCase, Fen, RefundMethod, RejectReasonCode } from '../../../types/domain';
 import { formatYuan, parseYuan, percentOf } from '../../core/money';
-import { LIMITS } from '../../core/settings';
+import { LIMITS, TRACKING_NO_PATTERN } from '../../core/settings';
 
 export type FieldErrors = Partial<Record<string, string>>;
 export type Checked<T> = { ok: true; request: T } | { ok: false; errors: FieldErrors };
@@ -155,7 +155,7 @@ export function checkReship(c: AfterSaleCase, form: ReshipForm): Checked<ReshipR
   const company = form.company.trim();
   const trackingNo = form.trackingNo.trim();
   if (company.length < 2 || company.length > 30) errors.company = '请填写快递公司，如 顺丰速运';
-  if (!/^[A-Za-z0-9-]{6,40}$/.test(trackingNo)) errors.trackingNo = '请填写完整的快递单号（6-40位字母或数字）';
+  if (!TRACKING_NO_PATTERN.test(trackingNo)) errors.trackingNo = '请填写完整的快递单号（6-40位字母或数字）';
   return checked(errors, { caseId: c._id, company, trackingNo });
 }
 
