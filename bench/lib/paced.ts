@@ -13,6 +13,7 @@
  */
 import http from 'http';
 import { CONNECTIONS, type CannonRequest, type LoadFigures } from './cannon';
+import { percentile } from './stats';
 
 export interface PacedRun {
   /** Sent in this order, one each. */
@@ -21,13 +22,6 @@ export interface PacedRun {
   rate: number;
   /** A reply slower than this counts as failed (default 30 s, as cannon()). */
   timeoutMs?: number;
-}
-
-/** The value at rank ⌈p/100 · n⌉ of the sorted values (nearest rank). */
-export function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
 export async function paced(url: string, run: PacedRun): Promise<LoadFigures & { latenciesMs: number[] }> {

@@ -7,6 +7,13 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
+/** The value at rank ⌈p/100 · n⌉ of the sorted values (nearest rank). */
+export function percentile(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
 /** How a figure compares with its target: `max` = must stay at or below, `min` = at or above. */
 export interface Target {
   kind: 'max' | 'min';

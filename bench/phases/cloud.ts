@@ -22,6 +22,7 @@ import { DAY_MS, HOUR_MS } from '../../src/core/time';
 import { sequentialRoundTrips, type TracedRequest } from '../../src/server/adapters/cloudsim/service';
 import { createCloudSimBackend, type CloudSimBackend } from '../../src/server/host/cloudSimBackend';
 import { REPO_ROOT } from '../lib/builds';
+import { percentile } from '../lib/stats';
 
 export const CLOUD_RTT_MS = 10;
 
@@ -85,11 +86,6 @@ function orderFor(k: number, now: number): Order {
     deliveredAt: now - DAY_MS,
     items,
   };
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
 const median = (xs: number[]) => percentile(xs, 50);

@@ -4,7 +4,8 @@
  */
 import http from 'http';
 import type { AddressInfo } from 'net';
-import { paced, percentile } from '../../bench/lib/paced';
+import { paced } from '../../bench/lib/paced';
+import { percentile } from '../../bench/lib/stats';
 import type { CannonRequest } from '../../bench/lib/cannon';
 
 interface Server {
