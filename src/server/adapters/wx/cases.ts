@@ -153,6 +153,20 @@ function knownBase(move: TotalMove, known: KnownTotals | undefined): Fen | undef
   return known?.year && known.year.shopId === move.key && known.year.year === move.year ? known.year.fen : undefined;
 }
 
+/** `read`, memoised by the move's id; a rejection is kept for whoever awaits it, never reported as unhandled. */
+function onceById(read: (m: PlannedMove) => Promise<number>): (m: PlannedMove) => Promise<number> {
+  const cache = new Map<string, Promise<number>>();
+  return (m) => {
+    let b = cache.get(m.id);
+    if (!b) {
+      b = read(m);
+      b.catch(() => undefined);
+      cache.set(m.id, b);
+    }
+    return b;
+  };
+}
+
 /** What the facts read of the shop's cancelled orders in the move's year (a YEAR move), if they did. */
 function knownOrdersBase(move: TotalMove, known: KnownTotals | undefined): Fen | undefined {
   return known?.year && known.year.shopId === move.key && known.year.year === move.year ? known.year.ordersFen : undefined;
@@ -471,27 +485,12 @@ export class WxCaseRepo implements CaseRepo {
   ): Promise<CaseWriteOutcome[]> {
     const moveById = new Map<string, PlannedMove>();
     for (const p of plans) if (p !== 'STALE') for (const m of p.moves) if (!moveById.has(m.id)) moveById.set(m.id, m);
-    const bases = new Map<string, Promise<number>>();
-    const baseFor = (m: PlannedMove): Promise<number> => {
-      let b = bases.get(m.id);
-      if (!b) {
-        b = this.baseOf(m);
-        b.catch(() => undefined);
-        bases.set(m.id, b);
-      }
-      return b;
-    };
-    const ordersBases = new Map<string, Promise<number>>();
-    const ordersBaseFor = (m: PlannedMove): Promise<number> => {
-      let b = ordersBases.get(m.id);
-      if (!b) {
-        // The caller's facts read the cancellations' sum already (CapClaim.known): no query of its own.
-        b = m.ordersBase !== undefined ? Promise.resolve(m.ordersBase) : ordersYearFen(this.db, m.key, m.year as number);
-        b.catch(() => undefined);
-        ordersBases.set(m.id, b);
-      }
-      return b;
-    };
+    // Each start of a total is read at most once per commit, whoever asks first (started early or inside).
+    const baseFor = onceById((m: PlannedMove) => this.baseOf(m));
+    // The caller's facts read the cancellations' sum already (CapClaim.known): then no query of its own.
+    const ordersBaseFor = onceById((m: PlannedMove) =>
+      m.ordersBase !== undefined ? Promise.resolve(m.ordersBase) : ordersYearFen(this.db, m.key, m.year as number),
+    );
     for (const m of moveById.values()) if (m.kind === 'ORDER' && !m.known) baseFor(m);
     const ids = [...moveById.keys()];
     const outcomes = await this.transaction(async (tx): Promise<CaseWriteOutcome[]> => {
